@@ -1,0 +1,17 @@
+package io.onepanel.workflow.runtime;
+
+import java.util.concurrent.CompletableFuture;
+
+/** A started attempt. */
+public interface TaskExecution {
+
+    /** Completes once the attempt is over and nothing of it is left running. */
+    CompletableFuture<TaskResult> result();
+
+    /**
+     * Stops the attempt: kills every process (or deletes the pod) it started. Idempotent. The
+     * result then completes with {@link TaskPhase#FAILED} and a message saying it was cancelled,
+     * after the clean-up is done.
+     */
+    void cancel(String reason);
+}

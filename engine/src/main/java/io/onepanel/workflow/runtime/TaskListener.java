@@ -1,0 +1,17 @@
+package io.onepanel.workflow.runtime;
+
+import io.onepanel.workflow.artifact.TransferProgress;
+
+/** What a running attempt tells the engine while it runs. Called from any thread. */
+public interface TaskListener {
+
+    /** One line of the main container's output (stdout and stderr), without its line break. */
+    void log(String line);
+
+    /** A short note about what the runtime is doing: "staging inputs", "image not pulled", ... */
+    default void status(String message) {}
+
+    default void transfer(TransferProgress progress) {}
+
+    TaskListener NONE = line -> {};
+}

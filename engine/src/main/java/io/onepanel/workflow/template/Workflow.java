@@ -1,0 +1,62 @@
+package io.onepanel.workflow.template;
+
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.Volume;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A loaded workflow: the spec of an Argo {@code Workflow}/{@code WorkflowTemplate} or an Onepanel
+ * bare template document. Immutable; Kubernetes parts are fabric8 model objects.
+ *
+ * @param source the file name every diagnostic refers to
+ * @param kind {@code Workflow}, {@code WorkflowTemplate}, {@code ClusterWorkflowTemplate}, or empty
+ *     for Onepanel's bare spec
+ * @param name metadata.name, or generateName, or the file's base name
+ */
+public record Workflow(
+        String source,
+        String kind,
+        String name,
+        String namespace,
+        Map<String, String> labels,
+        String entrypoint,
+        Arguments arguments,
+        Map<String, Template> templates,
+        String onExit,
+        Integer parallelism,
+        Long activeDeadlineSeconds,
+        List<Volume> volumes,
+        List<PersistentVolumeClaim> volumeClaimTemplates,
+        String volumeClaimGCStrategy,
+        Map<String, String> nodeSelector,
+        List<Toleration> tolerations,
+        Affinity affinity,
+        String serviceAccountName,
+        List<LocalObjectReference> imagePullSecrets,
+        PodSecurityContext securityContext,
+        String podGCStrategy,
+        String podSpecPatch,
+        TemplateMetadata podMetadata,
+        Positions positions) {
+
+    public Workflow {
+        labels = Map.copyOf(labels);
+        templates = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(templates));
+        volumes = List.copyOf(volumes);
+        volumeClaimTemplates = List.copyOf(volumeClaimTemplates);
+        nodeSelector = Map.copyOf(nodeSelector);
+        tolerations = List.copyOf(tolerations);
+        imagePullSecrets = List.copyOf(imagePullSecrets);
+    }
+
+    public Optional<Template> template(String templateName) {
+        return Optional.ofNullable(templates.get(templateName));
+    }
+}
