@@ -38,6 +38,7 @@ public final class ExternalTaskRuntime implements TaskRuntime {
             }
         }
         if (worker != null) {
+            task.take();
             worker.complete(Optional.of(task));
         }
         return task;
@@ -51,7 +52,7 @@ public final class ExternalTaskRuntime implements TaskRuntime {
         synchronized (lock) {
             ExternalTask task;
             while ((task = ready.pollFirst()) != null) {
-                if (!task.result().isDone()) {
+                if (!task.result().isDone() && task.take()) {
                     return CompletableFuture.completedFuture(Optional.of(task));
                 }
             }
@@ -92,6 +93,7 @@ public final class ExternalTaskRuntime implements TaskRuntime {
         private final TaskListener listener;
         private final CompletableFuture<TaskResult> result = new CompletableFuture<>();
         private final CompletableFuture<String> cancellation = new CompletableFuture<>();
+        private final java.util.concurrent.atomic.AtomicBoolean taken = new java.util.concurrent.atomic.AtomicBoolean();
 
         ExternalTask(TaskRequest request, TaskListener listener) {
             this.request = request;
@@ -125,8 +127,16 @@ public final class ExternalTaskRuntime implements TaskRuntime {
         @Override
         public void cancel(String reason) {
             cancellation.complete(reason);
-            // A worker that never took the task cannot clean anything up: end it here.
-            // One that did take it completes the result after deleting its pod.
+            // A task no worker took has nothing to clean up: end it here. A worker that took it
+            // completes the result itself once its pod is gone.
+            if (taken.compareAndSet(false, true)) {
+                result.complete(TaskResult.failed(null, "cancelled: " + reason));
+            }
+        }
+
+        /** Marks the task as handed to a worker; false if it was already taken or cancelled. */
+        boolean take() {
+            return taken.compareAndSet(false, true);
         }
     }
 }
