@@ -1,14 +1,35 @@
 package io.onepanel.workflow.engine;
 
 import io.onepanel.workflow.artifact.ArtifactStore;
+import io.onepanel.workflow.dag.WorkflowExecution;
 import io.onepanel.workflow.diagnostics.Diagnostic;
+import io.onepanel.workflow.diagnostics.SourcePosition;
+import io.onepanel.workflow.runtime.RunInfo;
 import io.onepanel.workflow.runtime.TaskRuntime;
+import io.onepanel.workflow.template.Arguments;
+import io.onepanel.workflow.template.DagSpec;
+import io.onepanel.workflow.template.LoadedTemplate;
+import io.onepanel.workflow.template.OnepanelConventions;
+import io.onepanel.workflow.template.Parameter;
+import io.onepanel.workflow.template.Template;
+import io.onepanel.workflow.template.TemplateLoader;
+import io.onepanel.workflow.template.TemplateReferences;
 import io.onepanel.workflow.template.Workflow;
+import io.onepanel.workflow.template.yaml.YamlSource;
+import io.onepanel.workflow.validate.TemplateCheck;
+import io.onepanel.workflow.validate.WorkflowValidator;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 
 /**
  * The engine's front door, and the only engine API the Jenkins plugin uses (pinned by
@@ -17,12 +38,22 @@ import java.util.Objects;
  */
 public final class WorkflowEngine {
 
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     private final TaskRuntime runtime;
     private final ArtifactStore artifacts;
+    private final WorkflowValidator validator;
+    private final List<Workflow> library;
+    private final boolean onepanelConventions;
+    private final Clock clock;
 
     private WorkflowEngine(Builder builder) {
         this.runtime = Objects.requireNonNull(builder.runtime, "runtime");
         this.artifacts = Objects.requireNonNull(builder.artifacts, "artifacts");
+        this.validator = new WorkflowValidator(builder.checks);
+        this.library = List.copyOf(builder.library);
+        this.onepanelConventions = builder.onepanelConventions;
+        this.clock = builder.clock;
     }
 
     public static Builder builder() {
@@ -31,16 +62,34 @@ public final class WorkflowEngine {
 
     /** Reads and statically validates a template; user errors are diagnostics, never exceptions. */
     public LoadResult load(String sourceName, String yamlText) {
-        throw new UnsupportedOperationException("not yet");
+        LoadedTemplate loaded = new TemplateLoader().load(sourceName, yamlText);
+        if (loaded.workflow() == null) {
+            return new LoadResult(null, loaded.diagnostics());
+        }
+        List<Workflow> refs = new ArrayList<>(loaded.library());
+        refs.addAll(library);
+        Workflow workflow = TemplateReferences.resolve(loaded.workflow(), refs);
+        if (onepanelConventions) {
+            workflow = OnepanelConventions.apply(workflow);
+        }
+        List<Diagnostic> all = new ArrayList<>(loaded.diagnostics());
+        all.addAll(validator.validate(workflow));
+        return new LoadResult(workflow, all);
     }
 
     public LoadResult load(Path file) throws IOException {
-        throw new UnsupportedOperationException("not yet");
+        long size = Files.size(file);
+        if (size > YamlSource.MAX_CHARS) {
+            return new LoadResult(null, List.of(Diagnostic.error(new SourcePosition(file.toString(), 1, 1),
+                    "file-too-large", "the file is " + size + " bytes; templates are limited to "
+                            + YamlSource.MAX_CHARS + " (32 MiB)")));
+        }
+        return load(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
     }
 
     /** The checks that need the run's parameters: required ones given, enums respected, no unknown names. */
     public List<Diagnostic> validate(Workflow workflow, Map<String, String> parameters) {
-        throw new UnsupportedOperationException("not yet");
+        return validator.validateParameters(workflow, parameters);
     }
 
     /**
@@ -49,12 +98,73 @@ public final class WorkflowEngine {
      * @throws InvalidWorkflowException with every error when the workflow may not start: nothing ran
      */
     public WorkflowRun start(Workflow workflow, RunOptions options, RunListener listener) {
-        throw new UnsupportedOperationException("not yet");
+        List<Diagnostic> diagnostics = new ArrayList<>(validator.validate(workflow));
+        diagnostics.addAll(validator.validateParameters(workflow, options.parameters()));
+        if (diagnostics.stream().anyMatch(Diagnostic::isError)) {
+            throw new InvalidWorkflowException(diagnostics);
+        }
+        String name = options.name() != null ? options.name() : workflow.name() + "-" + suffix();
+        String namespace = options.namespace() != null ? options.namespace()
+                : workflow.namespace() != null ? workflow.namespace() : "default";
+        RunInfo info = new RunInfo(name, UUID.randomUUID().toString(), namespace, clock.instant());
+        Map<String, String> parameters = parameters(workflow, options.parameters(), info);
+        Workflow effective = withFailFast(workflow, options.failFast()).withArguments(new Arguments(
+                workflow.arguments().parameters().stream().map(p -> p.withValue(parameters.get(p.name()))).toList(),
+                workflow.arguments().artifacts()));
+        WorkflowExecution.Settings settings = new WorkflowExecution.Settings(options.parallelism(),
+                options.failFast(), clock);
+        return new WorkflowExecution(effective, info, parameters, runtime, artifacts, listener, settings).start();
+    }
+
+    /** Declared parameters with the user's values; {@code {{workflow.*}}} in values is replaced as Onepanel does. */
+    private static Map<String, String> parameters(Workflow workflow, Map<String, String> given, RunInfo info) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Parameter p : workflow.arguments().parameters()) {
+            String value = given.containsKey(p.name()) ? given.get(p.name())
+                    : p.value() != null ? p.value() : p.defaultValue();
+            value = value == null ? "" : value
+                    .replace("{{workflow.namespace}}", info.namespace())
+                    .replace("{{workflow.name}}", info.workflowName())
+                    .replace("{{workflow.uid}}", info.uid());
+            out.put(p.name(), value);
+        }
+        return out;
+    }
+
+    private static Workflow withFailFast(Workflow workflow, Boolean failFast) {
+        Template entry = failFast == null ? null : workflow.templates().get(workflow.entrypoint());
+        if (entry == null || entry.dag() == null) {
+            return workflow;
+        }
+        DagSpec dag = new DagSpec(entry.dag().tasks(), entry.dag().target(), failFast, entry.dag().fromSteps(),
+                entry.dag().positions());
+        Map<String, Template> templates = new LinkedHashMap<>(workflow.templates());
+        templates.put(entry.name(), new Template(entry.name(), entry.type(), entry.inputs(), entry.outputs(), dag,
+                entry.container(), entry.script(), entry.suspend(), entry.retryStrategy(),
+                entry.activeDeadlineSeconds(), entry.timeout(), entry.parallelism(), entry.failFast(), entry.daemon(),
+                entry.metadata(), entry.nodeSelector(), entry.tolerations(), entry.affinity(), entry.volumes(),
+                entry.sidecars(), entry.initContainers(), entry.podSpecPatch(), entry.serviceAccountName(),
+                entry.securityContext(), entry.priorityClassName(), entry.positions()));
+        return workflow.withTemplates(templates);
+    }
+
+    /** Like Kubernetes' generateName: five lower-case letters and digits. */
+    private static String suffix() {
+        String alphabet = "bcdfghjklmnpqrstvwxz2456789";
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 5; i++) {
+            b.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
+        }
+        return b.toString();
     }
 
     public static final class Builder {
         private TaskRuntime runtime;
         private ArtifactStore artifacts;
+        private final List<TemplateCheck> checks = new ArrayList<>();
+        private final List<Workflow> library = new ArrayList<>();
+        private boolean onepanelConventions = true;
+        private Clock clock = Clock.systemUTC();
 
         public Builder runtime(TaskRuntime value) {
             this.runtime = value;
@@ -64,6 +174,29 @@ public final class WorkflowEngine {
         /** Where output artifacts get their locations (keys) and where runtimes stage them. */
         public Builder artifacts(ArtifactStore value) {
             this.artifacts = value;
+            return this;
+        }
+
+        /** A check with configuration the engine lacks (node pools, an administrator's limits). */
+        public Builder check(TemplateCheck value) {
+            this.checks.add(value);
+            return this;
+        }
+
+        /** WorkflowTemplates that {@code templateRef} may name. */
+        public Builder library(List<Workflow> templates) {
+            this.library.addAll(templates);
+            return this;
+        }
+
+        /** Whether Onepanel's additions (the sys-metrics output) apply; on by default. */
+        public Builder onepanelConventions(boolean value) {
+            this.onepanelConventions = value;
+            return this;
+        }
+
+        public Builder clock(Clock value) {
+            this.clock = value;
             return this;
         }
 

@@ -56,6 +56,20 @@ public record Workflow(
         imagePullSecrets = List.copyOf(imagePullSecrets);
     }
 
+    public Workflow withTemplates(Map<String, Template> newTemplates) {
+        return new Workflow(source, kind, name, namespace, labels, entrypoint, arguments, newTemplates, onExit,
+                parallelism, activeDeadlineSeconds, volumes, volumeClaimTemplates, volumeClaimGCStrategy, nodeSelector,
+                tolerations, affinity, serviceAccountName, imagePullSecrets, securityContext, podGCStrategy,
+                podSpecPatch, podMetadata, positions);
+    }
+
+    public Workflow withArguments(Arguments newArguments) {
+        return new Workflow(source, kind, name, namespace, labels, entrypoint, newArguments, templates, onExit,
+                parallelism, activeDeadlineSeconds, volumes, volumeClaimTemplates, volumeClaimGCStrategy, nodeSelector,
+                tolerations, affinity, serviceAccountName, imagePullSecrets, securityContext, podGCStrategy,
+                podSpecPatch, podMetadata, positions);
+    }
+
     public Optional<Template> template(String templateName) {
         return Optional.ofNullable(templates.get(templateName));
     }

@@ -1,0 +1,448 @@
+package io.onepanel.workflow.dag;
+
+import io.onepanel.workflow.engine.NodePhase;
+import io.onepanel.workflow.engine.NodeType;
+import io.onepanel.workflow.expr.TaskResult;
+import io.onepanel.workflow.template.Arguments;
+import io.onepanel.workflow.template.Artifact;
+import io.onepanel.workflow.template.DagSpec;
+import io.onepanel.workflow.template.DagTask;
+import io.onepanel.workflow.template.Parameter;
+import io.onepanel.workflow.template.Template;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * One DAG template running as a node. A task is considered the moment its last dependency is
+ * fulfilled (never level by level): its depends logic decides run or omit, its loop expands, its
+ * {@code when} decides run or skip, and it runs within the DAG's {@code parallelism}.
+ */
+final class DagRun {
+
+    private final WorkflowExecution run;
+    private final Template template;
+    private final Vars taskVars;
+    private final Map<String, String> completedVars = new HashMap<>();
+    private final Consumer<Node> onDone;
+    private final Node node;
+    private final Map<String, TaskState> tasks = new LinkedHashMap<>();
+    private final List<TaskState> targets = new ArrayList<>();
+    private final Deque<TaskState> ready = new ArrayDeque<>();
+    private final Slots slots;
+    private boolean draining;
+    private boolean finished;
+    private int remaining;
+
+    DagRun(WorkflowExecution run, String id, String displayName, String parentId, TemplateBinding.Bound bound,
+            Consumer<Node> onDone) {
+        this.run = run;
+        this.template = bound.template();
+        this.taskVars = bound.vars().withLive(completedVars);
+        this.onDone = onDone;
+        this.node = run.newNode(id, displayName, parentId, NodeType.DAG, template.name());
+        Integer parallelism = template.parallelism();
+        this.slots = new Slots(parallelism == null ? 0 : parallelism);
+    }
+
+    private DagSpec spec() {
+        return template.dag();
+    }
+
+    void start() {
+        node.phase = NodePhase.RUNNING;
+        node.startedAt = run.now();
+        run.changed(node);
+        try {
+            plan();
+        } catch (RuntimeException e) {
+            finished = true;
+            run.finishWith(node, NodePhase.ERROR, WorkflowExecution.message(e));
+            onDone.accept(node);
+            return;
+        }
+        if (remaining == 0) {
+            finish();
+            return;
+        }
+        for (TaskState t : tasks.values()) {
+            if (t.needed && t.unresolved == 0) {
+                ready.addLast(t);
+            }
+        }
+        drain();
+    }
+
+    /** Builds the task graph, the targets, and what the targets need. */
+    private void plan() {
+        Map<String, DagTask> byName = new LinkedHashMap<>();
+        spec().tasks().forEach(t -> byName.put(t.name(), t));
+        for (DagTask t : spec().tasks()) {
+            tasks.put(t.name(), new TaskState(t, Expressions.dependsOf(t, byName)));
+        }
+        for (TaskState t : tasks.values()) {
+            for (String dep : t.logic.tasks()) {
+                TaskState d = tasks.get(dep);
+                if (d == null) {
+                    throw new IllegalArgumentException("task '" + t.task.name() + "' depends on unknown task '" + dep
+                            + "'");
+                }
+                if (!t.dependencies.contains(d)) {
+                    t.dependencies.add(d);
+                    d.dependents.add(t);
+                }
+            }
+        }
+        String target = spec().target();
+        if (target != null && !target.isBlank()) {
+            for (String name : target.trim().split("\\s+")) {
+                TaskState t = tasks.get(name);
+                if (t == null) {
+                    throw new IllegalArgumentException("target '" + name + "' is not a task of template '"
+                            + template.name() + "'");
+                }
+                targets.add(t);
+            }
+        } else {
+            tasks.values().stream().filter(t -> t.dependents.isEmpty())
+                    .sorted((a, b) -> a.task.name().compareTo(b.task.name())).forEach(targets::add);
+        }
+        Deque<TaskState> walk = new ArrayDeque<>(targets);
+        while (!walk.isEmpty()) {
+            TaskState t = walk.pollFirst();
+            if (!t.needed) {
+                t.needed = true;
+                remaining++;
+                walk.addAll(t.dependencies);
+            }
+        }
+        for (TaskState t : tasks.values()) {
+            t.unresolved = t.dependencies.size();
+        }
+    }
+
+    /** Considers ready tasks one by one, so long chains of skipped tasks never deepen the stack. */
+    private void drain() {
+        if (draining) {
+            return;
+        }
+        draining = true;
+        try {
+            TaskState t;
+            while ((t = ready.pollFirst()) != null) {
+                consider(t);
+            }
+        } finally {
+            draining = false;
+        }
+        if (remaining == 0) {
+            finish();
+        }
+    }
+
+    private void consider(TaskState t) {
+        String id = node.id + "." + t.task.name();
+        if (run.isCancelled()) {
+            marker(t, id, NodePhase.OMITTED, "not started: " + run.cancelReason());
+            return;
+        }
+        boolean execute;
+        try {
+            execute = t.logic.evaluate((name, result) -> is(tasks.get(name), result));
+        } catch (RuntimeException e) {
+            marker(t, id, NodePhase.ERROR, "cannot evaluate depends: " + WorkflowExecution.message(e));
+            return;
+        }
+        if (!execute) {
+            marker(t, id, NodePhase.OMITTED, "omitted: depends condition not met");
+            return;
+        }
+        launch(t, id);
+    }
+
+    private static boolean is(TaskState t, TaskResult result) {
+        if (t == null || t.node == null) {
+            return false;
+        }
+        NodePhase p = t.node.phase;
+        return switch (result) {
+            case SUCCEEDED -> p == NodePhase.SUCCEEDED;
+            case FAILED -> p == NodePhase.FAILED;
+            case ERRORED -> p == NodePhase.ERROR;
+            case SKIPPED -> p == NodePhase.SKIPPED;
+            case OMITTED -> p == NodePhase.OMITTED;
+            case DAEMONED -> false;
+            case ANY_SUCCEEDED -> t.isGroup() && t.items.stream().anyMatch(n -> n.phase == NodePhase.SUCCEEDED);
+            case ALL_FAILED -> t.isGroup() && !t.items.isEmpty()
+                    && t.items.stream().allMatch(n -> n.phase == NodePhase.FAILED);
+        };
+    }
+
+    private void marker(TaskState t, String id, NodePhase phase, String message) {
+        Node n = run.newNode(id, t.task.name(), node.id, NodeType.SKIPPED, t.task.template());
+        run.finishWith(n, phase, message);
+        complete(t, n);
+    }
+
+    private void launch(TaskState t, String id) {
+        DagTask task;
+        try {
+            task = new TemplateSubstitution(s -> Expressions.substitute(s, taskVars)).task(t.task);
+            task = withArtifactsResolved(task);
+        } catch (RuntimeException e) {
+            marker(t, id, NodePhase.ERROR, WorkflowExecution.message(e));
+            return;
+        }
+        if (!task.isLoop()) {
+            runItem(t, task, id, t.task.name(), node.id, taskVars, n -> complete(t, n));
+            return;
+        }
+        List<LoopItem> items;
+        try {
+            items = task.withItems() != null ? LoopExpansion.items(task.withItems())
+                    : task.withParam() != null ? LoopExpansion.fromParam(task.withParam())
+                    : LoopExpansion.fromSequence(task.withSequence());
+        } catch (RuntimeException e) {
+            marker(t, id, NodePhase.ERROR, WorkflowExecution.message(e));
+            return;
+        }
+        if (items.isEmpty()) {
+            Node n = run.newNode(id, t.task.name(), node.id, NodeType.SKIPPED, t.task.template());
+            run.finishWith(n, NodePhase.SKIPPED, "Skipped, empty params");
+            complete(t, n);
+            return;
+        }
+        Node group = run.newNode(id, t.task.name(), node.id, NodeType.TASK_GROUP, t.task.template());
+        group.phase = NodePhase.RUNNING;
+        group.startedAt = run.now();
+        run.changed(group);
+        t.node = group;
+        int[] left = {items.size()};
+        for (LoopItem item : items) {
+            Vars itemVars = taskVars.with(item.variables());
+            DagTask expanded;
+            try {
+                expanded = new TemplateSubstitution(s -> Expressions.substitute(s, itemVars)).task(task);
+            } catch (RuntimeException e) {
+                expanded = null;
+            }
+            String itemName = item.nodeName(t.task.name());
+            Consumer<Node> itemDone = n -> {
+                t.items.add(n);
+                if (--left[0] == 0) {
+                    NodePhase phase = NodePhase.SUCCEEDED;
+                    for (Node i : t.items) {
+                        if (i.phase.isFailure()) {
+                            phase = i.phase;
+                        }
+                    }
+                    run.finishWith(group, phase, phase == NodePhase.SUCCEEDED ? null : "child of " + t.task.name()
+                            + " " + phase.argoName().toLowerCase(java.util.Locale.ROOT));
+                    complete(t, group);
+                }
+            };
+            if (expanded == null) {
+                Node n = run.newNode(node.id + "." + itemName, itemName, group.id, NodeType.SKIPPED, task.template());
+                run.finishWith(n, NodePhase.ERROR, "cannot substitute the item into task " + t.task.name());
+                itemDone.accept(n);
+            } else {
+                runItem(t, expanded, node.id + "." + itemName, itemName, group.id, itemVars, itemDone);
+            }
+        }
+    }
+
+    private void runItem(TaskState t, DagTask task, String id, String displayName, String parentId, Vars vars,
+            Consumer<Node> onItemDone) {
+        boolean proceed;
+        try {
+            proceed = Expressions.when(task.when(), vars);
+        } catch (RuntimeException e) {
+            Node n = run.newNode(id, displayName, parentId, NodeType.SKIPPED, task.template());
+            run.finishWith(n, NodePhase.ERROR, "cannot evaluate when '" + task.when() + "': "
+                    + WorkflowExecution.message(e));
+            onItemDone.accept(n);
+            return;
+        }
+        if (!proceed) {
+            Node n = run.newNode(id, displayName, parentId, NodeType.SKIPPED, task.template());
+            run.finishWith(n, NodePhase.SKIPPED, "when '" + task.when() + "' evaluated false");
+            onItemDone.accept(n);
+            return;
+        }
+        Template target = task.template() == null ? null : run.workflow.templates().get(task.template());
+        if (target == null) {
+            Node n = run.newNode(id, displayName, parentId, NodeType.SKIPPED, task.template());
+            run.finishWith(n, NodePhase.ERROR, "template '" + task.template() + "' not found");
+            onItemDone.accept(n);
+            return;
+        }
+        slots.acquire(() -> run.execute(id, displayName, parentId, target, task.arguments(), n -> {
+            slots.release();
+            onItemDone.accept(n);
+        }));
+    }
+
+    /** A task's node is fulfilled: run its exit hook, then let its dependents go. */
+    private void complete(TaskState t, Node n) {
+        t.node = n;
+        String hook = t.task.onExit();
+        if (hook != null && n.isCompleted() && !run.isCancelled()) {
+            Template exit = run.workflow.templates().get(hook);
+            if (exit != null) {
+                run.execute(n.id + ".onExit", t.task.name() + ".onExit", node.id, exit, Arguments.EMPTY,
+                        h -> fulfilled(t));
+                return;
+            }
+        }
+        fulfilled(t);
+    }
+
+    private void fulfilled(TaskState t) {
+        t.done = true;
+        completedVars.putAll(t.variables("tasks"));
+        if (spec().fromSteps()) {
+            completedVars.putAll(t.variables("steps"));
+        }
+        if (t.needed) {
+            remaining--;
+        }
+        for (TaskState d : t.dependents) {
+            if (d.needed && --d.unresolved == 0) {
+                ready.addLast(d);
+            }
+        }
+        drain();
+    }
+
+    private void finish() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        NodePhase phase = PhaseAssessment.assess(tasks.values(), targets, spec().isFailFast());
+        String message = null;
+        if (phase.isFailure()) {
+            message = targets.stream().filter(t -> t.node != null && t.node.phase.isFailure()).findFirst()
+                    .map(t -> "task '" + t.task.name() + "' " + t.node.phase.argoName().toLowerCase(java.util.Locale.ROOT)
+                            + (t.node.message != null ? ": " + t.node.message : ""))
+                    .orElse("a branch of the DAG failed");
+        }
+        if (run.isCancelled()) {
+            phase = NodePhase.FAILED;
+            message = run.cancelReason();
+        }
+        if (phase == NodePhase.SUCCEEDED) {
+            try {
+                collectOutputs();
+            } catch (RuntimeException e) {
+                phase = NodePhase.ERROR;
+                message = "cannot collect the outputs of template '" + template.name() + "': "
+                        + WorkflowExecution.message(e);
+            }
+        }
+        run.finishWith(node, phase, message);
+        onDone.accept(node);
+    }
+
+    private void collectOutputs() {
+        Map<String, String> params = new LinkedHashMap<>();
+        for (Parameter p : template.outputs().parameters()) {
+            String value = null;
+            if (p.valueFrom() != null && p.valueFrom().parameter() != null) {
+                value = Expressions.substitute(p.valueFrom().parameter(), taskVars);
+                if (value.contains("{{")) {
+                    value = null;
+                }
+            } else if (p.valueFrom() != null && p.valueFrom().expression() != null) {
+                Object v = Expressions.evaluate(p.valueFrom().expression(), taskVars);
+                value = v == null ? null : LoopItem.text(v);
+            } else if (p.value() != null) {
+                value = Expressions.substitute(p.value(), taskVars);
+            }
+            if (value == null && p.valueFrom() != null) {
+                value = p.valueFrom().defaultValue();
+            }
+            if (value == null) {
+                throw new IllegalArgumentException("output parameter '" + p.name() + "' has no value");
+            }
+            params.put(p.name(), value);
+            if (p.globalName() != null) {
+                run.exportGlobal(p.globalName(), value);
+            }
+        }
+        node.outputParameters = params;
+        List<Artifact> artifacts = new ArrayList<>();
+        for (Artifact a : template.outputs().artifacts()) {
+            resolveArtifact(a).ifPresent(artifacts::add);
+        }
+        node.outputArtifacts = artifacts;
+    }
+
+    private DagTask withArtifactsResolved(DagTask task) {
+        if (task.arguments().artifacts().stream().noneMatch(a -> a.from() != null || a.fromExpression() != null)) {
+            return task;
+        }
+        List<Artifact> resolved = new ArrayList<>();
+        for (Artifact a : task.arguments().artifacts()) {
+            resolveArtifact(a).ifPresent(resolved::add);
+        }
+        Arguments args = new Arguments(task.arguments().parameters(), resolved);
+        return new DagTask(task.name(), task.template(), task.templateRef(), task.dependencies(), task.depends(),
+                task.when(), args, task.withItems(), task.withParam(), task.withSequence(), task.continueOn(),
+                task.onExit(), task.positions());
+    }
+
+    /** An artifact with its {@code from}/{@code fromExpression} turned into a location; empty if optional and absent. */
+    private Optional<Artifact> resolveArtifact(Artifact a) {
+        String reference = a.from();
+        if (reference == null && a.fromExpression() != null) {
+            Map<String, String> refs = new LinkedHashMap<>();
+            for (TaskState t : tasks.values()) {
+                if (t.node != null) {
+                    for (Artifact out : t.node.outputArtifacts) {
+                        refs.put("tasks." + t.task.name() + ".outputs.artifacts." + out.name(),
+                                "tasks." + t.task.name() + ".outputs.artifacts." + out.name());
+                    }
+                }
+            }
+            Object v = Expressions.evaluate(a.fromExpression(), taskVars.with(refs));
+            reference = v == null ? null : "{{" + v + "}}";
+        }
+        if (reference == null) {
+            return Optional.of(a);
+        }
+        Optional<Artifact> source = lookup(reference.trim());
+        if (source.isEmpty()) {
+            if (a.optional()) {
+                return Optional.empty();
+            }
+            throw new IllegalArgumentException("artifact '" + a.name() + "': " + reference + " does not exist");
+        }
+        return Optional.of(a.withLocationOf(source.get()));
+    }
+
+    private Optional<Artifact> lookup(String reference) {
+        String inner = reference.startsWith("{{") && reference.endsWith("}}")
+                ? reference.substring(2, reference.length() - 2).trim() : reference;
+        List<String> parts = Arrays.asList(inner.split("\\."));
+        if (parts.size() == 3 && parts.get(0).equals("inputs") && parts.get(1).equals("artifacts")) {
+            return template.inputs().artifact(parts.get(2)).filter(Artifact::hasLocation);
+        }
+        if (parts.size() == 5 && (parts.get(0).equals("tasks") || parts.get(0).equals("steps"))
+                && parts.get(2).equals("outputs") && parts.get(3).equals("artifacts")) {
+            TaskState t = tasks.get(parts.get(1));
+            if (t == null || t.node == null) {
+                return Optional.empty();
+            }
+            return t.node.outputArtifacts.stream().filter(o -> o.name().equals(parts.get(4))).findFirst();
+        }
+        return Optional.empty();
+    }
+}

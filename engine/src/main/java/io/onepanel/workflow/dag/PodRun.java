@@ -1,0 +1,296 @@
+package io.onepanel.workflow.dag;
+
+import io.onepanel.workflow.artifact.TransferProgress;
+import io.onepanel.workflow.engine.NodePhase;
+import io.onepanel.workflow.engine.NodeStatus;
+import io.onepanel.workflow.engine.NodeType;
+import io.onepanel.workflow.runtime.TaskExecution;
+import io.onepanel.workflow.runtime.TaskListener;
+import io.onepanel.workflow.runtime.TaskRequest;
+import io.onepanel.workflow.runtime.TaskResult;
+import io.onepanel.workflow.template.Artifact;
+import io.onepanel.workflow.template.Outputs;
+import io.onepanel.workflow.template.Parameter;
+import io.onepanel.workflow.template.RetryStrategy;
+import io.onepanel.workflow.template.Template;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Runs a container or script template: one attempt at a time on the runtime, retried as its
+ * {@code retryStrategy} says, each attempt a node of its own under a retry node (as in Argo).
+ */
+final class PodRun {
+
+    /** Argo retries forever when a strategy has no limit; we stop somewhere sane. */
+    static final int UNLIMITED_RETRIES = 1000;
+
+    private final WorkflowExecution run;
+    private final String id;
+    private final String displayName;
+    private final String parentId;
+    private final Template template;
+    private final Vars vars;
+    private final Consumer<Node> onDone;
+    private Node retries;
+    private Instant firstStart;
+
+    PodRun(WorkflowExecution run, String id, String displayName, String parentId, TemplateBinding.Bound bound,
+            Consumer<Node> onDone) {
+        this.run = run;
+        this.id = id;
+        this.displayName = displayName;
+        this.parentId = parentId;
+        this.template = bound.template();
+        this.vars = bound.vars();
+        this.onDone = onDone;
+    }
+
+    void start() {
+        if (template.retryStrategy() != null) {
+            retries = run.newNode(id, displayName, parentId, NodeType.RETRIES, template.name());
+            retries.phase = NodePhase.RUNNING;
+            retries.startedAt = run.now();
+            run.changed(retries);
+        }
+        launch(0);
+    }
+
+    private void launch(int attempt) {
+        String nodeId = retries == null ? id : id + "(" + attempt + ")";
+        String name = retries == null ? displayName : displayName + "(" + attempt + ")";
+        Node node = run.newNode(nodeId, name, retries == null ? parentId : retries.id, NodeType.POD, template.name());
+        node.attempt = attempt;
+        node.podName = PodNames.of(run.info.workflowName(), template.name(), nodeId);
+        run.changed(node);
+        run.pods.acquire(() -> begin(node, attempt));
+    }
+
+    private void begin(Node node, int attempt) {
+        if (run.isCancelled()) {
+            run.finishWith(node, NodePhase.FAILED, run.cancelReason());
+            run.pods.release();
+            done(node);
+            return;
+        }
+        if (firstStart == null) {
+            firstStart = run.now();
+        }
+        TaskRequest request;
+        try {
+            request = request(node, attempt);
+        } catch (RuntimeException e) {
+            run.finishWith(node, NodePhase.ERROR, WorkflowExecution.message(e));
+            run.pods.release();
+            done(node);
+            return;
+        }
+        node.phase = NodePhase.RUNNING;
+        node.startedAt = run.now();
+        run.changed(node);
+        NodeStatus started = node.snapshot();
+        TaskExecution execution = run.runtime.start(request, new TaskListener() {
+            @Override
+            public void log(String line) {
+                run.listener.log(started, line);
+            }
+
+            @Override
+            public void status(String message) {
+                run.listener.status(started, message);
+            }
+
+            @Override
+            public void transfer(TransferProgress progress) {
+                run.listener.transfer(started, progress);
+            }
+        });
+        run.track(execution);
+        execution.result().whenComplete((result, error) -> run.post(() -> {
+            run.untrack(execution);
+            run.pods.release();
+            ended(node, attempt, result != null ? result
+                    : TaskResult.error("the runtime failed: " + WorkflowExecution.message(error)));
+        }));
+    }
+
+    private TaskRequest request(Node node, int attempt) {
+        Map<String, String> podVars = new LinkedHashMap<>();
+        podVars.put("pod.name", node.podName);
+        podVars.put("retries", Integer.toString(attempt));
+        podVars.put("node.name", node.id);
+        Vars attemptVars = vars.with(podVars);
+        Template resolved = new TemplateSubstitution(t -> Expressions.substitute(t, attemptVars)).apply(template);
+        Map<String, String> keyVars = new LinkedHashMap<>();
+        keyVars.put("workflow.name", run.info.workflowName());
+        keyVars.put("workflow.namespace", run.info.namespace());
+        keyVars.put("workflow.uid", run.info.uid());
+        keyVars.put("pod.name", node.podName);
+        List<Artifact> outputs = new ArrayList<>();
+        for (Artifact output : resolved.outputs().artifacts()) {
+            outputs.add(run.artifacts.locate(output, keyVars));
+        }
+        resolved = resolved.withOutputs(new Outputs(resolved.outputs().parameters(), outputs));
+        return new TaskRequest(run.info, node.name, node.podName, attempt, resolved, run.workflow, timeout(resolved));
+    }
+
+    /** The tighter of the attempt's deadline and what is left of the template's overall timeout. */
+    private Duration timeout(Template t) {
+        Duration limit = null;
+        if (t.activeDeadlineSeconds() != null && !t.activeDeadlineSeconds().isBlank()) {
+            limit = Durations.parse(t.activeDeadlineSeconds());
+        }
+        if (t.timeout() != null && !t.timeout().isBlank()) {
+            Duration left = Durations.parse(t.timeout()).minus(Duration.between(firstStart, run.now()));
+            if (left.isNegative()) {
+                left = Duration.ZERO;
+            }
+            limit = limit == null || left.compareTo(limit) < 0 ? left : limit;
+        }
+        return limit;
+    }
+
+    private void ended(Node node, int attempt, TaskResult result) {
+        node.phase = switch (result.phase()) {
+            case SUCCEEDED -> NodePhase.SUCCEEDED;
+            case FAILED -> NodePhase.FAILED;
+            case ERROR -> NodePhase.ERROR;
+        };
+        node.exitCode = result.exitCode();
+        node.message = result.message();
+        node.result = result.result();
+        node.outputParameters = outputParameters(result);
+        node.outputArtifacts = result.outputArtifacts();
+        node.finishedAt = run.now();
+        run.changed(node);
+        if (node.phase != NodePhase.SUCCEEDED && !run.isCancelled()) {
+            Duration wait = retryAfter(node, attempt);
+            if (wait != null) {
+                run.listener.status(node.snapshot(), "retrying in " + wait.toMillis() + " ms (attempt "
+                        + (attempt + 2) + ")");
+                run.later(wait, () -> launch(attempt + 1));
+                return;
+            }
+        }
+        if (node.phase == NodePhase.SUCCEEDED) {
+            for (Parameter p : template.outputs().parameters()) {
+                String value = node.outputParameters.get(p.name());
+                if (p.globalName() != null && value != null) {
+                    run.exportGlobal(p.globalName(), value);
+                }
+            }
+        }
+        done(node);
+    }
+
+    /** Output parameters with their defaults where the runtime found no file. */
+    private Map<String, String> outputParameters(TaskResult result) {
+        Map<String, String> out = new LinkedHashMap<>(result.outputParameters());
+        for (Parameter p : template.outputs().parameters()) {
+            if (!out.containsKey(p.name()) && p.valueFrom() != null && p.valueFrom().defaultValue() != null) {
+                out.put(p.name(), p.valueFrom().defaultValue());
+            }
+        }
+        return out;
+    }
+
+    /** How long to wait before the next attempt, or null when there is none. */
+    private Duration retryAfter(Node node, int attempt) {
+        RetryStrategy strategy = template.retryStrategy();
+        if (strategy == null) {
+            return null;
+        }
+        int limit;
+        try {
+            limit = limit(strategy);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        if (attempt >= limit) {
+            return null;
+        }
+        boolean retry = switch (strategy.policyOrDefault()) {
+            case "Always" -> true;
+            case "OnError" -> node.phase == NodePhase.ERROR;
+            case "OnTransientError" -> node.phase == NodePhase.ERROR && isTransient(node.message);
+            default -> node.phase == NodePhase.FAILED;
+        };
+        if (!retry) {
+            return null;
+        }
+        if (strategy.expression() != null && !strategy.expression().isBlank()) {
+            Map<String, String> last = new LinkedHashMap<>();
+            last.put("lastRetry.exitCode", node.exitCode == null ? "-1" : Integer.toString(node.exitCode));
+            last.put("lastRetry.status", node.phase.argoName());
+            last.put("lastRetry.duration", Long.toString(Duration.between(node.startedAt, node.finishedAt).toSeconds()));
+            last.put("lastRetry.message", node.message == null ? "" : node.message);
+            try {
+                if (!Boolean.TRUE.equals(Expressions.evaluate(strategy.expression(), vars.with(last)))) {
+                    return null;
+                }
+            } catch (RuntimeException e) {
+                return null;
+            }
+        }
+        return backoff(strategy, attempt);
+    }
+
+    private Duration backoff(RetryStrategy strategy, int attempt) {
+        RetryStrategy.Backoff b = strategy.backoff();
+        if (b == null || b.duration() == null) {
+            return Duration.ZERO;
+        }
+        Duration base = Durations.parse(b.duration());
+        double factor = b.factor() == null || b.factor().isBlank() ? 1 : Double.parseDouble(b.factor().trim());
+        Duration wait = Duration.ofMillis((long) (base.toMillis() * Math.pow(factor, attempt)));
+        if (b.maxDuration() != null && !b.maxDuration().isBlank()) {
+            Duration max = Durations.parse(b.maxDuration());
+            Duration elapsed = Duration.between(firstStart, run.now());
+            if (elapsed.plus(wait).compareTo(max) > 0) {
+                return null; // Argo: no retry would start within maxDuration
+            }
+        }
+        return wait;
+    }
+
+    private static int limit(RetryStrategy strategy) {
+        if (strategy.limit() == null || strategy.limit().isBlank()) {
+            return UNLIMITED_RETRIES;
+        }
+        try {
+            return Integer.parseInt(strategy.limit().trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("retryStrategy.limit must be a whole number, not '" + strategy.limit()
+                    + "'");
+        }
+    }
+
+    private static boolean isTransient(String message) {
+        String m = message == null ? "" : message.toLowerCase(java.util.Locale.ROOT);
+        return m.contains("timeout") || m.contains("connection") || m.contains("temporar") || m.contains("503")
+                || m.contains("unavailable");
+    }
+
+    private void done(Node last) {
+        if (retries == null) {
+            onDone.accept(last);
+            return;
+        }
+        retries.phase = last.phase;
+        retries.message = last.message;
+        retries.exitCode = last.exitCode;
+        retries.result = last.result;
+        retries.outputParameters = last.outputParameters;
+        retries.outputArtifacts = last.outputArtifacts;
+        retries.podName = last.podName;
+        retries.attempt = last.attempt;
+        retries.finishedAt = run.now();
+        run.changed(retries);
+        onDone.accept(retries);
+    }
+}

@@ -1,0 +1,86 @@
+package io.onepanel.workflow.dag;
+
+import io.onepanel.workflow.engine.NodePhase;
+import io.onepanel.workflow.engine.NodeType;
+import io.onepanel.workflow.expr.DependsExpression;
+import io.onepanel.workflow.template.DagTask;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** One task of a running DAG: what it waits for, who waits for it, and its node once it has one. */
+final class TaskState {
+
+    final DagTask task;
+    final DependsExpression logic;
+    final List<TaskState> dependencies = new ArrayList<>();
+    final List<TaskState> dependents = new ArrayList<>();
+    /** Part of the work: a target, or something a target needs. */
+    boolean needed;
+    int unresolved;
+    /** The task's node: a pod, a retry node, a loop group, a DAG, or a skipped/omitted marker. */
+    Node node;
+    /** Its node is fulfilled and its exit hook (if any) has run. */
+    boolean done;
+    /** Item nodes of a loop, for AnySucceeded/AllFailed and aggregated outputs. */
+    final List<Node> items = new ArrayList<>();
+
+    TaskState(DagTask task, DependsExpression logic) {
+        this.task = task;
+        this.logic = logic;
+    }
+
+    NodePhase phase() {
+        return node == null ? null : node.phase;
+    }
+
+    boolean isGroup() {
+        return node != null && node.type == NodeType.TASK_GROUP;
+    }
+
+    /** The {@code tasks.<name>.*} variables this task offers to those after it. */
+    Map<String, String> variables(String prefix) {
+        Map<String, String> vars = new LinkedHashMap<>();
+        if (node == null) {
+            return vars;
+        }
+        String p = prefix + "." + task.name() + ".";
+        vars.put(p + "id", node.id);
+        vars.put(p + "status", node.phase.argoName());
+        if (node.startedAt != null) {
+            vars.put(p + "startedAt", node.startedAt.toString());
+        }
+        if (node.finishedAt != null) {
+            vars.put(p + "finishedAt", node.finishedAt.toString());
+        }
+        if (isGroup()) {
+            List<Map<String, String>> params = new ArrayList<>();
+            Map<String, List<String>> byName = new LinkedHashMap<>();
+            List<String> results = new ArrayList<>();
+            for (Node item : items) {
+                if (!item.outputParameters.isEmpty()) {
+                    params.add(item.outputParameters);
+                    item.outputParameters.forEach((k, v) -> byName.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
+                }
+                if (item.result != null) {
+                    results.add(item.result);
+                }
+            }
+            vars.put(p + "outputs.parameters", WorkflowVariables.json(params));
+            byName.forEach((k, v) -> vars.put(p + "outputs.parameters." + k, WorkflowVariables.json(v)));
+            if (!results.isEmpty()) {
+                vars.put(p + "outputs.result", WorkflowVariables.json(results));
+            }
+            return vars;
+        }
+        if (node.exitCode != null) {
+            vars.put(p + "exitCode", Integer.toString(node.exitCode));
+        }
+        if (node.result != null) {
+            vars.put(p + "outputs.result", node.result);
+        }
+        node.outputParameters.forEach((k, v) -> vars.put(p + "outputs.parameters." + k, v));
+        return vars;
+    }
+}

@@ -1,0 +1,339 @@
+package io.onepanel.workflow.dag;
+
+import io.onepanel.workflow.artifact.ArtifactStore;
+import io.onepanel.workflow.engine.NodePhase;
+import io.onepanel.workflow.engine.NodeStatus;
+import io.onepanel.workflow.engine.NodeType;
+import io.onepanel.workflow.engine.RunListener;
+import io.onepanel.workflow.engine.RunResult;
+import io.onepanel.workflow.engine.WorkflowRun;
+import io.onepanel.workflow.runtime.RunInfo;
+import io.onepanel.workflow.runtime.TaskExecution;
+import io.onepanel.workflow.runtime.TaskRuntime;
+import io.onepanel.workflow.template.Arguments;
+import io.onepanel.workflow.template.Template;
+import io.onepanel.workflow.template.Workflow;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * One run of a workflow. Event driven: every change of state happens on the run's single
+ * scheduler thread, in reaction to an event (start, an attempt ending, a timer), so a task starts
+ * the moment the event that frees it is handled, and no lock is needed around the run's state.
+ */
+public final class WorkflowExecution implements WorkflowRun {
+
+    /** How the run is set up; see {@link io.onepanel.workflow.engine.WorkflowEngine}. */
+    public record Settings(Integer parallelism, Boolean failFast, Clock clock) {}
+
+    final Workflow workflow;
+    final RunInfo info;
+    final TaskRuntime runtime;
+    final ArtifactStore artifacts;
+    final RunListener listener;
+    final Settings settings;
+    final Vars globals;
+    final Slots pods;
+
+    private final Map<String, String> globalValues;
+    private final Map<String, String> globalOutputs = new LinkedHashMap<>();
+    private final Map<String, Node> nodes = new LinkedHashMap<>();
+    private final Set<TaskExecution> running = ConcurrentHashMap.newKeySet();
+    private final CompletableFuture<RunResult> completion = new CompletableFuture<>();
+    private final ExecutorService scheduler;
+    private final ScheduledExecutorService timers;
+    // Readable from any thread: the latest status of each node, in creation order.
+    private final Map<String, NodeStatus> statuses = new ConcurrentHashMap<>();
+    private final java.util.Queue<String> order = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private volatile boolean cancelled;
+    private String cancelReason;
+    private Instant startedAt;
+
+    public WorkflowExecution(Workflow workflow, RunInfo info, Map<String, String> parameters, TaskRuntime runtime,
+            ArtifactStore artifacts, RunListener listener, Settings settings) {
+        this.workflow = workflow;
+        this.info = info;
+        this.runtime = runtime;
+        this.artifacts = artifacts;
+        this.listener = listener;
+        this.settings = settings;
+        this.globalValues = new LinkedHashMap<>(WorkflowVariables.of(workflow, info, parameters));
+        this.globals = Vars.live(globalValues);
+        int cap = Math.min(positive(workflow.parallelism()), positive(settings.parallelism()));
+        this.pods = new Slots(cap == Integer.MAX_VALUE ? 0 : cap);
+        String threadName = "onepanel-run-" + info.workflowName();
+        this.scheduler = Executors.newSingleThreadExecutor(r -> daemon(r, threadName));
+        this.timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, threadName + "-timer"));
+    }
+
+    private static int positive(Integer v) {
+        return v == null || v <= 0 ? Integer.MAX_VALUE : v;
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /** Starts the entrypoint; returns at once. */
+    public WorkflowExecution start() {
+        post(() -> {
+            startedAt = now();
+            Template entry = workflow.templates().get(workflow.entrypoint());
+            if (workflow.activeDeadlineSeconds() != null && workflow.activeDeadlineSeconds() > 0) {
+                later(Duration.ofSeconds(workflow.activeDeadlineSeconds()),
+                        () -> cancelNow("the workflow's activeDeadlineSeconds (" + workflow.activeDeadlineSeconds()
+                                + "s) was exceeded"));
+            }
+            execute(info.workflowName(), info.workflowName(), null, entry, workflow.arguments(), this::entrypointDone);
+        });
+        return this;
+    }
+
+    // ---- the outside world -------------------------------------------------------------------
+
+    @Override
+    public RunInfo info() {
+        return info;
+    }
+
+    @Override
+    public CompletableFuture<RunResult> completion() {
+        return completion;
+    }
+
+    @Override
+    public void cancel(String reason) {
+        post(() -> cancelNow(reason == null ? "cancelled" : reason));
+    }
+
+    @Override
+    public List<NodeStatus> snapshot() {
+        List<NodeStatus> out = new ArrayList<>();
+        for (String id : order) {
+            NodeStatus status = statuses.get(id);
+            if (status != null) {
+                out.add(status);
+            }
+        }
+        return out;
+    }
+
+    // ---- scheduler plumbing (scheduler thread unless said otherwise) ---------------------------
+
+    /** Runs {@code event} on the scheduler thread; callable from any thread. */
+    void post(Runnable event) {
+        if (scheduler.isShutdown()) {
+            return;
+        }
+        scheduler.execute(() -> {
+            try {
+                event.run();
+            } catch (RuntimeException | Error e) {
+                fail("internal error: " + e);
+                throw e;
+            }
+        });
+    }
+
+    void later(Duration delay, Runnable event) {
+        if (!timers.isShutdown()) {
+            timers.schedule(() -> post(event), Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    Instant now() {
+        return settings.clock().instant();
+    }
+
+    boolean isCancelled() {
+        return cancelled;
+    }
+
+    String cancelReason() {
+        return cancelReason;
+    }
+
+    Node newNode(String id, String name, String parentId, NodeType type, String templateName) {
+        Node node = new Node(id, name, parentId, type, templateName);
+        nodes.put(id, node);
+        order.add(id);
+        statuses.put(id, node.snapshot());
+        if (parentId != null) {
+            Node parent = nodes.get(parentId);
+            if (parent != null) {
+                parent.children.add(node);
+            }
+        }
+        return node;
+    }
+
+    void changed(Node node) {
+        NodeStatus status = node.snapshot();
+        statuses.put(node.id, status);
+        listener.nodeChanged(status);
+    }
+
+    void track(TaskExecution execution) {
+        running.add(execution);
+        if (cancelled) {
+            execution.cancel(cancelReason);
+        }
+    }
+
+    void untrack(TaskExecution execution) {
+        running.remove(execution);
+    }
+
+    void exportGlobal(String name, String value) {
+        globalOutputs.put(name, value);
+        globalValues.put("workflow.outputs.parameters." + name, value);
+    }
+
+    /** Runs {@code template} as node {@code id}; {@code onDone} hears the node once it is fulfilled. */
+    void execute(String id, String displayName, String parentId, Template template, Arguments arguments,
+            Consumer<Node> onDone) {
+        TemplateBinding.Bound bound;
+        try {
+            bound = TemplateBinding.bind(template, arguments, globals);
+        } catch (RuntimeException e) {
+            Node node = newNode(id, displayName, parentId, NodeType.POD, template.name());
+            finishWith(node, NodePhase.ERROR, message(e));
+            onDone.accept(node);
+            return;
+        }
+        switch (template.type()) {
+            case DAG, STEPS -> new DagRun(this, id, displayName, parentId, bound, onDone).start();
+            case CONTAINER, SCRIPT -> new PodRun(this, id, displayName, parentId, bound, onDone).start();
+            case SUSPEND -> suspend(id, displayName, parentId, bound.template(), onDone);
+            default -> {
+                Node node = newNode(id, displayName, parentId, NodeType.POD, template.name());
+                finishWith(node, NodePhase.ERROR, "template '" + template.name() + "' is a " + template.type().key()
+                        + " template, which onepanel-workflow does not run");
+                onDone.accept(node);
+            }
+        }
+    }
+
+    private void suspend(String id, String displayName, String parentId, Template template, Consumer<Node> onDone) {
+        Node node = newNode(id, displayName, parentId, NodeType.SUSPEND, template.name());
+        node.phase = NodePhase.RUNNING;
+        node.startedAt = now();
+        changed(node);
+        String duration = template.suspend().duration();
+        if (duration == null || duration.isBlank()) {
+            finishWith(node, NodePhase.ERROR, "suspend without a duration waits for a resume, which this engine"
+                    + " cannot receive");
+            onDone.accept(node);
+            return;
+        }
+        Duration wait;
+        try {
+            wait = Durations.parse(duration);
+        } catch (IllegalArgumentException e) {
+            finishWith(node, NodePhase.ERROR, e.getMessage());
+            onDone.accept(node);
+            return;
+        }
+        later(wait, () -> {
+            finishWith(node, cancelled ? NodePhase.FAILED : NodePhase.SUCCEEDED, cancelled ? cancelReason : null);
+            onDone.accept(node);
+        });
+    }
+
+    void finishWith(Node node, NodePhase phase, String message) {
+        if (node.startedAt == null) {
+            node.startedAt = now();
+        }
+        node.phase = phase;
+        node.message = message;
+        node.finishedAt = now();
+        changed(node);
+    }
+
+    static String message(Throwable e) {
+        return e.getMessage() != null ? e.getMessage() : e.toString();
+    }
+
+    // ---- ending ------------------------------------------------------------------------------
+
+    private void entrypointDone(Node root) {
+        String onExit = workflow.onExit();
+        Template exit = onExit == null ? null : workflow.templates().get(onExit);
+        if (exit == null || cancelled) {
+            finish(root, null);
+            return;
+        }
+        globalValues.put("workflow.status", root.phase.argoName());
+        globalValues.put("workflow.failures", WorkflowVariables.failures(nodes.values()));
+        execute(info.workflowName() + ".onExit", "onExit", null, exit, Arguments.EMPTY, exitNode -> finish(root, exitNode));
+    }
+
+    private void finish(Node root, Node exitNode) {
+        NodePhase phase = root.phase;
+        String message = root.message;
+        if (cancelled) {
+            phase = NodePhase.FAILED;
+            message = cancelReason;
+        } else if (exitNode != null && exitNode.phase.isFailure() && phase == NodePhase.SUCCEEDED) {
+            phase = exitNode.phase;
+            message = "the exit handler " + exitNode.phase.argoName().toLowerCase(java.util.Locale.ROOT)
+                    + (exitNode.message != null ? ": " + exitNode.message : "");
+        }
+        Map<String, String> outputs = new LinkedHashMap<>(root.outputParameters);
+        outputs.putAll(globalOutputs);
+        RunResult result = new RunResult(info.workflowName(), phase, message, startedAt, now(), outputs, snapshot());
+        try {
+            runtime.finish(info, phase == NodePhase.SUCCEEDED);
+        } catch (RuntimeException e) {
+            listener.status(root.snapshot(), "releasing the run's resources failed: " + message(e));
+        }
+        shutdown();
+        listener.finished(result);
+        completion.complete(result);
+    }
+
+    private void cancelNow(String reason) {
+        if (cancelled || completion.isDone()) {
+            return;
+        }
+        cancelled = true;
+        cancelReason = reason;
+        for (TaskExecution execution : List.copyOf(running)) {
+            execution.cancel(reason);
+        }
+    }
+
+    private void fail(String message) {
+        if (completion.isDone()) {
+            return;
+        }
+        cancelled = true;
+        cancelReason = message;
+        running.forEach(e -> e.cancel(message));
+        RunResult result = new RunResult(info.workflowName(), NodePhase.ERROR, message, startedAt, now(),
+                Map.copyOf(globalOutputs), snapshot());
+        shutdown();
+        listener.finished(result);
+        completion.complete(result);
+    }
+
+    private void shutdown() {
+        timers.shutdownNow();
+        scheduler.shutdown();
+    }
+}

@@ -1,0 +1,9 @@
+package io.onepanel.workflow.validate;
+
+import io.onepanel.workflow.diagnostics.SourcePosition;
+
+/**
+ * A piece of template text that may hold {@code {{...}}} tags, where it is, and what it is (for
+ * messages: "the args of template 'x'").
+ */
+record TextSite(String text, SourcePosition at, String what) {}

@@ -1,0 +1,48 @@
+package io.onepanel.workflow.validate;
+
+import io.onepanel.workflow.diagnostics.Diagnostic;
+import io.onepanel.workflow.diagnostics.Diagnostics;
+import io.onepanel.workflow.template.Template;
+import io.onepanel.workflow.template.Workflow;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Every check that can be made before anything runs. All findings are returned at once; a
+ * workflow with an error starts nothing.
+ */
+public final class WorkflowValidator {
+
+    private final List<TemplateCheck> extraChecks;
+
+    public WorkflowValidator(List<TemplateCheck> extraChecks) {
+        this.extraChecks = List.copyOf(extraChecks);
+    }
+
+    /** Checks of the template alone. */
+    public List<Diagnostic> validate(Workflow workflow) {
+        Diagnostics out = new Diagnostics();
+        Set<Template> reached = new StructureCheck(workflow, out).run();
+        new VariableCheck(workflow, out).check(reached);
+        new KubernetesCheck(workflow, out).check(reached);
+        ParameterCheck parameters = new ParameterCheck(workflow, out);
+        parameters.checkDeclarations(reached);
+        new SettingsCheck(out).check(workflow, reached);
+        for (Template t : reached) {
+            if (t.type().runsPod()) {
+                for (TemplateCheck check : extraChecks) {
+                    check.check(workflow, t).forEach(out::add);
+                }
+            }
+        }
+        return out.sorted();
+    }
+
+    /** Checks of the values a user gives for a run. */
+    public List<Diagnostic> validateParameters(Workflow workflow, Map<String, String> parameters) {
+        Diagnostics out = new Diagnostics();
+        new ParameterCheck(workflow, out).checkValues(parameters);
+        return out.sorted();
+    }
+}
