@@ -88,7 +88,7 @@ final class DagRun {
             tasks.put(t.name(), new TaskState(t, Expressions.dependsOf(t, byName)));
         }
         for (TaskState t : tasks.values()) {
-            for (String dep : t.logic.tasks()) {
+            for (String dep : t.logic == null ? java.util.Set.<String>of() : t.logic.tasks()) {
                 TaskState d = tasks.get(dep);
                 if (d == null) {
                     throw new IllegalArgumentException("task '" + t.task.name() + "' depends on unknown task '" + dep
@@ -155,7 +155,7 @@ final class DagRun {
         }
         boolean execute;
         try {
-            execute = t.logic.evaluate((name, result) -> is(tasks.get(name), result));
+            execute = t.logic == null || t.logic.evaluate((name, result) -> is(tasks.get(name), result));
         } catch (RuntimeException e) {
             marker(t, id, NodePhase.ERROR, "cannot evaluate depends: " + WorkflowExecution.message(e));
             return;

@@ -49,12 +49,18 @@ final class Expressions {
         return Expression.parse(expression, Dialect.EXPR).evaluate(scope(vars));
     }
 
-    /** The task's depends logic, with legacy {@code dependencies} converted as Argo converts them. */
+    /**
+     * The task's depends logic, with legacy {@code dependencies} converted as Argo converts them;
+     * null for a task that depends on nothing.
+     */
     static DependsExpression dependsOf(DagTask task, Map<String, DagTask> tasks) {
         if (task.depends() != null && !task.depends().isBlank()) {
             // Argo widens a bare name by the named task's continueOn (ancestry.go, expandDependency).
             return DependsExpression.parse(task.depends()).expand(dep -> continueOn(tasks, dep).failed(),
                     dep -> continueOn(tasks, dep).error());
+        }
+        if (task.dependencies().isEmpty()) {
+            return null;
         }
         return DependsExpression.fromDependencies(task.dependencies(),
                 dep -> continueOn(tasks, dep).failed(), dep -> continueOn(tasks, dep).error());

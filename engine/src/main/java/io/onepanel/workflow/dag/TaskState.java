@@ -13,6 +13,7 @@ import java.util.Map;
 final class TaskState {
 
     final DagTask task;
+    /** Null for a root task. */
     final DependsExpression logic;
     final List<TaskState> dependencies = new ArrayList<>();
     final List<TaskState> dependents = new ArrayList<>();

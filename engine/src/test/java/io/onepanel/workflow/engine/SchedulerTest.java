@@ -439,9 +439,10 @@ class SchedulerTest {
         WorkflowEngine engine = Runs.engine(runtime);
         LoadResult loaded = engine.load("d.yaml", DIAMOND);
         WorkflowRun run = engine.start(loaded.workflow(), RunOptions.withParameters(Map.of()), RunListener.NONE);
-        while (runtime.started().isEmpty()) {
+        for (int i = 0; i < 2000 && runtime.started().isEmpty(); i++) {
             Thread.sleep(5);
         }
+        assertThat(runtime.started()).as("A started").containsExactly("A");
         run.cancel("stopped by test");
         RunResult result = run.completion().get(10, TimeUnit.SECONDS);
         assertThat(result.phase()).isEqualTo(NodePhase.FAILED);
