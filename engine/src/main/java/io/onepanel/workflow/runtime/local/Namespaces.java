@@ -52,10 +52,11 @@ final class Namespaces {
         Path unshare = executable(options.unshare(), "unshare not found (util-linux)");
         Path mount = executable(Path.of("mount"), "mount not found (util-linux)");
         Path shell = executable(options.shell(), "shell not found");
+        boolean root = isRoot();
         boolean userNamespace = switch (options.userNamespace()) {
             case ALWAYS -> true;
             case NEVER -> false;
-            case WHEN_NOT_ROOT -> !isRoot();
+            case WHEN_NOT_ROOT -> !root;
         };
         List<String> prefix = new ArrayList<>(List.of(unshare.toString(), "--mount", "--propagation", "private",
                 "--pid", "--fork", "--kill-child", "--mount-proc"));
@@ -84,7 +85,7 @@ final class Namespaces {
                 throw new LocalRuntimeException("cannot create a mount namespace: " + unshare + " did not finish");
             }
             if (process.exitValue() != 0) {
-                throw new LocalRuntimeException(explain(unshare, userNamespace, output));
+                throw new LocalRuntimeException(explain(unshare, userNamespace, root, output));
             }
             return new Ready(List.copyOf(prefix), mount);
         } catch (IOException e) {
@@ -103,9 +104,9 @@ final class Namespaces {
         }
     }
 
-    private static String explain(Path unshare, boolean userNamespace, String output) {
+    private static String explain(Path unshare, boolean userNamespace, boolean root, String output) {
         String prefix = "cannot create a mount namespace: ";
-        if (userNamespace) {
+        if (userNamespace && !root) {
             if ("0".equals(sysctl("kernel/unprivileged_userns_clone"))) {
                 return prefix + "unprivileged user namespaces are disabled (sysctl kernel.unprivileged_userns_clone=0);"
                         + " run as root";
@@ -119,7 +120,8 @@ final class Namespaces {
             }
         }
         return prefix + unshare + " failed" + (output.isEmpty() ? "" : ": " + output)
-                + (userNamespace ? "" : "; mounting needs root (or a user namespace)");
+                + (userNamespace || root ? ""
+                        : "; mounting needs root or a user namespace (LocalRuntimeOptions.userNamespace)");
     }
 
     private static String sysctl(String name) {
