@@ -16,7 +16,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>{@code --pid --fork --kill-child --mount-proc} make the task's process tree a PID namespace
  * of its own: when its first process dies, the kernel kills every other process in it, so killing
- * that one process ends the whole tree, however it forked.
+ * that one process ends the whole tree, however it forked. When util-linux {@code setpriv} stands
+ * beside {@code unshare}, {@code setpriv --pdeathsig KILL} also ends the tree should the thread
+ * that started it (the attempt's, which waits for it) or this JVM die first.
  */
 final class Namespaces {
 
@@ -58,7 +60,13 @@ final class Namespaces {
             case NEVER -> false;
             case WHEN_NOT_ROOT -> !root;
         };
-        List<String> prefix = new ArrayList<>(List.of(unshare.toString(), "--mount", "--propagation", "private",
+        List<String> prefix = new ArrayList<>();
+        Path setpriv = unshare.resolveSibling("setpriv");
+        if (Files.isExecutable(setpriv)) {
+            // Should this JVM die without closing the runtime, its tasks die with it.
+            prefix.addAll(List.of(setpriv.toString(), "--pdeathsig", "KILL", "--"));
+        }
+        prefix.addAll(List.of(unshare.toString(), "--mount", "--propagation", "private",
                 "--pid", "--fork", "--kill-child", "--mount-proc"));
         if (userNamespace) {
             prefix.addAll(List.of("--user", "--map-root-user"));

@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * The {@code sh} script that runs first inside an attempt's namespaces: it performs the
  * {@link MountPlan}'s mounts, enters the working directory, checks that the command exists on this
- * machine and runs it with the positional parameters as its command line.
+ * machine and runs it with the positional parameters as its command line, as a child: the shell
+ * stays the namespace's first process, so a command killed by a signal exits 128 + its number.
  *
  * <p>Mounting over {@code /tmp} (or any declared path) can hide the attempt's own directory on this
  * machine. So the script first makes the attempt directory its working directory and opens what it
@@ -89,7 +90,8 @@ final class SetupScript {
         lines.add("}");
         lines.add("onepanel_found \"$1\" || { printf 'N %s\\n' \"$1\" >&4; exit 127; }");
         lines.add("exec 4>&-");
-        lines.add("\"$@\"");
+        // exec in a subshell: the program on PATH as the kubelet would start it, never a shell builtin.
+        lines.add("(exec \"$@\")");
         lines.add("exit $?");
         return String.join("\n", lines) + "\n";
     }

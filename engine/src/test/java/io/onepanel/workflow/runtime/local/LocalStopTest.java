@@ -117,6 +117,25 @@ class LocalStopTest {
         assertThat(late.message()).contains("closed");
     }
 
+    @Test
+    void theTreeDiesWithTheJvmThatStartedIt() throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process jvm = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+                DyingJvm.class.getName(), temp.toString()).redirectErrorStream(true).start();
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(jvm.getInputStream()))) {
+            assertThat(out.readLine()).isEqualTo("started");
+            List<ProcessHandle> sleeps = awaitProcesses("sleep", 2);
+
+            jvm.destroyForcibly();
+            jvm.waitFor();
+
+            for (ProcessHandle sleep : sleeps) {
+                sleep.onExit().get();
+            }
+            assertThat(sleeps).noneMatch(ProcessHandle::isAlive);
+        }
+    }
+
     /** Waits until {@code count} processes running {@code program} descend from this JVM. */
     private static List<ProcessHandle> awaitProcesses(String program, int count) throws InterruptedException {
         while (true) {
