@@ -40,7 +40,8 @@ final class HostMountPoints {
         } else {
             Files.createFile(path);
         }
-        users.computeIfAbsent(path, p -> new HashSet<>()).add(run);
+        users.put(path, new HashSet<>());
+        use(path, run);
     }
 
     /**

@@ -196,7 +196,9 @@ final class MountPlanner {
         Location location = plan.locate(path);
         if (location != null) {
             Files.createDirectories(location.host());
-        } else if (!Files.isDirectory(path.onHost())) {
+        } else if (Files.exists(path.onHost()) && !Files.isDirectory(path.onHost())) {
+            throw new LocalRuntimeException("workingDir: " + path + " is not a directory on this machine");
+        } else if (!Files.exists(path.onHost())) {
             privateAtHostPath(path, true, "workingDir");
         }
     }
@@ -218,7 +220,7 @@ final class MountPlanner {
         Path host = path.onHost();
         boolean kind;
         if (Files.exists(host)) {
-            kind = Files.isDirectory(host);
+            kind = directory != null ? directory : Files.isDirectory(host);
         } else if (Files.isDirectory(host.getParent())) {
             kind = directory != null ? directory : looksLikeDirectory(path);
         } else {

@@ -73,12 +73,16 @@ final class Namespaces {
         }
         prefix.addAll(List.of(shell.toString(), "-c"));
 
-        Path probe = null;
+        Path probe;
         try {
             Files.createDirectories(workRoot);
             probe = Files.createTempDirectory(workRoot, "probe-");
             Files.createDirectory(probe.resolve("a"));
             Files.createDirectory(probe.resolve("b"));
+        } catch (IOException e) {
+            throw new LocalRuntimeException("cannot use the work directory " + workRoot + ": " + e, e);
+        }
+        try {
             List<String> command = new ArrayList<>(prefix);
             command.add("cd " + SetupScript.quote(probe.toString()) + " && " + SetupScript.quote(mount.toString())
                     + " --no-canonicalize --bind ./a ./b");
@@ -102,12 +106,10 @@ final class Namespaces {
             Thread.currentThread().interrupt();
             throw new LocalRuntimeException("interrupted while checking for mount namespaces", e);
         } finally {
-            if (probe != null) {
-                try {
-                    FileTree.delete(probe);
-                } catch (IOException e) {
-                    // An empty probe directory left in the work root is harmless.
-                }
+            try {
+                FileTree.delete(probe);
+            } catch (IOException e) {
+                // An empty probe directory left in the work root is harmless.
             }
         }
     }

@@ -127,6 +127,40 @@ class MountPlannerTest {
     }
 
     @Test
+    void aMountPointMadeInsideAnotherRunsMountPointKeepsBothUntilBothRunsAreReleased() throws Exception {
+        plan("first", outputs(at("missing/out")), Map.of());
+        attempt = Files.createDirectories(temp.resolve("attempt-2"));
+        MountPlan second = plan("second", outputs(at("missing/deeper/out")), Map.of());
+        assertThat(targets(second)).containsExactly("/tmp", at("missing/deeper").value());
+
+        hostMountPoints.release("first");
+        assertThat(host.resolve("missing/deeper")).isDirectory();
+
+        hostMountPoints.release("second");
+        assertThat(host.resolve("missing")).doesNotExist();
+    }
+
+    @Test
+    void aWorkingDirectoryThatIsAFileIsAnError() throws Exception {
+        Files.writeString(host.resolve("existing/file"), "x");
+        TaskPaths paths = new TaskPaths(List.of(), List.of(), List.of(), List.of(), at("existing/file"), true);
+
+        assertThatThrownBy(() -> plan("r", paths, Map.of()))
+                .hasMessage("workingDir: " + at("existing/file") + " is not a directory on this machine");
+    }
+
+    @Test
+    void aMissingWorkingDirectoryIsMadeInsideTheTaskOnly() throws Exception {
+        TaskPaths paths = new TaskPaths(List.of(), List.of(), List.of(), List.of(), at("existing/work"), true);
+
+        MountPlan plan = plan("r", paths, Map.of());
+
+        assertThat(plan.locate(at("existing/work")).privateToAttempt()).isTrue();
+        hostMountPoints.release("r");
+        assertThat(host.resolve("existing/work")).doesNotExist();
+    }
+
+    @Test
     void aMountPointThatIsNoLongerEmptyIsLeftAlone() throws Exception {
         plan("r", outputs(at("existing/out")), Map.of());
         Files.writeString(host.resolve("existing/out/someone-elses"), "x");
