@@ -50,37 +50,6 @@ final class FileTree {
         });
     }
 
-    /**
-     * Whether anything is mounted at or below {@code root} in this JVM's mount namespace. Task
-     * mounts live in the tasks' own namespaces; this guards a recursive delete against ever walking
-     * into a mounted volume.
-     */
-    static boolean hasMountAtOrBelow(Path root) throws IOException {
-        Path real = root.toRealPath();
-        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-            String[] fields = line.split(" ");
-            if (fields.length > 4 && Path.of(unescapeMountPoint(fields[4])).startsWith(real)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** mountinfo writes space, tab, newline and backslash as three octal digits after a backslash. */
-    private static String unescapeMountPoint(String field) {
-        StringBuilder out = new StringBuilder(field.length());
-        for (int i = 0; i < field.length(); i++) {
-            char c = field.charAt(i);
-            if (c == '\\' && i + 3 < field.length()) {
-                out.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
-                i += 3;
-            } else {
-                out.append(c);
-            }
-        }
-        return out.toString();
-    }
-
     /** Moves a file or directory tree to {@code target} (which must not exist), across file systems too. */
     static void move(Path source, Path target) throws IOException {
         try {

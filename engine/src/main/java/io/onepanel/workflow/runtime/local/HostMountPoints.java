@@ -18,8 +18,9 @@ import java.util.Set;
  * The empty directories and files this runtime created on the machine so that a task's private
  * directory can be mounted at a path that did not exist here ({@code /mnt/output} on a laptop).
  * They stay while any run that used them is going (parallel tasks mount over the same point, each
- * in its own namespace) and are removed when the last such run finishes, only if still empty: a
- * mount point never holds data, every write lands in the task's private directory.
+ * in its own namespace) and are removed when the last such run finishes, only if still empty (a
+ * mount point never holds data, every write lands in the task's private directory) and not a
+ * mount point in any namespace (another runtime's task may be using it).
  *
  * <p>Callers hold this object's monitor (see {@link #lock()}) while they look at and create mount
  * points, so that two attempts planning at once agree on what exists.
@@ -57,28 +58,36 @@ final class HostMountPoints {
         });
     }
 
-    /** The run is over: removes the mount points no other run uses, deepest first. */
+    /**
+     * The run is over: removes the mount points no other run uses, deepest first. One that a task
+     * of another runtime still mounts over is kept and tried again at the next release.
+     */
     synchronized void release(String run) {
+        users.values().forEach(runs -> runs.remove(run));
+        removeUnused();
+    }
+
+    /** The runtime is closing: removes every mount point no task on this machine still mounts over. */
+    synchronized void releaseAll() {
+        users.values().forEach(Set::clear);
+        removeUnused();
+    }
+
+    private void removeUnused() {
         List<Path> unused = new ArrayList<>();
         users.forEach((created, runs) -> {
-            runs.remove(run);
             if (runs.isEmpty()) {
                 unused.add(created);
             }
         });
         unused.sort(Comparator.comparingInt(Path::getNameCount).reversed());
         for (Path path : unused) {
-            users.remove(path);
-            removeIfEmpty(path);
+            boolean keptBelow = users.keySet().stream().anyMatch(p -> !p.equals(path) && p.startsWith(path));
+            if (!keptBelow && !MountTable.mountedInAnyNamespace(path)) {
+                users.remove(path);
+                removeIfEmpty(path);
+            }
         }
-    }
-
-    /** Removes every mount point, whatever run used it (the runtime is closing). */
-    synchronized void releaseAll() {
-        List<Path> all = new ArrayList<>(users.keySet());
-        all.sort(Comparator.comparingInt(Path::getNameCount).reversed());
-        users.clear();
-        all.forEach(HostMountPoints::removeIfEmpty);
     }
 
     private static void removeIfEmpty(Path path) {

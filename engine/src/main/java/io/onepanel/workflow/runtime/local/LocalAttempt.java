@@ -410,7 +410,7 @@ final class LocalAttempt implements TaskExecution, Runnable {
             return;
         }
         try {
-            if (FileTree.hasMountAtOrBelow(attemptDir)) {
+            if (MountTable.anyAtOrBelow(attemptDir)) {
                 status("left " + attemptDir + " in place: something is mounted below it");
                 return;
             }

@@ -124,7 +124,7 @@ public final class LocalTaskRuntime implements TaskRuntime {
     private void release(String key) {
         Path runDirectory = workRoot.resolve("runs").resolve(key);
         try {
-            if (Files.exists(runDirectory) && !FileTree.hasMountAtOrBelow(runDirectory)) {
+            if (Files.exists(runDirectory) && !MountTable.anyAtOrBelow(runDirectory)) {
                 FileTree.delete(runDirectory);
             }
         } catch (IOException e) {

@@ -97,6 +97,37 @@ class LocalFileSystemTest {
         assertThat(temp.resolve("work/runs/files")).doesNotExist();
     }
 
+    @Test
+    void aMountPointAnotherRuntimesTaskStillMountsOverIsNotRemovedUnderIt() throws Exception {
+        assumeFalse(Files.exists(Path.of("/mnt/output")), "/mnt/output exists on this machine");
+        Path sync = Files.createDirectories(temp.resolve("sync"));
+        Volume syncVolume = new VolumeBuilder().withName("sync").withNewHostPath().withPath(sync.toString())
+                .endHostPath().build();
+        Outputs output = new Outputs(List.of(), List.of(Tasks.artifact("out", "/mnt/output", "k", true)));
+        Template creates = task("creates", Tasks.container("true").build(), Inputs.EMPTY, output, List.of());
+        Template waits = task("waits", Tasks.container("sh", "-c", "echo mine > /mnt/output/f; echo ready;"
+                + " while [ ! -e /sync/go ]; do sleep 0.02; done; cat /mnt/output/f")
+                .withVolumeMounts(Tasks.mount("sync", "/sync")).build(), Inputs.EMPTY, output, List.of(syncVolume));
+        run(run, creates, Tasks.workflow());
+        assertThat(Path.of("/mnt/output")).as("made by this runtime").isEmptyDirectory();
+
+        try (LocalTaskRuntime other = new LocalTaskRuntime(temp.resolve("other-work"), store)) {
+            RecordingListener listener = new RecordingListener();
+            TaskExecution waiting = other.start(Tasks.request(Tasks.run("other"), waits, Tasks.workflow(),
+                    Duration.ofMinutes(1)), listener);
+            listener.firstLine.await();
+
+            runtime.finish(run, true);
+            assertThat(Path.of("/mnt/output")).as("still mounted over by the other runtime's task").exists();
+            Files.createFile(sync.resolve("go"));
+
+            assertThat(waiting.result().get().result()).isEqualTo("ready\nmine");
+        }
+        runtime.close();
+
+        assertThat(Path.of("/mnt/output")).doesNotExist();
+    }
+
     private static Template writer(String name, String other) {
         String script = "mkdir -p /tmp/output && echo " + name + " > /tmp/output/" + name + ".txt"
                 + " && echo " + name + " > /mnt/output/" + name + ".txt && echo x > /tmp/escaped-" + name
