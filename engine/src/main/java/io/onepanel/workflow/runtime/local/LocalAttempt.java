@@ -163,7 +163,7 @@ final class LocalAttempt implements TaskExecution, Runnable {
         ContainerCommand command = ContainerCommand.of(container, script ? SetupScript.SCRIPT_PATH : null,
                 options.environment(), request.podName(), request.run() == null ? null : request.run().namespace());
         Namespaces.Ready namespaces = runtime.namespaces().ready();
-        runtime.announceImage(container.getImage(), listener);
+        runtime.announceImage(container.getImage(), this::status);
         command.warnings().forEach(this::status);
         if (!template.sidecars().isEmpty() || !template.initContainers().isEmpty()) {
             status("sidecars and init containers are not run by the local runtime");

@@ -10,6 +10,7 @@ import io.onepanel.workflow.runtime.TaskRuntime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -23,6 +24,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * The embedded default runtime: each container or script attempt runs as processes on this
@@ -68,7 +70,8 @@ public final class LocalTaskRuntime implements TaskRuntime {
         this.options = Objects.requireNonNull(options, "options");
         this.namespaces = new Namespaces(options, this.workRoot);
         this.threads = Executors.newCachedThreadPool(daemonThreads("onepanel-local"));
-        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("onepanel-local-timer"));
+        ScheduledThreadPoolExecutor scheduler =
+                new ScheduledThreadPoolExecutor(1, daemonThreads("onepanel-local-timer"));
         scheduler.setRemoveOnCancelPolicy(true);
         this.timers = scheduler;
     }
@@ -160,10 +163,10 @@ public final class LocalTaskRuntime implements TaskRuntime {
     }
 
     /** Says once per image and runtime that images are not used here. */
-    void announceImage(String image, TaskListener listener) {
+    void announceImage(String image, Consumer<String> status) {
         String name = image == null || image.isBlank() ? "(none)" : image;
         if (announcedImages.add(name)) {
-            listener.status("image " + name + " is not pulled: the local runtime runs the command on this machine");
+            status.accept("image " + name + " is not pulled: the local runtime runs the command on this machine");
         }
     }
 
@@ -200,7 +203,7 @@ public final class LocalTaskRuntime implements TaskRuntime {
     }
 
     Map<String, String> artifactVariables(TaskRequest request) {
-        Map<String, String> variables = new java.util.HashMap<>();
+        Map<String, String> variables = new HashMap<>();
         RunInfo run = request.run();
         if (run != null) {
             putIfPresent(variables, "workflow.name", run.workflowName());

@@ -217,7 +217,8 @@ class LocalFileSystemTest {
                 List.of(Tasks.artifact("model", "/tmp/model", "runs/1/model", false)));
         Template template = task("train", Tasks.container("sh", "-c",
                 "mkdir -p /tmp/model/sub && cp /data/in/data.txt /tmp/model/copy.txt && echo b > /tmp/model/sub/b.txt"
-                        + " && wc -l < /data/in/data.txt | tr -d ' ' > /tmp/lines").build(), inputs, outputs, List.of());
+                        + " && wc -l < /data/in/data.txt | tr -d ' ' > /tmp/lines").build(),
+                inputs, outputs, List.of());
 
         TaskResult result = run(run, template, Tasks.workflow());
 
@@ -272,7 +273,8 @@ class LocalFileSystemTest {
                 Tasks.outputParameter("defaulted", "/tmp/absent", "fallback"),
                 Tasks.outputParameter("outside", "/out/params/value", null)), List.of());
         Template template = task("params", Tasks.container("sh", "-c",
-                "echo hello > /tmp/one; printf 'x\\n\\n' > /tmp/two; mkdir -p /out/params; printf v > /out/params/value")
+                "echo hello > /tmp/one; printf 'x\\n\\n' > /tmp/two;"
+                        + " mkdir -p /out/params; printf v > /out/params/value")
                 .build(), Inputs.EMPTY, outputs, List.of());
 
         TaskResult result = run(run, template, Tasks.workflow());
@@ -332,7 +334,8 @@ class LocalFileSystemTest {
                 withInputs("relative", fine, Tasks.artifact("rel", "etc/passwd", "ok", false)),
                 withInputs("dotdot", fine, Tasks.artifact("up", "/tmp/../etc/passwd", "ok", false)),
                 task("out-dotdot", Tasks.container("echo", "ran").build(), Inputs.EMPTY,
-                        new Outputs(List.of(), List.of(Tasks.artifact("o", "/tmp/../../root/x", "k", false))), List.of()),
+                        new Outputs(List.of(), List.of(Tasks.artifact("o", "/tmp/../../root/x", "k", false))),
+                        List.of()),
                 task("param-relative", Tasks.container("echo", "ran").build(), Inputs.EMPTY,
                         new Outputs(List.of(Tasks.outputParameter("p", "../p", null)), List.of()), List.of()),
                 task("mount-root", Tasks.container("echo", "ran").withVolumeMounts(Tasks.mount("s", "/")).build(),
