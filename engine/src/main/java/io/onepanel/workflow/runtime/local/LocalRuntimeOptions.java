@@ -1,0 +1,85 @@
+package io.onepanel.workflow.runtime.local;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How {@link LocalTaskRuntime} starts processes.
+ *
+ * @param unshare util-linux {@code unshare}; a bare name is looked up on this JVM's {@code PATH}
+ * @param shell the POSIX shell that runs the generated setup script inside the namespaces
+ * @param userNamespace when to add {@code --user --map-root-user}
+ * @param environment the environment every task starts from, before the template's {@code env}
+ *     (containers get theirs from the image; locally the machine's {@code PATH} is what finds
+ *     commands)
+ * @param defaultWorkingDir where a container without {@code workingDir} starts; {@code /} when
+ *     this directory is not visible inside the task
+ * @param resultLimitBytes how much of stdout {@code outputs.result} keeps (the last bytes, as Argo)
+ */
+public record LocalRuntimeOptions(
+        Path unshare,
+        Path shell,
+        UserNamespace userNamespace,
+        Map<String, String> environment,
+        Path defaultWorkingDir,
+        int resultLimitBytes) {
+
+    /** Argo keeps at most 256 kB of a container's stdout as its result. */
+    public static final int ARGO_RESULT_LIMIT = 256 * 1024;
+
+    /** When the runtime asks for a user namespace as well as the mount and PID namespaces. */
+    public enum UserNamespace {
+        /** Only when this JVM does not run as root: mounting needs root, real or mapped. */
+        WHEN_NOT_ROOT,
+        ALWAYS,
+        NEVER
+    }
+
+    public LocalRuntimeOptions {
+        Objects.requireNonNull(unshare, "unshare");
+        Objects.requireNonNull(shell, "shell");
+        Objects.requireNonNull(userNamespace, "userNamespace");
+        environment = Map.copyOf(environment);
+        Objects.requireNonNull(defaultWorkingDir, "defaultWorkingDir");
+        if (resultLimitBytes < 1) {
+            throw new IllegalArgumentException("resultLimitBytes must be positive: " + resultLimitBytes);
+        }
+    }
+
+    /** {@code unshare} from PATH, {@code /bin/sh}, this JVM's environment and working directory. */
+    public static LocalRuntimeOptions defaults() {
+        return new LocalRuntimeOptions(Path.of("unshare"), Path.of("/bin/sh"), UserNamespace.WHEN_NOT_ROOT,
+                System.getenv(), Path.of(System.getProperty("user.dir")), ARGO_RESULT_LIMIT);
+    }
+
+    public LocalRuntimeOptions withUnshare(Path newUnshare) {
+        return new LocalRuntimeOptions(newUnshare, shell, userNamespace, environment, defaultWorkingDir,
+                resultLimitBytes);
+    }
+
+    public LocalRuntimeOptions withShell(Path newShell) {
+        return new LocalRuntimeOptions(unshare, newShell, userNamespace, environment, defaultWorkingDir,
+                resultLimitBytes);
+    }
+
+    public LocalRuntimeOptions withUserNamespace(UserNamespace newUserNamespace) {
+        return new LocalRuntimeOptions(unshare, shell, newUserNamespace, environment, defaultWorkingDir,
+                resultLimitBytes);
+    }
+
+    public LocalRuntimeOptions withEnvironment(Map<String, String> newEnvironment) {
+        return new LocalRuntimeOptions(unshare, shell, userNamespace, newEnvironment, defaultWorkingDir,
+                resultLimitBytes);
+    }
+
+    public LocalRuntimeOptions withDefaultWorkingDir(Path newDefaultWorkingDir) {
+        return new LocalRuntimeOptions(unshare, shell, userNamespace, environment, newDefaultWorkingDir,
+                resultLimitBytes);
+    }
+
+    public LocalRuntimeOptions withResultLimitBytes(int newResultLimitBytes) {
+        return new LocalRuntimeOptions(unshare, shell, userNamespace, environment, defaultWorkingDir,
+                newResultLimitBytes);
+    }
+}

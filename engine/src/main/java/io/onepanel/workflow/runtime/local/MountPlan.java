@@ -1,0 +1,84 @@
+package io.onepanel.workflow.runtime.local;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The bind mounts that give one attempt its own view of the file system, and where each path the
+ * template declares is on this machine. Built by {@link MountPlanner}; read by the setup script
+ * (which performs the mounts in order) and by output collection (which reads from
+ * {@link #locate}).
+ *
+ * <p>Order matters: a mount's target may lie inside an earlier mount, never the other way round.
+ */
+final class MountPlan {
+
+    /**
+     * One bind mount inside the attempt's namespace.
+     *
+     * @param target where it appears inside the namespace
+     * @param source what is mounted there, a path on this machine
+     * @param directory a directory (else a single file)
+     * @param readOnly remounted read-only after binding
+     * @param privateToAttempt the source belongs to this attempt alone (else it is a run-shared
+     *     volume or a host path)
+     */
+    record Mount(ContainerPath target, Path source, boolean directory, boolean readOnly, boolean privateToAttempt) {}
+
+    /** Where a container path's bytes are on this machine, and whether only this attempt sees them. */
+    record Location(Path host, boolean privateToAttempt) {}
+
+    private final List<Mount> mounts = new ArrayList<>();
+
+    List<Mount> mounts() {
+        return List.copyOf(mounts);
+    }
+
+    void add(Mount mount) {
+        mounts.add(mount);
+    }
+
+    /**
+     * Where {@code path} is on this machine as the task sees it: inside the innermost mount that
+     * covers it, or null when no mount does (the path is the machine's own).
+     */
+    Location locate(ContainerPath path) {
+        Mount best = null;
+        for (Mount mount : mounts) {
+            boolean covers = mount.directory() ? path.isWithin(mount.target()) : path.equals(mount.target());
+            if (covers && (best == null || mount.target().depth() >= best.target().depth())) {
+                best = mount;
+            }
+        }
+        if (best == null) {
+            return null;
+        }
+        Path host = best.directory() ? resolve(best.source(), path.relativeTo(best.target())) : best.source();
+        return new Location(host, best.privateToAttempt());
+    }
+
+    private static Path resolve(Path base, String relative) {
+        return relative.isEmpty() ? base : base.resolve(relative);
+    }
+
+    /** Whether an existing file or directory is of the kind a mount needs. */
+    static boolean isKind(Path path, boolean directory) {
+        return directory ? Files.isDirectory(path) : Files.isRegularFile(path);
+    }
+
+    /** Creates {@code path} (and its missing parents) as an empty directory or file if absent. */
+    static void createIfAbsent(Path path, boolean directory) throws IOException {
+        if (Files.exists(path)) {
+            return;
+        }
+        Files.createDirectories(path.getParent());
+        if (directory) {
+            Files.createDirectories(path);
+        } else {
+            Files.createFile(path);
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package io.onepanel.workflow.runtime.local;
+
+import io.onepanel.workflow.runtime.local.MountPlan.Mount;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The {@code sh} script that runs first inside an attempt's namespaces: it performs the
+ * {@link MountPlan}'s mounts, enters the working directory, checks that the command exists on this
+ * machine and runs it with the positional parameters as its command line, as a child: the shell
+ * stays the namespace's first process, so a command killed by a signal exits 128 + its number.
+ *
+ * <p>Mounting over {@code /tmp} (or any declared path) can hide the attempt's own directory on this
+ * machine. So the script first makes the attempt directory its working directory and opens what it
+ * needs from there: mount sources are given relative to it ({@code mount --no-canonicalize} passes
+ * them to the kernel as they are, resolved against the working directory, which stays reachable
+ * whatever is mounted over its path); sources outside it (run-shared volumes, host paths) are
+ * first bound into it, before anything is hidden. A script's source is opened as file descriptor
+ * 3 and given to the interpreter as {@code /dev/fd/3}.
+ *
+ * <p>The script reports why it stopped in the file {@code status} of the attempt directory, one
+ * line: {@code E message} when setting up failed (exit 125), {@code N command} when the command was
+ * not found (exit 127). An empty file means the command ran; then the exit code is its own.
+ */
+final class SetupScript {
+
+    static final String STATUS_FILE = "status";
+    static final String SCRIPT_FILE = "script";
+    static final String SCRIPT_PATH = "/dev/fd/3";
+    static final int SETUP_FAILED = 125;
+
+    private SetupScript() {}
+
+    /**
+     * Writes the script text, creating under {@code attemptDir/external} the mount points that
+     * outside sources are first bound to.
+     *
+     * @param mount the absolute path of {@code mount(8)}
+     */
+    static String write(Path attemptDir, MountPlan plan, Path mount, boolean withScriptSource,
+            ContainerPath workingDir, boolean workingDirDeclared) throws IOException {
+        String mountCommand = quote(mount.toString());
+        List<String> lines = new ArrayList<>();
+        lines.add("exec 4>" + quote(attemptDir.resolve(STATUS_FILE).toString()) + " || exit " + SETUP_FAILED);
+        lines.add("onepanel_fail() { printf 'E %s: %s\\n' \"$1\" \"$2\" >&4; exit " + SETUP_FAILED + "; }");
+        lines.add("cd " + quote(attemptDir.toString()) + " || onepanel_fail 'cannot enter the attempt directory' "
+                + quote(attemptDir.toString()));
+        if (withScriptSource) {
+            lines.add("exec 3<./" + SCRIPT_FILE + " || onepanel_fail 'cannot open the script source' ./"
+                    + SCRIPT_FILE);
+        }
+
+        List<String> binds = new ArrayList<>();
+        int external = 0;
+        for (Mount m : plan.mounts()) {
+            String source;
+            if (m.source().startsWith(attemptDir)) {
+                source = "./" + attemptDir.relativize(m.source());
+            } else {
+                Path importedAt = attemptDir.resolve("external").resolve(Integer.toString(external++));
+                MountPlan.createIfAbsent(importedAt, m.directory());
+                source = "./" + attemptDir.relativize(importedAt);
+                lines.add(mountLine(mountCommand, "--bind " + quote(m.source().toString()) + " " + quote(source),
+                        "cannot bind " + m.source()));
+            }
+            binds.add(mountLine(mountCommand, "--no-canonicalize --bind " + quote(source) + " "
+                    + quote(m.target().toString()), "cannot mount at " + m.target()));
+            if (m.readOnly()) {
+                binds.add(mountLine(mountCommand, "--no-canonicalize -o remount,bind,ro "
+                        + quote(m.target().toString()), "cannot make " + m.target() + " read-only"));
+            }
+        }
+        lines.addAll(binds);
+
+        String directory = quote(workingDir.toString());
+        lines.add(workingDirDeclared
+                ? "cd " + directory + " 2>/dev/null || onepanel_fail 'workingDir: cannot enter' " + directory
+                : "cd " + directory + " 2>/dev/null || cd /");
+
+        lines.add("onepanel_found() {");
+        lines.add("  case \"$1\" in */*) [ -f \"$1\" ] && [ -x \"$1\" ]; return;; '') return 1;; esac");
+        lines.add("  onepanel_ifs=$IFS; IFS=:; set -f");
+        lines.add("  for onepanel_dir in $PATH; do");
+        lines.add("    if [ -f \"${onepanel_dir:-.}/$1\" ] && [ -x \"${onepanel_dir:-.}/$1\" ]; then"
+                + " IFS=$onepanel_ifs; set +f; return 0; fi");
+        lines.add("  done");
+        lines.add("  IFS=$onepanel_ifs; set +f; return 1");
+        lines.add("}");
+        lines.add("onepanel_found \"$1\" || { printf 'N %s\\n' \"$1\" >&4; exit 127; }");
+        lines.add("exec 4>&-");
+        // exec in a subshell: the program on PATH as the kubelet would start it, never a shell builtin.
+        lines.add("(exec \"$@\")");
+        lines.add("exit $?");
+        return String.join("\n", lines) + "\n";
+    }
+
+    private static String mountLine(String mountCommand, String arguments, String failure) {
+        return "onepanel_out=$(" + mountCommand + " " + arguments + " 2>&1) || onepanel_fail " + quote(failure)
+                + " \"$onepanel_out\"";
+    }
+
+    /** {@code text} as one word for {@code sh}, whatever characters it holds. */
+    static String quote(String text) {
+        return "'" + text.replace("'", "'\\''") + "'";
+    }
+}
