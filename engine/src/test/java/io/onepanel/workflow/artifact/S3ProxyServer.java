@@ -82,7 +82,14 @@ public final class S3ProxyServer implements AutoCloseable {
                 .region(Region.US_EAST_1)
                 .forcePathStyle(true)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                .requestChecksumCalculation(software.amazon.awssdk.core.checksums.RequestChecksumCalculation.WHEN_REQUIRED)
                 .build();
+    }
+
+    /** Puts an object straight into the blob store, bypassing S3 key handling (for hostile keys). */
+    public void putRaw(String bucket, String key, byte[] data) {
+        var store = context.getBlobStore();
+        store.putBlob(bucket, store.blobBuilder(key).payload(data).build());
     }
 
     @Override

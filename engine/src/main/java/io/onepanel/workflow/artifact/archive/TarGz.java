@@ -135,6 +135,20 @@ public final class TarGz {
         }
     }
 
+    /**
+     * What a fetched single object becomes: unpacked when it is a tar.gz and the input does not say
+     * {@code archive: none} (Argo's executor sniffs the same way), else the file itself.
+     */
+    public static Path unpackUnlessNone(io.onepanel.workflow.template.Artifact input, Path file, Path scratch)
+            throws ArtifactException {
+        boolean none = input.archive() != null
+                && input.archive().kind() == io.onepanel.workflow.template.ArchiveStrategy.Kind.NONE;
+        if (!none && isTarGz(file)) {
+            return unpack(file, scratch.resolve("unpacked"));
+        }
+        return file;
+    }
+
     /** Whether {@code file} is a gzip stream holding a tar archive (Argo sniffs the same way). */
     public static boolean isTarGz(Path file) {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), BUFFER)) {

@@ -93,7 +93,7 @@ public final class DirectoryArtifactStore implements ArtifactStore {
                 Path file = staged.scratch().resolve("object");
                 Files.copy(object, file);
                 meter.fileDone(size);
-                staged.commit(unpackIfArchived(input, file, staged), input.mode());
+                staged.commit(TarGz.unpackUnlessNone(input, file, staged.scratch()), input.mode());
             } else if (Files.isDirectory(object, LinkOption.NOFOLLOW_LINKS)) {
                 copyTree(input.name(), bucketDir, object, staged.content(), listener);
                 staged.commit(staged.content(), input.mode());
@@ -105,15 +105,6 @@ public final class DirectoryArtifactStore implements ArtifactStore {
             throw new ArtifactException("artifact '" + input.name() + "': cannot fetch '" + at.key + "' from bucket '"
                     + at.bucket + "': " + e.getMessage(), e);
         }
-    }
-
-    /** Unpacks a tar.gz object unless the artifact says {@code archive: none}; else the file itself. */
-    static Path unpackIfArchived(Artifact input, Path file, StagedTarget staged) throws ArtifactException {
-        boolean none = input.archive() != null && input.archive().kind() == ArchiveStrategy.Kind.NONE;
-        if (!none && TarGz.isTarGz(file)) {
-            return TarGz.unpack(file, staged.scratch().resolve("unpacked"));
-        }
-        return file;
     }
 
     private static void copyTree(String artifact, Path bucketDir, Path from, Path to, TransferListener listener)
