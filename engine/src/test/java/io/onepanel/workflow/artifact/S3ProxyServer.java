@@ -28,8 +28,13 @@ public final class S3ProxyServer implements AutoCloseable {
     private boolean closed;
 
     private S3ProxyServer(BlobStoreContext context) throws Exception {
+        this(context, 5L << 30);
+    }
+
+    private S3ProxyServer(BlobStoreContext context, long maxSinglePartObjectSize) throws Exception {
         this.context = context;
         this.proxy = S3Proxy.builder()
+                .maxSinglePartObjectSize(maxSinglePartObjectSize)
                 .blobStore(context.getBlobStore())
                 .endpoint(URI.create("http://127.0.0.1:0"))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
@@ -47,6 +52,13 @@ public final class S3ProxyServer implements AutoCloseable {
         return new S3ProxyServer(ContextBuilder.newBuilder("transient")
                 .credentials("identity", "credential")
                 .build(BlobStoreContext.class));
+    }
+
+    /** An in-memory blob store that refuses single PUTs bigger than {@code maxSinglePart} bytes. */
+    public static S3ProxyServer transientStore(long maxSinglePart) throws Exception {
+        return new S3ProxyServer(ContextBuilder.newBuilder("transient")
+                .credentials("identity", "credential")
+                .build(BlobStoreContext.class), maxSinglePart);
     }
 
     /** A blob store in a directory on disk (for large objects). */

@@ -136,6 +136,11 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
         List<Planned> files = new ArrayList<>();
         List<Path> directories = new ArrayList<>();
         long bytes = 0;
+        try {
+            Files.createDirectories(into);
+        } catch (IOException e) {
+            throw new ArtifactException(what + ": cannot create " + into + ": " + e.getMessage(), e);
+        }
         for (S3Object o : objects) {
             String rel = o.key().substring(prefix.length());
             if (rel.isEmpty()) {
@@ -150,7 +155,6 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
             }
         }
         try {
-            Files.createDirectories(into);
             for (Path d : directories) {
                 Files.createDirectories(d);
             }
