@@ -83,6 +83,21 @@ public final class S3ProxyServer implements AutoCloseable {
                 }, S3ProxyServer.class);
     }
 
+    /** Injects the shared server into test methods and constructors. */
+    public static final class Resolver implements org.junit.jupiter.api.extension.ParameterResolver {
+        @Override
+        public boolean supportsParameter(org.junit.jupiter.api.extension.ParameterContext parameter,
+                ExtensionContext context) {
+            return parameter.getParameter().getType() == S3ProxyServer.class;
+        }
+
+        @Override
+        public Object resolveParameter(org.junit.jupiter.api.extension.ParameterContext parameter,
+                ExtensionContext context) {
+            return shared(context);
+        }
+    }
+
     public URI endpoint() {
         return endpoint;
     }
