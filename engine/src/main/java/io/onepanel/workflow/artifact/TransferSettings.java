@@ -30,7 +30,7 @@ public record TransferSettings(
     public static final long MiB = 1024L * 1024L;
 
     public static final TransferSettings DEFAULT = new TransferSettings(
-            4, Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ofSeconds(10), 64, 16 * MiB, 16 * MiB, true);
+            4, Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ofSeconds(10), 64, 8 * MiB, 8 * MiB, true);
 
     public TransferSettings {
         if (maxAttempts < 1) {

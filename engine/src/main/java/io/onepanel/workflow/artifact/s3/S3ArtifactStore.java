@@ -176,7 +176,7 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
                 .destination(file)
                 .addTransferListener(progress)
                 .build();
-        return c.transfers().downloadFile(request).completionFuture().thenRun(progress::done);
+        return c.downloads().downloadFile(request).completionFuture().thenRun(progress::done);
     }
 
     // ---------------------------------------------------------------- store

@@ -36,9 +36,15 @@ public final class S3Connections implements AutoCloseable {
     /** What tells two connections apart. Compared by value; never printed with secrets. */
     public record Key(URI endpoint, String region, boolean pathStyle, S3Credentials credentials) {}
 
-    /** A live connection. */
+    /**
+     * A live connection. Uploads go through a multipart-enabled client; downloads through a plain
+     * one (one streaming GET per object): the SDK's parallel part downloader is slower over a fast
+     * link and, in 2.42.0, fails under many concurrent small downloads (an NPE in
+     * ParallelMultipartDownloaderSubscriber).
+     */
     public record Connection(Key key, S3AsyncClient client, S3TransferManager transfers,
-            AwsCredentialsProvider credentials, TransferSettings settings) {}
+            S3AsyncClient downloadClient, S3TransferManager downloads, AwsCredentialsProvider credentials,
+            TransferSettings settings) {}
 
     private final TransferSettings settings;
     private final CredentialsResolver resolver;
@@ -93,6 +99,13 @@ public final class S3Connections implements AutoCloseable {
     }
 
     private Connection open(Key key, AwsCredentialsProvider credentials) {
+        S3AsyncClient client = build(key, credentials, true);
+        S3AsyncClient plain = build(key, credentials, false);
+        return new Connection(key, client, S3TransferManager.builder().s3Client(client).build(), plain,
+                S3TransferManager.builder().s3Client(plain).build(), credentials, settings);
+    }
+
+    private S3AsyncClient build(Key key, AwsCredentialsProvider credentials, boolean multipart) {
         NettyNioAsyncHttpClient.Builder http = NettyNioAsyncHttpClient.builder()
                 .maxConcurrency(settings.maxConcurrency())
                 .maxPendingConnectionAcquires(1_000_000)
@@ -103,7 +116,7 @@ public final class S3Connections implements AutoCloseable {
                 .region(Region.of(key.region()))
                 .forcePathStyle(key.pathStyle())
                 .credentialsProvider(credentials)
-                .multipartEnabled(true)
+                .multipartEnabled(multipart)
                 .multipartConfiguration(MultipartConfiguration.builder()
                         .thresholdInBytes(settings.multipartThreshold())
                         .minimumPartSizeInBytes(settings.partSize())
@@ -121,9 +134,7 @@ public final class S3Connections implements AutoCloseable {
         if (key.endpoint() != null) {
             builder.endpointOverride(key.endpoint());
         }
-        S3AsyncClient client = builder.build();
-        S3TransferManager transfers = S3TransferManager.builder().s3Client(client).build();
-        return new Connection(key, client, transfers, credentials, settings);
+        return builder.build();
     }
 
     @Override
@@ -131,7 +142,9 @@ public final class S3Connections implements AutoCloseable {
         closed = true;
         for (Connection c : connections.values()) {
             c.transfers().close();
+            c.downloads().close();
             c.client().close();
+            c.downloadClient().close();
         }
         connections.clear();
     }
