@@ -1,0 +1,272 @@
+package io.onepanel.workflow.artifact;
+
+import io.onepanel.workflow.artifact.s3.S3ArtifactStore;
+import io.onepanel.workflow.artifact.files.StagedTarget;
+import io.onepanel.workflow.template.Artifact;
+import io.onepanel.workflow.template.S3Source;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.stream.Stream;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.core.sync.ResponseTransformer;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.transfer.s3.S3TransferManager;
+
+/**
+ * Artifact transfer benchmark (a main-class harness, not JMH: each case is one long transfer).
+ * Starts S3Proxy (in-memory) in a child JVM on 127.0.0.1, then for (a) one 1 GiB file and (b)
+ * 10,000 files of 10 KiB, up and down, times: our {@link S3ArtifactStore}; the SDK used naively
+ * (sync client, one PutObject/GetObject at a time); the transfer manager's own uploadFile /
+ * downloadFile (a) and uploadDirectory / downloadDirectory (b). Peak heap (all heap pools) is
+ * reported for our store in (a). Run it with a small heap (-Xmx256m) to prove bounded memory.
+ *
+ * <pre>
+ * mvn -q -pl engine -Pbench package -DskipTests
+ * java -Xmx256m -cp engine/target/benchmarks.jar io.onepanel.workflow.artifact.ArtifactTransferBenchmark [workdir]
+ * </pre>
+ */
+public final class ArtifactTransferBenchmark {
+
+    private static final String ACCESS = "BENCHACCESSKEY";
+    private static final String SECRET = "bench-secret-key";
+    private static final long GiB = 1L << 30;
+
+    public static void main(String[] args) throws Exception {
+        Path work = Files.createTempDirectory(args.length > 0 ? Path.of(args[0]) : Path.of(System.getProperty("java.io.tmpdir")),
+                "artifact-bench-");
+        String jar = Path.of(ArtifactTransferBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .toString();
+        Process server = new ProcessBuilder("java", "-Xmx12g", "-cp", jar, BenchS3Server.class.getName(), ACCESS, SECRET)
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream()));
+            String line;
+            while ((line = out.readLine()) != null && !line.startsWith("PORT ")) {
+                // skip S3Proxy's start-up chatter
+            }
+            if (line == null) {
+                throw new IllegalStateException("S3Proxy did not start");
+            }
+            URI endpoint = URI.create("http://127.0.0.1:" + line.substring(5).trim());
+            run(endpoint, work);
+        } finally {
+            server.getOutputStream().close();
+            server.waitFor();
+            StagedTarget.deleteTree(work);
+        }
+    }
+
+    private static void run(URI endpoint, Path work) throws Exception {
+        ArtifactRepository repository = ArtifactRepository.onepanel("bench")
+                .withEndpoint(endpoint.toString(), true)
+                .withCredentials(new S3Credentials.StaticKeys(ACCESS, SECRET))
+                .withTransfers(TransferSettings.DEFAULT.withFlexibleChecksums(false));
+        S3Client sync = S3Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1).forcePathStyle(true)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS, SECRET)))
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED).build();
+        S3AsyncClient async = S3AsyncClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
+                .forcePathStyle(true)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS, SECRET)))
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED).multipartEnabled(true).build();
+        S3TransferManager tm = S3TransferManager.builder().s3Client(async).build();
+        sync.createBucket(b -> b.bucket("bench"));
+        System.out.printf(Locale.ROOT, "java %s, %d cores, max heap %d MiB, S3Proxy (transient) at %s%n",
+                System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().maxMemory() >> 20, endpoint);
+
+        try (S3ArtifactStore ours = new S3ArtifactStore(repository, CredentialsResolver.NONE)) {
+            // warm-up: every path once on 64 MiB, so no case pays for JIT or server start-up
+            Path warm = work.resolve("warm.bin");
+            writeRandom(warm, 64L << 20);
+            ours.store(artifact("warm", "w/ours"), warm, TransferListener.NONE);
+            ours.fetch(artifact("warm", "w/ours"), work.resolve("warm.ours"), TransferListener.NONE);
+            sync.putObject(p -> p.bucket("bench").key("w/naive"), RequestBody.fromFile(warm));
+            sync.getObject(g -> g.bucket("bench").key("w/naive"), ResponseTransformer.toFile(work.resolve("warm.naive")));
+            tm.uploadFile(u -> u.source(warm).putObjectRequest(p -> p.bucket("bench").key("w/tm"))).completionFuture().join();
+            tm.downloadFile(d -> d.destination(work.resolve("warm.tm")).getObjectRequest(g -> g.bucket("bench").key("w/tm")))
+                    .completionFuture().join();
+            for (String k : List.of("w/ours", "w/naive", "w/tm")) {
+                sync.deleteObject(d -> d.bucket("bench").key(k));
+            }
+
+            // (a) one 1 GiB file
+            Path big = work.resolve("big.bin");
+            writeRandom(big, GiB);
+            System.out.println("(a) one 1 GiB file");
+            resetPeaks();
+            long t = System.nanoTime();
+            ours.store(artifact("big", "a/ours/big.bin"), big, TransferListener.NONE);
+            report("ours up", t, GiB, 1);
+            long upPeak = peakHeap();
+            resetPeaks();
+            t = System.nanoTime();
+            ours.fetch(artifact("big", "a/ours/big.bin"), work.resolve("big.ours"), TransferListener.NONE);
+            report("ours down", t, GiB, 1);
+            long downPeak = peakHeap();
+            check(big, work.resolve("big.ours"));
+            sync.deleteObject(d -> d.bucket("bench").key("a/ours/big.bin"));
+            Files.delete(work.resolve("big.ours"));
+            System.out.printf(Locale.ROOT, "  ours peak heap: up %d MiB, down %d MiB%n", upPeak >> 20, downPeak >> 20);
+
+            t = System.nanoTime();
+            sync.putObject(p -> p.bucket("bench").key("a/naive/big.bin"), RequestBody.fromFile(big));
+            report("naive SDK up", t, GiB, 1);
+            t = System.nanoTime();
+            sync.getObject(g -> g.bucket("bench").key("a/naive/big.bin"), ResponseTransformer.toFile(work.resolve("big.naive")));
+            report("naive SDK down", t, GiB, 1);
+            check(big, work.resolve("big.naive"));
+            sync.deleteObject(d -> d.bucket("bench").key("a/naive/big.bin"));
+            Files.delete(work.resolve("big.naive"));
+
+            t = System.nanoTime();
+            tm.uploadFile(u -> u.source(big).putObjectRequest(p -> p.bucket("bench").key("a/tm/big.bin")))
+                    .completionFuture().join();
+            report("transfer manager up", t, GiB, 1);
+            t = System.nanoTime();
+            tm.downloadFile(d -> d.destination(work.resolve("big.tm")).getObjectRequest(g -> g.bucket("bench")
+                    .key("a/tm/big.bin"))).completionFuture().join();
+            report("transfer manager down", t, GiB, 1);
+            check(big, work.resolve("big.tm"));
+            for (String f : List.of("big.bin", "big.tm")) {
+                Files.deleteIfExists(work.resolve(f));
+            }
+            for (String k : List.of("a/tm/big.bin")) {
+                sync.deleteObject(d -> d.bucket("bench").key(k));
+            }
+
+            // (b) 10,000 files of 10 KiB
+            Path many = work.resolve("many");
+            int count = 10_000;
+            int size = 10 * 1024;
+            Random random = new Random(1);
+            byte[] data = new byte[size];
+            for (int i = 0; i < count; i++) {
+                random.nextBytes(data);
+                Path f = many.resolve("d" + (i % 100)).resolve("f" + i + ".bin");
+                Files.createDirectories(f.getParent());
+                Files.write(f, data);
+            }
+            long bytes = (long) count * size;
+            System.out.println("(b) 10,000 files of 10 KiB");
+            t = System.nanoTime();
+            ours.store(artifact("many", "b/ours"), many, TransferListener.NONE);
+            report("ours up", t, bytes, count);
+            t = System.nanoTime();
+            ours.fetch(artifact("many", "b/ours"), work.resolve("many.ours"), TransferListener.NONE);
+            report("ours down", t, bytes, count);
+            checkTree(many, work.resolve("many.ours"));
+
+            t = System.nanoTime();
+            List<Path> files;
+            try (Stream<Path> walk = Files.walk(many)) {
+                files = walk.filter(Files::isRegularFile).toList();
+            }
+            for (Path f : files) {
+                String key = "b/naive/" + many.relativize(f).toString();
+                sync.putObject(p -> p.bucket("bench").key(key), RequestBody.fromFile(f));
+            }
+            report("naive SDK up", t, bytes, count);
+            t = System.nanoTime();
+            List<S3Object> listed = new ArrayList<>();
+            sync.listObjectsV2Paginator(l -> l.bucket("bench").prefix("b/naive/")).contents().forEach(listed::add);
+            for (S3Object o : listed) {
+                Path dest = work.resolve("many.naive").resolve(o.key().substring("b/naive/".length()));
+                Files.createDirectories(dest.getParent());
+                sync.getObject(g -> g.bucket("bench").key(o.key()), ResponseTransformer.toFile(dest));
+            }
+            report("naive SDK down", t, bytes, count);
+            checkTree(many, work.resolve("many.naive"));
+
+            t = System.nanoTime();
+            var upload = tm.uploadDirectory(u -> u.source(many).bucket("bench").s3Prefix("b/tm")).completionFuture().join();
+            report("transfer manager uploadDirectory", t, bytes, count);
+            if (!upload.failedTransfers().isEmpty()) {
+                System.out.println("  failed: " + upload.failedTransfers().size());
+            }
+            t = System.nanoTime();
+            var download = tm.downloadDirectory(d -> d.destination(work.resolve("many.tm")).bucket("bench")
+                    .listObjectsV2RequestTransformer(l -> l.prefix("b/tm/"))).completionFuture().join();
+            report("transfer manager downloadDirectory", t, bytes, count);
+            if (!download.failedTransfers().isEmpty()) {
+                System.out.println("  failed: " + download.failedTransfers().size());
+            }
+        } finally {
+            tm.close();
+            async.close();
+            sync.close();
+        }
+    }
+
+    private static Artifact artifact(String name, String key) {
+        return new Artifact(name, "/" + name, null, null, null, false, null, null, null, S3Source.key(key), null, null,
+                null, null);
+    }
+
+    private static void writeRandom(Path file, long size) throws Exception {
+        byte[] block = new byte[8 << 20];
+        new Random(42).nextBytes(block);
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (long written = 0; written < size; written += block.length) {
+                block[0]++;
+                out.write(block, 0, (int) Math.min(block.length, size - written));
+            }
+        }
+    }
+
+    private static void report(String what, long startNanos, long bytes, int files) {
+        double seconds = (System.nanoTime() - startNanos) / 1e9;
+        System.out.printf(Locale.ROOT, "  %-36s %8.2f s  %8.1f MiB/s  %8.0f files/s%n", what, seconds,
+                bytes / seconds / (1 << 20), files / seconds);
+    }
+
+    private static void check(Path expected, Path actual) throws Exception {
+        if (Files.mismatch(expected, actual) != -1L) {
+            throw new IllegalStateException(actual + " differs from " + expected);
+        }
+    }
+
+    private static void checkTree(Path expected, Path actual) throws Exception {
+        try (Stream<Path> walk = Files.walk(expected)) {
+            for (Path f : walk.filter(Files::isRegularFile).toList()) {
+                check(f, actual.resolve(expected.relativize(f).toString()));
+            }
+        }
+    }
+
+    private static void resetPeaks() {
+        System.gc();
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                pool.resetPeakUsage();
+            }
+        }
+    }
+
+    private static long peakHeap() {
+        long sum = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                sum += pool.getPeakUsage().getUsed();
+            }
+        }
+        return sum;
+    }
+}

@@ -1,0 +1,298 @@
+package io.onepanel.workflow.artifact.s3;
+
+import io.onepanel.workflow.artifact.ArtifactException;
+import io.onepanel.workflow.artifact.ArtifactRepository;
+import io.onepanel.workflow.artifact.ArtifactStore;
+import io.onepanel.workflow.artifact.CredentialsResolver;
+import io.onepanel.workflow.artifact.ObjectKeys;
+import io.onepanel.workflow.artifact.ProgressMeter;
+import io.onepanel.workflow.artifact.TransferListener;
+import io.onepanel.workflow.artifact.archive.TarGz;
+import io.onepanel.workflow.artifact.files.SafePaths;
+import io.onepanel.workflow.artifact.files.SourceTree;
+import io.onepanel.workflow.artifact.files.StagedTarget;
+import io.onepanel.workflow.template.ArchiveStrategy;
+import io.onepanel.workflow.template.Artifact;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+import software.amazon.awssdk.core.async.AsyncRequestBody;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.transfer.s3.model.DownloadFileRequest;
+import software.amazon.awssdk.transfer.s3.model.UploadFileRequest;
+
+/**
+ * Artifacts in S3 (or any S3-compatible server) through the AWS SDK v2: the async client with
+ * multipart enabled and the S3 transfer manager. Large files go in parts, many files go in parallel
+ * (up to {@code maxConcurrency} requests at once), everything streams between disk and network, and
+ * progress in bytes and files is reported as it happens.
+ *
+ * <p>Key semantics are Argo's: a key that names an object is fetched as a file (unpacked when it is
+ * a tar.gz and the input does not say {@code archive: none}); otherwise the key is a prefix and the
+ * tree under {@code key/} is fetched as a directory. Unarchived directory outputs become one object
+ * per file under the key prefix, empty directories a zero-byte {@code dir/} marker.
+ *
+ * <p>Failure leaves nothing behind: fetches are staged next to the target and renamed into place;
+ * multipart uploads are aborted by the SDK; objects of a directory upload that fails are deleted.
+ */
+public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
+
+    private final ArtifactRepository repository;
+    private final S3Connections connections;
+
+    public S3ArtifactStore(ArtifactRepository repository, CredentialsResolver resolver) {
+        this.repository = repository;
+        this.connections = new S3Connections(repository.transfers(), resolver);
+    }
+
+    public ArtifactRepository repository() {
+        return repository;
+    }
+
+    /** The clients this store uses (shared with a {@code StagingPlanner}). */
+    public S3Connections connections() {
+        return connections;
+    }
+
+    @Override
+    public Artifact locate(Artifact output, Map<String, String> variables) {
+        return repository.locate(output, variables);
+    }
+
+    // ---------------------------------------------------------------- fetch
+
+    @Override
+    public void fetch(Artifact input, Path target, TransferListener listener) throws ArtifactException {
+        S3Location at = S3Location.of(input, repository);
+        S3Connections.Connection c = connections.get(at.connectionKey());
+        String what = "artifact '" + input.name() + "'";
+        HeadObjectResponse head = head(c, at, what);
+        List<S3Object> objects = head == null ? listPrefix(c, at, what) : List.of();
+        if (head == null && objects.isEmpty()) {
+            if (input.optional()) {
+                return;
+            }
+            throw new ArtifactException(what + ": no object or prefix '" + at.key() + "' in bucket '" + at.bucket()
+                    + "' at " + at.endpointName());
+        }
+        try (StagedTarget staged = StagedTarget.create(target)) {
+            if (head != null) {
+                long size = head.contentLength() == null ? -1 : head.contentLength();
+                ProgressMeter meter = new ProgressMeter(listener, input.name(), size, 1);
+                meter.start();
+                Path file = staged.scratch().resolve("object");
+                transfer(List.of(at.key()), key -> download(c, at.bucket(), key, file, size, meter), at, what);
+                staged.commit(TarGz.unpackUnlessNone(input, file, staged.scratch()), input.mode());
+            } else {
+                downloadTree(c, at, objects, staged.content(), new ProgressMeter(listener, input.name(), -1, -1), what);
+                staged.commit(staged.content(), input.mode());
+            }
+        }
+    }
+
+    private HeadObjectResponse head(S3Connections.Connection c, S3Location at, String what) throws ArtifactException {
+        try {
+            return c.client().headObject(h -> h.bucket(at.bucket()).key(at.key())).join();
+        } catch (CompletionException e) {
+            if (S3Errors.isNotFound(e)) {
+                return null;
+            }
+            throw S3Errors.describe(e, what, at, c.settings().maxAttempts());
+        }
+    }
+
+    /** Every object under {@code key/}, all pages. */
+    List<S3Object> listPrefix(S3Connections.Connection c, S3Location at, String what) throws ArtifactException {
+        String prefix = at.key() + "/";
+        List<S3Object> objects = new ArrayList<>();
+        String token = null;
+        try {
+            do {
+                String continuation = token;
+                ListObjectsV2Response page = c.client().listObjectsV2(l -> l.bucket(at.bucket()).prefix(prefix)
+                        .continuationToken(continuation)).join();
+                objects.addAll(page.contents());
+                token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
+            } while (token != null);
+        } catch (CompletionException e) {
+            throw S3Errors.describe(e, what, at, c.settings().maxAttempts());
+        }
+        return objects;
+    }
+
+    private void downloadTree(S3Connections.Connection c, S3Location at, List<S3Object> objects, Path into,
+            ProgressMeter meter, String what) throws ArtifactException {
+        String prefix = at.key() + "/";
+        record Planned(String key, Path path, long size) {}
+        List<Planned> files = new ArrayList<>();
+        List<Path> directories = new ArrayList<>();
+        long bytes = 0;
+        try {
+            Files.createDirectories(into);
+        } catch (IOException e) {
+            throw new ArtifactException(what + ": cannot create " + into + ": " + e.getMessage(), e);
+        }
+        for (S3Object o : objects) {
+            String rel = o.key().substring(prefix.length());
+            if (rel.isEmpty()) {
+                continue;
+            }
+            Path path = SafePaths.resolve(into, rel);
+            if (rel.endsWith("/")) {
+                directories.add(path);
+            } else {
+                files.add(new Planned(o.key(), path, o.size()));
+                bytes += o.size();
+            }
+        }
+        try {
+            for (Path d : directories) {
+                Files.createDirectories(d);
+            }
+            for (Planned f : files) {
+                Files.createDirectories(f.path().getParent());
+            }
+        } catch (IOException e) {
+            throw new ArtifactException(what + ": cannot lay out " + at.url() + " as a directory: " + e.getMessage(), e);
+        }
+        meter.totals(bytes, files.size());
+        transfer(files, f -> download(c, at.bucket(), f.key(), f.path(), f.size(), meter), at, what);
+    }
+
+    private static CompletableFuture<?> download(S3Connections.Connection c, String bucket, String key, Path file,
+            long size, ProgressMeter meter) {
+        FileProgress progress = new FileProgress(meter, size);
+        DownloadFileRequest request = DownloadFileRequest.builder()
+                .getObjectRequest(g -> g.bucket(bucket).key(key))
+                .destination(file)
+                .addTransferListener(progress)
+                .build();
+        return c.downloads().downloadFile(request).completionFuture().thenRun(progress::done);
+    }
+
+    // ---------------------------------------------------------------- store
+
+    @Override
+    public Artifact store(Artifact output, Path source, TransferListener listener) throws ArtifactException {
+        S3Location at = S3Location.of(output, repository);
+        String what = "artifact '" + output.name() + "'";
+        SourceTree tree = SourceTree.scan(source);
+        if (tree == null) {
+            if (output.optional()) {
+                return null;
+            }
+            throw new ArtifactException(what + ": nothing at " + source + " to store");
+        }
+        ArchiveStrategy archive = repository.archiveOf(output);
+        S3Connections.Connection c = connections.get(at.connectionKey());
+        switch (archive.kind()) {
+            case TAR -> storeArchive(c, at, output, source, archive, listener, what);
+            case NONE -> {
+                if (tree.directory()) {
+                    storeTree(c, at, tree, new ProgressMeter(listener, output.name(), tree.bytes(), tree.fileCount()),
+                            what);
+                } else {
+                    ProgressMeter meter = new ProgressMeter(listener, output.name(), tree.bytes(), 1);
+                    meter.start();
+                    transfer(List.of(tree.root()), f -> upload(c, at.bucket(), at.key(), f, tree.bytes(), meter), at,
+                            what);
+                }
+            }
+            case ZIP -> throw new ArtifactException(what + ": zip archives are not supported; use tar or none");
+        }
+        return ArtifactRepository.withArchive(output, archive);
+    }
+
+    private void storeArchive(S3Connections.Connection c, S3Location at, Artifact output, Path source,
+            ArchiveStrategy archive, TransferListener listener, String what) throws ArtifactException {
+        Path tgz = null;
+        try {
+            tgz = Files.createTempFile("onepanel-artifact-", ".tgz");
+            TarGz.pack(source, tgz, archive.compressionLevel());
+            long size = Files.size(tgz);
+            ProgressMeter meter = new ProgressMeter(listener, output.name(), size, 1);
+            meter.start();
+            Path archived = tgz;
+            transfer(List.of(archived), f -> upload(c, at.bucket(), at.key(), f, size, meter), at, what);
+        } catch (IOException e) {
+            throw new ArtifactException(what + ": cannot archive " + source + ": " + e.getMessage(), e);
+        } finally {
+            StagedTarget.deleteTree(tgz);
+        }
+    }
+
+    private void storeTree(S3Connections.Connection c, S3Location at, SourceTree tree, ProgressMeter meter, String what)
+            throws ArtifactException {
+        meter.start();
+        List<String> uploaded = java.util.Collections.synchronizedList(new ArrayList<>());
+        try {
+            transfer(tree.files(), f -> {
+                String key = ObjectKeys.join(at.key(), f.relative());
+                return upload(c, at.bucket(), key, f.path(), f.size(), meter).thenRun(() -> uploaded.add(key));
+            }, at, what);
+            transfer(tree.emptyDirectories(), dir -> {
+                String key = ObjectKeys.join(at.key(), dir) + "/";
+                return c.client().putObject(p -> p.bucket(at.bucket()).key(key), AsyncRequestBody.empty())
+                        .thenRun(() -> uploaded.add(key));
+            }, at, what);
+        } catch (ArtifactException e) {
+            deleteQuietly(c, at.bucket(), uploaded);
+            throw e;
+        }
+    }
+
+    private static CompletableFuture<?> upload(S3Connections.Connection c, String bucket, String key, Path file,
+            long size, ProgressMeter meter) {
+        FileProgress progress = new FileProgress(meter, size);
+        UploadFileRequest request = UploadFileRequest.builder()
+                .source(file)
+                .putObjectRequest(p -> p.bucket(bucket).key(key))
+                .addTransferListener(progress)
+                .build();
+        return c.transfers().uploadFile(request).completionFuture().thenRun(progress::done);
+    }
+
+    private static void deleteQuietly(S3Connections.Connection c, String bucket, List<String> keys) {
+        List<String> copy;
+        synchronized (keys) {
+            copy = new ArrayList<>(keys);
+        }
+        for (int i = 0; i < copy.size(); i += 1000) {
+            List<ObjectIdentifier> batch = copy.subList(i, Math.min(copy.size(), i + 1000)).stream()
+                    .map(k -> ObjectIdentifier.builder().key(k).build()).toList();
+            try {
+                c.client().deleteObjects(d -> d.bucket(bucket).delete(del -> del.objects(batch).quiet(true))).join();
+            } catch (RuntimeException ignored) {
+                // best effort: the upload already failed and says why
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- shared
+
+    /**
+     * Starts one transfer per item, at most {@code maxConcurrency} at once, and waits for all. The
+     * first failure stops new transfers; interruption cancels those in flight.
+     */
+    private <T> void transfer(List<T> items, Function<T, CompletableFuture<?>> start, S3Location at, String what)
+            throws ArtifactException {
+        Throwable failure = new ParallelTransfers(connections.settings().maxConcurrency()).run(items, start);
+        if (failure != null) {
+            throw S3Errors.describe(failure, what, at, connections.settings().maxAttempts());
+        }
+    }
+
+    @Override
+    public void close() {
+        connections.close();
+    }
+}
