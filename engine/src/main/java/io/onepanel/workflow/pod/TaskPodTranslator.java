@@ -152,7 +152,7 @@ public final class TaskPodTranslator {
                 .withContainers(containers)
                 .withInitContainers(initContainers)
                 .withVolumes(volumes)
-                .withNodeSelector(selector.isEmpty() ? null : selector)
+                .withNodeSelector(selector)
                 .withTolerations(tolerations)
                 .withAffinity(t.affinity() != null ? t.affinity() : wf.affinity())
                 .withSecurityContext(t.securityContext() != null ? t.securityContext() : wf.securityContext())
