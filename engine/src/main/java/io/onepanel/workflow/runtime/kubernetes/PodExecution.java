@@ -148,7 +148,7 @@ final class PodExecution implements TaskExecution {
         }
         boolean hasStager = PodOutcomes.hasContainer(pod, PodContract.STAGER_CONTAINER);
         Optional<ContainerStateTerminated> stager = PodOutcomes.terminated(pod, PodContract.STAGER_CONTAINER);
-        if (!hasStager || stager.isPresent()) {
+        if (!hasStager || stager.isPresent() || PodOutcomes.neverRan(main.get())) {
             end(outcome(pod, main.get(), stager.orElse(null), hasStager ? null : "the pod has no stager"), true);
         } else if (stagerGrace == null) {
             status("main container ended (exit code " + main.get().getExitCode() + "), storing outputs");

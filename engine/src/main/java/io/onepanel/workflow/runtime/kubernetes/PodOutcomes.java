@@ -95,6 +95,11 @@ final class PodOutcomes {
         return Optional.empty();
     }
 
+    /** The main container's process never started: nothing will come from the stager either. */
+    static boolean neverRan(ContainerStateTerminated main) {
+        return "StartError".equals(main.getReason()) || "ContainerCannotRun".equals(main.getReason());
+    }
+
     /**
      * The attempt's result once the main container has ended.
      *
