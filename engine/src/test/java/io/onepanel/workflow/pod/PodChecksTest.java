@@ -178,4 +178,24 @@ class PodChecksTest {
                 .isInstanceOfSatisfying(PodSpecException.class, e -> assertThat(codes(e.problems()))
                         .containsExactlyInAnyOrder("invalid-quantity", "unknown-node-pool"));
     }
+
+    @Test
+    void withoutAStagerThePodListsTheMountsAnAgentContainerNeeds() throws Exception {
+        Records.T t = echo();
+        t.container = new ContainerBuilder(t.container).addNewVolumeMount().withName("data").withMountPath("/mnt/data")
+                .withSubPath("train").endVolumeMount().build();
+        t.in(Records.s3("data", "/mnt/data/set", "k"), Records.s3("cfg", "/etc/app/cfg.yaml", "c"));
+        Records.W w = new Records.W();
+        w.claims.add(Records.claimTemplate("data", "1Gi"));
+        Template template = t.build();
+        TaskPod pod = new TaskPodTranslator(CONFIG.withStager(null))
+                .translate(request(run("wf"), "a", template, w.build(template)));
+
+        assertThat(pod.pod().getSpec().getContainers()).extracting(c -> c.getName()).containsExactly("main");
+        assertThat(pod.stagerVolumeMounts()).extracting(m -> m.getName() + ":" + m.getMountPath() + ":" + m.getSubPath())
+                .containsExactly("onepanel-workflow:/var/run/onepanel-workflow:null",
+                        "data:/var/run/onepanel-workflow/mainfs/mnt/data:train");
+        assertThat(pod.pod().getSpec().getContainers().get(0).getEnv())
+                .anySatisfy(e -> assertThat(e.getValue()).isEqualTo("/etc/app/cfg.yaml"));
+    }
 }

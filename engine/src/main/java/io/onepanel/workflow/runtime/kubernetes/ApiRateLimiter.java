@@ -6,6 +6,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * A token bucket in front of the API server, as client-go's QPS/burst limiter: up to {@code burst}
@@ -19,16 +20,22 @@ final class ApiRateLimiter {
     private final int burst;
     private final ScheduledExecutorService scheduler;
     private final Executor workers;
+    private final LongSupplier clock;
     private double tokens;
     private long last;
 
     ApiRateLimiter(double qps, int burst, ScheduledExecutorService scheduler, Executor workers) {
+        this(qps, burst, scheduler, workers, System::nanoTime);
+    }
+
+    ApiRateLimiter(double qps, int burst, ScheduledExecutorService scheduler, Executor workers, LongSupplier clock) {
         this.qps = qps;
         this.burst = burst;
         this.scheduler = scheduler;
         this.workers = workers;
+        this.clock = clock;
         this.tokens = burst;
-        this.last = System.nanoTime();
+        this.last = clock.getAsLong();
     }
 
     /** Runs {@code call} on a worker thread once the rate allows. */
@@ -62,7 +69,7 @@ final class ApiRateLimiter {
 
     /** Takes a token (possibly one not there yet) and says how long to wait for it, in nanoseconds. */
     synchronized long reserve() {
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         tokens = Math.min(burst, tokens + (now - last) * qps / 1e9);
         last = now;
         tokens -= 1;

@@ -142,6 +142,24 @@ class KubernetesTaskRuntimeTest {
     }
 
     @Test
+    void aReportTooLargeForTheTerminationMessageIsReadFromTheStagersLog() throws Exception {
+        TaskRequest req = request("A2");
+        String big = "x".repeat(10_000);
+        StagerReport full = new StagerReport(TaskPhase.SUCCEEDED, 0, null, big, Map.of(), List.of(), false);
+        cluster.server().expect().get()
+                .withPath("/api/v1/namespaces/ml/pods/" + req.podName() + "/log?pretty=false&container=stager&tailLines=20")
+                .andReturn(200, "stored 0 outputs\n" + PodContract.REPORT_LOG_PREFIX + full.toJson() + "\n").once();
+        TaskExecution e = runtime.start(req, TaskListener.NONE);
+        cluster.awaitPod(req.podName());
+        cluster.setStatus(req.podName(), phase("Succeeded", List.of(terminated("main", 0, "Completed", null),
+                terminated("stager", 0, "Completed", "{\"inLog\":true}"))));
+
+        TaskResult r = await(e);
+        assertThat(r.phase()).isEqualTo(TaskPhase.SUCCEEDED);
+        assertThat(r.result()).isEqualTo(big);
+    }
+
+    @Test
     void oomKilledIsAFailureNamingTheLimitAndThePodIsDeleted() throws Exception {
         TaskRequest req = request("B");
         TaskExecution e = runtime.start(req, TaskListener.NONE);
