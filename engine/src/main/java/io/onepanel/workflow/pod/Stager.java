@@ -117,6 +117,37 @@ public final class Stager {
     }
 
     /**
+     * The stager process of a pod ({@code onepanel-workflow stage}): reads the plan from
+     * {@link PodContract#ENV_STAGING_PLAN}, runs it on {@link PodContract#EXCHANGE_DIR} and publishes
+     * the report. Returns the process's exit code: 0 once a report is published (whatever the task's
+     * outcome), 2 when there is no usable plan.
+     */
+    public static int runInPod(ArtifactStore store, Map<String, String> env, PrintStream log)
+            throws InterruptedException {
+        String json = env.get(PodContract.ENV_STAGING_PLAN);
+        if (json == null || json.isBlank()) {
+            log.println("onepanel-workflow stage: " + PodContract.ENV_STAGING_PLAN + " is not set; the stager only "
+                    + "runs inside a task pod");
+            return 2;
+        }
+        StagingPlan plan;
+        try {
+            plan = StagingPlan.fromJson(json);
+        } catch (IllegalArgumentException e) {
+            log.println("onepanel-workflow stage: " + e.getMessage());
+            return 2;
+        }
+        Path dir = Path.of(env.getOrDefault(PodContract.ENV_DIR, PodContract.EXCHANGE_DIR));
+        StagerReport report = new Stager(store, dir, Duration.ofMillis(200), TransferListener.NONE).run(plan);
+        try {
+            publish(report, Path.of(PodContract.TERMINATION_MESSAGE_PATH), log);
+        } catch (IOException e) {
+            log.println(PodContract.REPORT_LOG_PREFIX + report.toJson());
+        }
+        return 0;
+    }
+
+    /**
      * Writes the report to the termination message file, or, when it does not fit, a pointer there
      * and the report as the last line of {@code log}.
      */

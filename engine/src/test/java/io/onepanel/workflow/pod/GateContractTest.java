@@ -160,4 +160,12 @@ class GateContractTest {
         assertThat(o.report().fitsTerminationMessage()).isFalse();
         assertThat(o.report().result()).startsWith("line-0\n").endsWith("line-599");
     }
+
+    @Test
+    void theStagerProcessRefusesToRunWithoutAPlan() throws Exception {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        int code = Stager.runInPod(new DirectoryStore(tmp), Map.of(), new PrintStream(log, true, StandardCharsets.UTF_8));
+        assertThat(code).isEqualTo(2);
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains(PodContract.ENV_STAGING_PLAN + " is not set");
+    }
 }

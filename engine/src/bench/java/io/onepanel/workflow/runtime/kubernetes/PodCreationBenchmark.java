@@ -83,9 +83,12 @@ public class PodCreationBenchmark {
     private final List<TaskExecution> executions = new ArrayList<>();
     private CountDownLatch created;
     private long heapBefore;
+    /** Held so the level sticks: the mock server logs every request at INFO otherwise. */
+    private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
     @Setup(Level.Iteration)
     public void setUp() throws Exception {
+        MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
         Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
         server = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
                 new KubernetesMixedDispatcher(responses), false);
