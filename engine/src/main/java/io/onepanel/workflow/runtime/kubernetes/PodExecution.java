@@ -33,6 +33,10 @@ final class PodExecution implements TaskExecution {
 
     /** Completes when the create call has returned (true: the pod exists) or failed (false). */
     final CompletableFuture<Boolean> created = new CompletableFuture<>();
+    /** Completes when the informer sees the pod gone (after its containers were stopped). */
+    private final CompletableFuture<Void> gone = new CompletableFuture<>();
+    /** How long deletion may take before the result completes anyway (the grace period is 30 s). */
+    private static final Duration DELETION_WAIT = Duration.ofSeconds(90);
 
     private boolean ending;
     private boolean logStarted;
@@ -160,6 +164,7 @@ final class PodExecution implements TaskExecution {
 
     /** The informer saw the pod disappear. */
     synchronized void onDeleted() {
+        gone.complete(null);
         if (!ending) {
             end(CompletableFuture.completedFuture(TaskResult.error("pod " + namespace + "/" + podName
                     + " was deleted by someone else before the task finished")), false);
@@ -254,9 +259,11 @@ final class PodExecution implements TaskExecution {
                         return runtime.deletePod(namespace, podName).handle((v, e) -> {
                             if (e != null) {
                                 status(runtime.describe(e, "deleting pod " + namespace + "/" + podName));
+                                gone.complete(null);
                             }
                             return r;
-                        });
+                        }).thenCompose(v -> gone.completeOnTimeout(null, DELETION_WAIT.toMillis(),
+                                TimeUnit.MILLISECONDS).thenApply(x -> r));
                     });
                 })
                 .whenComplete((r, e) -> {
