@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import jenkins.model.RunAction2;
@@ -224,11 +225,24 @@ public class OnepanelRunAction implements RunAction2 {
         phase = result.phase().argoName();
         message = result.message();
         finishedAt = System.currentTimeMillis();
-        outputs.putAll(result.outputs());
+        outputs.putAll(outputsOf(result));
         for (NodeStatus n : result.nodes()) {
             update(n, null);
-            n.outputParameters().forEach((name, value) -> outputs.put("tasks." + n.name() + "." + name, value));
         }
+    }
+
+    /**
+     * A run's outputs as the step returns them: global outputs ({@code globalName}) and the
+     * entrypoint's output parameters by name, each task's output parameters as
+     * {@code tasks.<task>.<parameter>} (Argo's parameter names cannot contain dots, so the two never clash).
+     */
+    @NonNull
+    public static Map<String, String> outputsOf(@NonNull RunResult result) {
+        Map<String, String> all = new TreeMap<>(result.outputs());
+        for (NodeStatus n : result.nodes()) {
+            n.outputParameters().forEach((name, value) -> all.put("tasks." + n.name() + "." + name, value));
+        }
+        return all;
     }
 
     /** The run ended without the engine saying so (the controller restarted): nothing is left running. */

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -144,6 +145,9 @@ public final class ActiveRun {
                 AdminLimits.of(config), workers);
         ActiveRuns.get().add(run);
         engineRun.completion().whenComplete((result, x) -> {
+            if (result != null) {
+                recorder.settled(result); // whether or not the engine told its listener first
+            }
             runtime.close();
             staging.close();
         });
@@ -253,6 +257,12 @@ public final class ActiveRun {
         return attempt;
     }
 
+    /** The attempt, or null once it has finished (for instance abandoned when the run was cancelled). */
+    @CheckForNull
+    public Attempt findAttempt(@NonNull String attemptId) {
+        return attempts.get(attemptId);
+    }
+
     @NonNull
     public TaskStaging staging() {
         return staging;
@@ -264,6 +274,9 @@ public final class ActiveRun {
      */
     public void cancel(@NonNull String reason) {
         engineRun.cancel(reason);
+        // Attempts handed out but not yet taken up by a worker's task block end here; the others
+        // end when their block sees the cancellation.
+        attempts.values().forEach(attempt -> attempt.abandon("cancelled: " + reason));
         if (!settings.builtInNode()) {
             ref().deletePods();
         }
@@ -286,6 +299,7 @@ public final class ActiveRun {
         private final ExternalTask task;
         @CheckForNull
         private final String podYaml;
+        private final AtomicBoolean claimed = new AtomicBoolean();
         private volatile TaskResult result;
 
         Attempt(String id, ExternalTask task, @CheckForNull String podYaml) {
@@ -308,6 +322,21 @@ public final class ActiveRun {
         @CheckForNull
         public String podYaml() {
             return podYaml;
+        }
+
+        /**
+         * Taken up by the worker's task block; false when it was abandoned first, in which case the
+         * block has nothing to run.
+         */
+        public boolean claim() {
+            return claimed.compareAndSet(false, true);
+        }
+
+        /** Ends an attempt no worker has taken up, as cancelled; does nothing once one has. */
+        public void abandon(@NonNull String why) {
+            if (claimed.compareAndSet(false, true)) {
+                finish(TaskResult.failed(null, why));
+            }
         }
 
         /** Where the attempt sends log lines and notes. */

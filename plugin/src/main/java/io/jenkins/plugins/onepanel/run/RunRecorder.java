@@ -100,6 +100,15 @@ final class RunRecorder implements RunListener {
         }
     }
 
+    /** Makes sure the build keeps the run's final state once the run is over. */
+    void settled(RunResult result) {
+        if (action.isRunning()) {
+            action.finished(result);
+            logs.keySet().forEach(this::closeLog);
+            save();
+        }
+    }
+
     /** The run will not finish normally (the controller restarted): record that and close the logs. */
     void lost(String why) {
         action.lost(why);

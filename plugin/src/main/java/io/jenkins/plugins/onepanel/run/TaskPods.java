@@ -144,7 +144,7 @@ public final class TaskPods {
 
     /** For freestyle builds: a runtime that runs each attempt as a pod through the cloud's client. */
     @NonNull
-    TaskRuntime kubernetesRuntime(@NonNull KubernetesClient client, @NonNull String namespace) {
+    public TaskRuntime kubernetesRuntime(@NonNull KubernetesClient client, @NonNull String namespace) {
         return new KubernetesRuntime(client, namespace, factory);
     }
 

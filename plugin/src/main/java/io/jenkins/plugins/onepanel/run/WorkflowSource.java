@@ -95,9 +95,15 @@ public final class WorkflowSource {
         return new Text(path, workspace.act(new ReadTemplate(path)));
     }
 
-    /** Loads and checks: the engine's static validation, the run's parameters, the administrator's limits. */
+    /**
+     * Loads and checks: the engine's static validation, the run's parameters, the administrator's limits.
+     *
+     * @param parameters the run's parameters, or null to check the template alone (form validation,
+     *     where required parameters are not known yet)
+     */
     @NonNull
-    public static Checked check(@NonNull Text text, @NonNull Map<String, String> parameters, @NonNull AdminLimits limits) {
+    public static Checked check(
+            @NonNull Text text, @CheckForNull Map<String, String> parameters, @NonNull AdminLimits limits) {
         WorkflowEngine engine = WorkflowEngine.builder()
                 .runtime(new ExternalTaskRuntime())
                 .artifacts(TaskStaging.noRepository())
@@ -106,7 +112,9 @@ public final class WorkflowSource {
         List<Diagnostic> all = new ArrayList<>(loaded.diagnostics());
         Workflow workflow = loaded.workflow();
         if (workflow != null && !loaded.hasErrors()) {
-            all.addAll(engine.validate(workflow, parameters));
+            if (parameters != null) {
+                all.addAll(engine.validate(workflow, parameters));
+            }
             all.addAll(limits.check(workflow));
         }
         all.sort(Comparator.comparing((Diagnostic d) -> d.position().file())
