@@ -33,6 +33,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import jenkins.security.MasterToSlaveCallable;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 
@@ -60,6 +62,8 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
  * </ul>
  */
 public final class TaskStaging implements AutoCloseable {
+
+    private static final Logger LOGGER = Logger.getLogger(TaskStaging.class.getName());
 
     @CheckForNull
     private final S3ArtifactStore store;
@@ -107,7 +111,7 @@ public final class TaskStaging implements AutoCloseable {
 
     /** Signs the plan of one attempt, just before its pod runs, so the URLs live as long as configured from then. */
     @NonNull
-    StagingPlan sign(@NonNull TaskRequest request) throws ArtifactException {
+    public StagingPlan sign(@NonNull TaskRequest request) throws ArtifactException {
         return signer.sign(request);
     }
 
@@ -117,7 +121,7 @@ public final class TaskStaging implements AutoCloseable {
      * interrupts the stager (and with it the task's container, through the staging contract).
      */
     @NonNull
-    Future<AgentOutcome> startOnAgent(
+    public Future<AgentOutcome> startOnAgent(
             @NonNull VirtualChannel agent, @NonNull StagingPlan plan, @NonNull OutputStream log, @NonNull OutputStream status)
             throws IOException {
         return agent.callAsync(new AgentStager(plan.toJson(), new RemoteOutputStream(log), new RemoteOutputStream(status)));
@@ -125,7 +129,7 @@ public final class TaskStaging implements AutoCloseable {
 
     /** The engine's result of an attempt from what the agent reported. */
     @NonNull
-    static TaskResult toResult(@NonNull StagingPlan plan, @NonNull AgentOutcome outcome) {
+    public static TaskResult toResult(@NonNull StagingPlan plan, @NonNull AgentOutcome outcome) {
         List<Artifact> stored = plan.outputs().stream()
                 .filter(artifact -> outcome.storedOutputs.contains(artifact.name()))
                 .toList();
@@ -141,7 +145,11 @@ public final class TaskStaging implements AutoCloseable {
     @Override
     public void close() {
         if (store != null) {
-            store.close();
+            try {
+                store.close();
+            } catch (Exception e) {
+                LOGGER.log(Level.FINE, "could not close the S3 client", e);
+            }
         }
     }
 
@@ -150,7 +158,7 @@ public final class TaskStaging implements AutoCloseable {
      * bundled libraries such as the engine are refused by Jenkins' remoting class filter (JEP-200),
      * classes defined by the plugin are allowed.
      */
-    static final class AgentOutcome implements Serializable {
+    public static final class AgentOutcome implements Serializable {
         @Serial
         private static final long serialVersionUID = 1L;
 
