@@ -183,7 +183,8 @@ public final class ArtifactRepository extends AbstractDescribableImpl<ArtifactRe
                     return FormValidation.error("Expected an http(s) URL such as https://minio.example.com:9000");
                 }
                 if ("http".equals(uri.getScheme())) {
-                    return FormValidation.warning("Plain http: tick \u201cInsecure\u201d, and use it for test setups only.");
+                    return FormValidation.warning(
+                            "Plain http: tick \u201cInsecure\u201d, and use it for test setups only.");
                 }
                 return FormValidation.ok();
             } catch (URISyntaxException e) {

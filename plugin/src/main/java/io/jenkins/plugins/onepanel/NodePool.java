@@ -128,8 +128,8 @@ public final class NodePool extends AbstractDescribableImpl<NodePool> implements
                 probe.parsedLimits();
                 return FormValidation.ok();
             } catch (RuntimeException e) {
-                return FormValidation.error("Expected name=quantity pairs such as nvidia.com/gpu=1, cpu=6: "
-                        + e.getMessage());
+                return FormValidation.error(
+                        "Expected name=quantity pairs such as nvidia.com/gpu=1, cpu=6: " + e.getMessage());
             }
         }
     }

@@ -212,7 +212,8 @@ public class OnepanelRunAction implements RunAction2 {
 
     /** Where a pod landed, known when its attempt is handed to a worker. */
     @Restricted(NoExternalUse.class)
-    public synchronized void placement(@NonNull String podName, @CheckForNull String nodePool, @CheckForNull String gpus) {
+    public synchronized void placement(
+            @NonNull String podName, @CheckForNull String nodePool, @CheckForNull String gpus) {
         for (TaskRecord record : nodes) {
             if (podName.equals(record.getPodName())) {
                 record.setPlacement(nodePool, gpus);

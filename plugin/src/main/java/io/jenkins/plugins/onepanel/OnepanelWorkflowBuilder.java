@@ -214,7 +214,9 @@ public class OnepanelWorkflowBuilder extends Builder implements SimpleBuildStep,
             try {
                 run.completion().get(CANCEL_GRACE_SECONDS, TimeUnit.SECONDS);
             } catch (ExecutionException | TimeoutException stillGoing) {
-                LOGGER.log(Level.WARNING, "workflow " + run.name() + " of " + build + " did not end after its cancel",
+                LOGGER.log(
+                        Level.WARNING,
+                        "workflow " + run.name() + " of " + build + " did not end after its cancel",
                         stillGoing);
             }
             throw e;
@@ -226,8 +228,8 @@ public class OnepanelWorkflowBuilder extends Builder implements SimpleBuildStep,
         Map<String, String> outputs = OnepanelRunAction.outputsOf(result);
         outputs.forEach((name, value) -> log.println("Output " + name + " = " + value));
         if (!result.succeeded()) {
-            throw new AbortException("Workflow " + result.workflowName() + " " + result.phase().argoName()
-                    + (result.message() != null ? ": " + result.message() : ""));
+            throw new AbortException("Workflow " + result.workflowName() + " "
+                    + result.phase().argoName() + (result.message() != null ? ": " + result.message() : ""));
         }
     }
 
@@ -253,8 +255,10 @@ public class OnepanelWorkflowBuilder extends Builder implements SimpleBuildStep,
         @Override
         public void nodeChanged(NodeStatus node) {
             if (node.type() == NodeType.POD && node.phase() == NodePhase.RUNNING && node.finishedAt() == null) {
-                log.println("[" + node.name() + "] started" + (node.podName() != null ? " in pod " + node.podName() : ""));
-            } else if ((node.type() == NodeType.POD || node.type() == NodeType.SKIPPED) && node.phase().isDone()) {
+                log.println(
+                        "[" + node.name() + "] started" + (node.podName() != null ? " in pod " + node.podName() : ""));
+            } else if ((node.type() == NodeType.POD || node.type() == NodeType.SKIPPED)
+                    && node.phase().isDone()) {
                 log.println("[" + node.name() + "] " + node.phase().argoName()
                         + (node.exitCode() != null ? " (exit code " + node.exitCode() + ")" : "")
                         + (node.message() != null && node.phase() != NodePhase.SUCCEEDED ? ": " + node.message() : ""));
@@ -273,7 +277,8 @@ public class OnepanelWorkflowBuilder extends Builder implements SimpleBuildStep,
 
         @Override
         public void finished(RunResult result) {
-            log.println("Workflow " + result.workflowName() + ": " + result.phase().argoName());
+            log.println(
+                    "Workflow " + result.workflowName() + ": " + result.phase().argoName());
         }
     }
 
@@ -344,7 +349,8 @@ public class OnepanelWorkflowBuilder extends Builder implements SimpleBuildStep,
          * object rather than a list.
          */
         @Override
-        public Builder newInstance(@CheckForNull StaplerRequest2 req, @NonNull JSONObject formData) throws FormException {
+        public Builder newInstance(@CheckForNull StaplerRequest2 req, @NonNull JSONObject formData)
+                throws FormException {
             Object parameters = formData.opt("parameters");
             if (parameters instanceof JSONObject single) {
                 JSONArray list = new JSONArray();

@@ -4,10 +4,10 @@ import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import io.onepanel.workflow.template.Parameter;
 import io.onepanel.workflow.template.ParameterOption;
-import java.util.stream.Collectors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * One input of the freestyle build step's parameter form, as Onepanel's parameter metadata
@@ -55,8 +55,10 @@ public final class ParameterInput {
     static ParameterInput of(@NonNull Parameter p, @CheckForNull String given, @NonNull List<NodePool> nodePools) {
         String type = p.type() == null ? "input.text" : p.type().toLowerCase(Locale.ROOT);
         String visibility = p.visibility() == null ? "public" : p.visibility().toLowerCase(Locale.ROOT);
-        if (type.equals("input.hidden") || type.equals("hidden")
-                || visibility.equals("internal") || visibility.equals("private")) {
+        if (type.equals("input.hidden")
+                || type.equals("hidden")
+                || visibility.equals("internal")
+                || visibility.equals("private")) {
             return null;
         }
         String kind;

@@ -40,14 +40,16 @@ final class WorkflowFormFields {
             return new ListBoxModel();
         }
         // The Kubernetes plugin's own list, as its Declarative agent reuses it; it checks its own permission too.
-        return ExtensionList.lookupSingleton(PodTemplateStep.DescriptorImpl.class).doFillCloudItems();
+        return ExtensionList.lookupSingleton(PodTemplateStep.DescriptorImpl.class)
+                .doFillCloudItems();
     }
 
     static ListBoxModel inheritFromItems(@CheckForNull Item item, String cloud) {
         if (!canConfigure(item)) {
             return new ListBoxModel();
         }
-        return ExtensionList.lookupSingleton(PodTemplateStep.DescriptorImpl.class).doFillInheritFromItems(cloud);
+        return ExtensionList.lookupSingleton(PodTemplateStep.DescriptorImpl.class)
+                .doFillInheritFromItems(cloud);
     }
 
     /** Credentials a build of {@code item} may use, never their secrets: ids and names only. */
@@ -63,7 +65,11 @@ final class WorkflowFormFields {
         } else {
             items.includeEmptyValue()
                     .includeMatchingAs(
-                            Jenkins.getAuthentication2(), item, StandardCredentials.class, List.of(), S3Credentials.MATCHER);
+                            Jenkins.getAuthentication2(),
+                            item,
+                            StandardCredentials.class,
+                            List.of(),
+                            S3Credentials.MATCHER);
         }
         return items.includeCurrentValue(Util.fixNull(credentialsId));
     }
@@ -87,7 +93,8 @@ final class WorkflowFormFields {
         }
         int max = OnepanelWorkflowConfiguration.get().getMaxParallelPods();
         return Integer.parseInt(value.trim()) > max
-                ? FormValidation.warning("The administrator allows at most " + max + " pods at a time; that is what runs.")
+                ? FormValidation.warning(
+                        "The administrator allows at most " + max + " pods at a time; that is what runs.")
                 : FormValidation.ok();
     }
 
@@ -116,7 +123,10 @@ final class WorkflowFormFields {
             return FormValidation.error("Interrupted");
         }
         if (checked.diagnostics().isEmpty()) {
-            return FormValidation.ok(checked.workflow() == null ? "" : "Valid: " + checked.workflow().name());
+            return FormValidation.ok(
+                    checked.workflow() == null
+                            ? ""
+                            : "Valid: " + checked.workflow().name());
         }
         List<FormValidation> findings = new ArrayList<>();
         for (Diagnostic d : checked.diagnostics()) {

@@ -18,7 +18,8 @@ class ConfigurationAsCodeTest extends AbstractRoundTripTest {
         OnepanelWorkflowConfiguration config = OnepanelWorkflowConfiguration.get();
         assertEquals("onepanel", config.getNamespace());
         assertEquals("onepanel-artifacts", config.getArtifactRepository().getBucket());
-        assertEquals("https://minio.example.com:9000", config.getArtifactRepository().getEndpoint());
+        assertEquals(
+                "https://minio.example.com:9000", config.getArtifactRepository().getEndpoint());
         assertTrue(config.getArtifactRepository().isPathStyle());
         assertEquals("s3-keys", config.getCredentialsId());
         assertEquals(2, config.getNodePools().size());

@@ -39,11 +39,19 @@ class FormSecurityTest {
         r.jenkins.setSecurityRealm(r.createDummySecurityRealm());
         job = r.createFreeStyleProject("job");
         r.jenkins.setAuthorizationStrategy(new MockAuthorizationStrategy()
-                .grant(Jenkins.ADMINISTER).everywhere().to("admin")
-                .grant(Jenkins.READ, Item.READ).everywhere().to("reader")
-                .grant(Jenkins.READ, Item.READ, Item.CONFIGURE).everywhere().to("developer"));
-        SystemCredentialsProvider.getInstance().getCredentials().add(new UsernamePasswordCredentialsImpl(
-                CredentialsScope.GLOBAL, "s3-keys", "MinIO keys", "AKIAEXAMPLE", SECRET));
+                .grant(Jenkins.ADMINISTER)
+                .everywhere()
+                .to("admin")
+                .grant(Jenkins.READ, Item.READ)
+                .everywhere()
+                .to("reader")
+                .grant(Jenkins.READ, Item.READ, Item.CONFIGURE)
+                .everywhere()
+                .to("developer"));
+        SystemCredentialsProvider.getInstance()
+                .getCredentials()
+                .add(new UsernamePasswordCredentialsImpl(
+                        CredentialsScope.GLOBAL, "s3-keys", "MinIO keys", "AKIAEXAMPLE", SECRET));
         OnepanelWorkflowConfiguration.get().setCredentialsId("s3-keys");
     }
 
@@ -62,8 +70,12 @@ class FormSecurityTest {
 
     @Test
     void globalHandlersNeedPostAndManage() throws Exception {
-        for (String handler : new String[] {"checkNamespace?value=ns", "checkMaxParallelPods?value=3",
-            "checkCredentialsId?value=s3-keys", "fillGpuTolerationEffectItems"}) {
+        for (String handler : new String[] {
+            "checkNamespace?value=ns",
+            "checkMaxParallelPods?value=3",
+            "checkCredentialsId?value=s3-keys",
+            "fillGpuTolerationEffectItems"
+        }) {
             assertEquals(405, get("admin", CONFIG + handler), handler + " by GET");
             assertEquals(403, post("reader", CONFIG + handler), handler + " without Overall/Manage");
             assertEquals(200, post("admin", CONFIG + handler), handler + " by an administrator");
@@ -75,8 +87,8 @@ class FormSecurityTest {
         String fill = "job/job/descriptorByName/" + OnepanelWorkflowBuilder.class.getName() + "/fillCredentialsIdItems";
         JenkinsRule.WebClient wc = r.createWebClient();
         wc.login("developer");
-        WebResponse developer =
-                wc.getPage(new WebRequest(wc.createCrumbedUrl(fill), HttpMethod.POST)).getWebResponse();
+        WebResponse developer = wc.getPage(new WebRequest(wc.createCrumbedUrl(fill), HttpMethod.POST))
+                .getWebResponse();
         assertThat(developer.getContentAsString(), containsString("s3-keys"));
         assertThat(developer.getContentAsString(), not(containsString(SECRET)));
 
@@ -94,8 +106,8 @@ class FormSecurityTest {
                 + "/validateTemplate?text=entrypoint:%20x";
         JenkinsRule.WebClient wc = r.createWebClient().withThrowExceptionOnFailingStatusCode(false);
         wc.login("reader");
-        WebResponse reader =
-                wc.getPage(new WebRequest(wc.createCrumbedUrl(validate), HttpMethod.POST)).getWebResponse();
+        WebResponse reader = wc.getPage(new WebRequest(wc.createCrumbedUrl(validate), HttpMethod.POST))
+                .getWebResponse();
         assertThat(reader.getContentAsString(), not(containsString("entrypoint")));
         assertEquals(405, get("developer", validate));
     }

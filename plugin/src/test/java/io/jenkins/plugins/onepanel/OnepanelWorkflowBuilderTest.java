@@ -78,7 +78,8 @@ class OnepanelWorkflowBuilderTest {
         OnepanelWorkflowConfiguration.get().setNodePools(List.of(new NodePool("Tesla V100", "Standard_NC6s_v3")));
         FreeStyleProject p = r.createFreeStyleProject();
         OnepanelWorkflowBuilder step = new OnepanelWorkflowBuilder();
-        step.setText("""
+        step.setText(
+                """
                 entrypoint: main
                 arguments:
                   parameters:
@@ -107,8 +108,9 @@ class OnepanelWorkflowBuilderTest {
                 """);
         step.setParameters(List.of(new WorkflowParameter("epochs", "20")));
         p.getBuildersList().add(step);
-        List<ParameterInput> inputs =
-                r.jenkins.getDescriptorByType(OnepanelWorkflowBuilder.DescriptorImpl.class).parameterInputs(step, p);
+        List<ParameterInput> inputs = r.jenkins
+                .getDescriptorByType(OnepanelWorkflowBuilder.DescriptorImpl.class)
+                .parameterInputs(step, p);
         assertThat(inputs.stream().map(ParameterInput::getName).toList(), contains("epochs", "sys-node-pool"));
         ParameterInput epochs = inputs.get(0);
         assertEquals("Epochs", epochs.getLabel());
@@ -121,7 +123,9 @@ class OnepanelWorkflowBuilderTest {
         // and the form posts them back as the same parameters
         r.configRoundtrip(p);
         assertEquals(
-                List.of(new WorkflowParameter("epochs", "20"), new WorkflowParameter("sys-node-pool", "Standard_NC6s_v3")),
+                List.of(
+                        new WorkflowParameter("epochs", "20"),
+                        new WorkflowParameter("sys-node-pool", "Standard_NC6s_v3")),
                 p.getBuildersList().get(OnepanelWorkflowBuilder.class).getParameters());
     }
 }

@@ -1,7 +1,6 @@
 package io.jenkins.plugins.onepanel;
 
 import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.greaterThan;
@@ -65,7 +64,8 @@ class OnepanelWorkflowStepTest {
 
     @Test
     void diamondRunsAThenBAndCThenD() throws Exception {
-        WorkflowRun b = r.waitForCompletion(run("onepanelWorkflow text: " + Templates.groovyLiteral(Templates.diamond())));
+        WorkflowRun b =
+                r.waitForCompletion(run("onepanelWorkflow text: " + Templates.groovyLiteral(Templates.diamond())));
         r.assertBuildStatusSuccess(b);
         String log = b.getLog();
         int a = log.indexOf("[A] A");
@@ -80,28 +80,33 @@ class OnepanelWorkflowStepTest {
 
         OnepanelRunAction action = b.getAction(OnepanelRunAction.class);
         assertEquals("Succeeded", action.getPhase());
-        List<TaskRecord> pods =
-                action.getNodes().stream().filter(n -> "POD".equals(n.getType())).toList();
+        List<TaskRecord> pods = action.getNodes().stream()
+                .filter(n -> "POD".equals(n.getType()))
+                .toList();
         assertThat(pods, hasSize(4));
         assertThat(pods.stream().map(TaskRecord::getPhase).toList(), everyItem(is("Succeeded")));
-        TaskRecord d1 = pods.stream().filter(n -> n.getName().equals("D")).findFirst().orElseThrow();
+        TaskRecord d1 =
+                pods.stream().filter(n -> n.getName().equals("D")).findFirst().orElseThrow();
         assertEquals("B, C", d1.getDepends());
     }
 
     @Test
     void parametersAndOutputsPassBetweenTasksAndComeBackAsAMap(@TempDir Path dir) throws Exception {
         String yaml = Templates.passing(dir.resolve("greeting.txt").toString());
-        WorkflowRun b = r.buildAndAssertSuccess(pipeline("""
+        WorkflowRun b = r.buildAndAssertSuccess(pipeline(
+                """
                 def out = onepanelWorkflow text: %s, parameters: [who: 'world']
                 echo "greeting=${out['tasks.producer.greeting']}"
-                """.formatted(Templates.groovyLiteral(yaml))));
+                """
+                        .formatted(Templates.groovyLiteral(yaml))));
         r.assertLogContains("[consumer] consumer got hello world", b);
         r.assertLogContains("greeting=hello world", b);
     }
 
     @Test
     void anInvalidTemplateStartsNothingAndReportsEveryErrorWithItsPosition() throws Exception {
-        String yaml = """
+        String yaml =
+                """
                 entrypoint: main
                 templates:
                 - name: main
@@ -129,7 +134,8 @@ class OnepanelWorkflowStepTest {
 
     @Test
     void aMissingRequiredParameterIsReportedBeforeAnythingRuns() throws Exception {
-        String yaml = """
+        String yaml =
+                """
                 entrypoint: main
                 arguments:
                   parameters:
@@ -154,7 +160,8 @@ class OnepanelWorkflowStepTest {
 
     @Test
     void aFailingTaskFailsTheBuildAndNamesTheTask() throws Exception {
-        String yaml = """
+        String yaml =
+                """
                 entrypoint: main
                 templates:
                 - name: main
@@ -176,7 +183,8 @@ class OnepanelWorkflowStepTest {
 
     @Test
     void privilegedContainersAreRefusedUnlessAllowed() throws Exception {
-        String yaml = """
+        String yaml =
+                """
                 entrypoint: main
                 templates:
                 - name: main

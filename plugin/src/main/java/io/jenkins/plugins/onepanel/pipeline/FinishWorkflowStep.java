@@ -105,9 +105,11 @@ public class FinishWorkflowStep extends Step implements Serializable {
                 } else if (result.succeeded()) {
                     getContext().onSuccess(new LinkedHashMap<>(OnepanelRunAction.outputsOf(result)));
                 } else {
-                    getContext().onFailure(new AbortException("Workflow " + result.workflowName() + " "
-                            + result.phase().argoName() + (result.message() != null ? ": " + result.message() : "")
-                            + failedTasks(result)));
+                    getContext()
+                            .onFailure(new AbortException("Workflow " + result.workflowName() + " "
+                                    + result.phase().argoName()
+                                    + (result.message() != null ? ": " + result.message() : "")
+                                    + failedTasks(result)));
                 }
             });
             return false;
@@ -123,23 +125,27 @@ public class FinishWorkflowStep extends Step implements Serializable {
 
         /** One line per task that ran or was skipped, indented under nested DAGs. */
         private static void printSummary(PrintStream log, RunResult result) {
-            log.println("Workflow " + result.workflowName() + ": " + result.phase().argoName());
+            log.println(
+                    "Workflow " + result.workflowName() + ": " + result.phase().argoName());
             Map<String, Integer> depth = new HashMap<>();
             for (NodeStatus n : result.nodes()) { // parents come before children
                 depth.put(n.id(), n.parentId() == null ? 0 : depth.getOrDefault(n.parentId(), 0) + 1);
                 if (n.type() == NodeType.POD || n.type() == NodeType.SKIPPED || n.type() == NodeType.SUSPEND) {
                     log.println("  " + "  ".repeat(Math.max(0, depth.get(n.id()) - 1)) + n.name() + "  "
                             + n.phase().argoName()
-                            + (n.startedAt() != null ? "  " + Util.getTimeSpanString(n.duration().toMillis()) : "")
+                            + (n.startedAt() != null
+                                    ? "  " + Util.getTimeSpanString(n.duration().toMillis())
+                                    : "")
                             + (n.exitCode() != null ? "  exit " + n.exitCode() : "")
                             + (n.message() != null && n.phase() != NodePhase.SUCCEEDED ? "  " + n.message() : ""));
                 }
             }
             Map<String, String> outputs = OnepanelRunAction.outputsOf(result);
             if (!outputs.isEmpty()) {
-                log.println("Outputs: " + outputs.entrySet().stream()
-                        .map(e -> e.getKey() + "=" + e.getValue())
-                        .collect(Collectors.joining(", ")));
+                log.println("Outputs: "
+                        + outputs.entrySet().stream()
+                                .map(e -> e.getKey() + "=" + e.getValue())
+                                .collect(Collectors.joining(", ")));
             }
         }
 

@@ -111,8 +111,7 @@ public class RunAttemptStep extends Step implements Serializable {
                     attempt.ran(TaskResult.error(e.getMessage()));
                     return null;
                 }
-                Future<TaskStaging.AgentOutcome> onAgent =
-                        active.staging().startOnAgent(channel(), plan, lines, notes);
+                Future<TaskStaging.AgentOutcome> onAgent = active.staging().startOnAgent(channel(), plan, lines, notes);
                 try {
                     attempt.ran(TaskStaging.toResult(plan, onAgent.get()));
                 } catch (InterruptedException e) {

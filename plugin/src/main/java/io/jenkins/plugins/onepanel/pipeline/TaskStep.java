@@ -85,15 +85,20 @@ public class TaskStep extends Step implements Serializable {
                 return true;
             }
             if (attempt.cancellation().isDone()) {
-                attempt.finish(TaskResult.failed(null, "cancelled: " + attempt.cancellation().join()));
+                attempt.finish(TaskResult.failed(
+                        null, "cancelled: " + attempt.cancellation().join()));
                 getContext().onSuccess(null);
                 return true;
             }
             String task = attempt.request().taskName();
-            body = getContext().newBodyInvoker().withCallback(new Report(runId, attemptId)).start();
+            body = getContext()
+                    .newBodyInvoker()
+                    .withCallback(new Report(runId, attemptId))
+                    .start();
             BodyExecution started = body;
-            attempt.cancellation().thenAccept(reason -> started.cancel(
-                    new FlowInterruptedException(Result.ABORTED, new TaskCancelled(task, reason))));
+            attempt.cancellation()
+                    .thenAccept(reason -> started.cancel(
+                            new FlowInterruptedException(Result.ABORTED, new TaskCancelled(task, reason))));
             return false;
         }
 

@@ -43,6 +43,7 @@ public final class ActiveRun {
     private final TaskPods pods;
     private final TaskStaging staging;
     private final AdminLimits limits;
+
     @CheckForNull
     private final ExternalTaskRuntime workers;
 
@@ -141,8 +142,15 @@ public final class ActiveRun {
             throw new AbortException("The workflow is not valid; nothing was started.\n" + e.getMessage());
         }
         ActiveRun run = new ActiveRun(
-                ActiveRuns.get().newId(build), build, engineRun, recorder, settings, pods, staging,
-                AdminLimits.of(config), workers);
+                ActiveRuns.get().newId(build),
+                build,
+                engineRun,
+                recorder,
+                settings,
+                pods,
+                staging,
+                AdminLimits.of(config),
+                workers);
         ActiveRuns.get().add(run);
         engineRun.completion().whenComplete((result, x) -> {
             if (result != null) {
@@ -251,8 +259,8 @@ public final class ActiveRun {
     public Attempt attempt(@NonNull String attemptId) throws AbortException {
         Attempt attempt = attempts.get(attemptId);
         if (attempt == null) {
-            throw new AbortException("The task attempt " + attemptId + " of " + name() + " is no longer known: "
-                    + ActiveRuns.LOST);
+            throw new AbortException(
+                    "The task attempt " + attemptId + " of " + name() + " is no longer known: " + ActiveRuns.LOST);
         }
         return attempt;
     }
@@ -297,8 +305,10 @@ public final class ActiveRun {
     public final class Attempt {
         private final String id;
         private final ExternalTask task;
+
         @CheckForNull
         private final String podYaml;
+
         private final AtomicBoolean claimed = new AtomicBoolean();
         private volatile TaskResult result;
 

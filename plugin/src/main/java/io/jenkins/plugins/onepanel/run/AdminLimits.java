@@ -43,9 +43,7 @@ public record AdminLimits(boolean allowPrivileged, boolean allowHostPath) {
                 containersOf(t)
                         .filter(AdminLimits::isPrivileged)
                         .forEach(c -> errors.add(Diagnostic.error(
-                                t.positions().start(),
-                                "privileged-not-allowed",
-                                privilegedMessage(t.name(), c))));
+                                t.positions().start(), "privileged-not-allowed", privilegedMessage(t.name(), c))));
             }
             if (!allowHostPath) {
                 for (Volume v : t.volumes()) {
@@ -66,8 +64,7 @@ public record AdminLimits(boolean allowPrivileged, boolean allowHostPath) {
     public Optional<String> violation(@NonNull Pod pod) {
         if (!allowPrivileged) {
             Optional<Container> privileged = Stream.concat(
-                            pod.getSpec().getContainers().stream(),
-                            pod.getSpec().getInitContainers().stream())
+                            pod.getSpec().getContainers().stream(), pod.getSpec().getInitContainers().stream())
                     .filter(AdminLimits::isPrivileged)
                     .findFirst();
             if (privileged.isPresent()) {
@@ -95,7 +92,8 @@ public record AdminLimits(boolean allowPrivileged, boolean allowHostPath) {
     }
 
     private static boolean isPrivileged(Container c) {
-        return c.getSecurityContext() != null && Boolean.TRUE.equals(c.getSecurityContext().getPrivileged());
+        return c.getSecurityContext() != null
+                && Boolean.TRUE.equals(c.getSecurityContext().getPrivileged());
     }
 
     private static String privilegedMessage(String template, Container c) {

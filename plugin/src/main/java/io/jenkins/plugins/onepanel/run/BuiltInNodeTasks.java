@@ -60,14 +60,18 @@ public final class BuiltInNodeTasks {
      */
     @NonNull
     public static TaskResult run(
-            @NonNull TaskRequest request, @NonNull Launcher launcher, @NonNull FilePath workspace, @NonNull OutputStream log)
+            @NonNull TaskRequest request,
+            @NonNull Launcher launcher,
+            @NonNull FilePath workspace,
+            @NonNull OutputStream log)
             throws IOException, InterruptedException {
         Template template = request.template();
         Container container = template.mainContainer();
         if (container == null) {
             return TaskResult.error("template '" + template.name() + "' has no container to run");
         }
-        boolean artifacts = template.inputs() != null && !template.inputs().artifacts().isEmpty()
+        boolean artifacts = template.inputs() != null
+                        && !template.inputs().artifacts().isEmpty()
                 || template.outputs() != null && !template.outputs().artifacts().isEmpty();
         if (artifacts) {
             return TaskResult.error("template '" + template.name() + "' moves artifacts, which tasks on the built-in"
@@ -115,7 +119,8 @@ public final class BuiltInNodeTasks {
         }
         String result = stdout.toString(StandardCharsets.UTF_8).stripTrailing();
         Map<String, String> outputs = new LinkedHashMap<>();
-        List<Parameter> declared = template.outputs() == null ? List.of() : template.outputs().parameters();
+        List<Parameter> declared =
+                template.outputs() == null ? List.of() : template.outputs().parameters();
         for (Parameter p : declared) {
             if (p.valueFrom() == null || p.valueFrom().path() == null) {
                 continue;
@@ -126,7 +131,8 @@ public final class BuiltInNodeTasks {
             } else if (p.valueFrom().defaultValue() != null) {
                 outputs.put(p.name(), p.valueFrom().defaultValue());
             } else {
-                return TaskResult.error("output parameter '" + p.name() + "': " + p.valueFrom().path() + " does not exist");
+                return TaskResult.error(
+                        "output parameter '" + p.name() + "': " + p.valueFrom().path() + " does not exist");
             }
         }
         return TaskResult.succeeded(result, outputs, List.of());

@@ -37,6 +37,7 @@ final class RunRecorder implements RunListener {
     private final Run<?, ?> build;
     private final OnepanelRunAction action;
     private final Workflow workflow;
+
     @CheckForNull
     private final RunListener console;
 
@@ -120,7 +121,8 @@ final class RunRecorder implements RunListener {
     @CheckForNull
     private String dependsOf(NodeStatus node) {
         String dagTemplate = node.parentId() == null ? null : templateOfNode.get(node.parentId());
-        Template dag = dagTemplate == null ? null : workflow.template(dagTemplate).orElse(null);
+        Template dag =
+                dagTemplate == null ? null : workflow.template(dagTemplate).orElse(null);
         if (dag == null || dag.dag() == null) {
             return null;
         }
@@ -196,10 +198,14 @@ final class RunRecorder implements RunListener {
 
     private void saveSoon() {
         if (saveScheduled.compareAndSet(false, true)) {
-            Timer.get().schedule(() -> {
-                saveScheduled.set(false);
-                save();
-            }, 1, TimeUnit.SECONDS);
+            Timer.get()
+                    .schedule(
+                            () -> {
+                                saveScheduled.set(false);
+                                save();
+                            },
+                            1,
+                            TimeUnit.SECONDS);
         }
     }
 

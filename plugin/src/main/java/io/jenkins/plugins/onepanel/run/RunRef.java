@@ -29,8 +29,10 @@ public final class RunRef implements Serializable {
 
     private final String id;
     private final String urlName;
+
     @CheckForNull
     private final String cloud;
+
     private final String namespace;
     private final String workflowName;
     private final String uid;
@@ -43,7 +45,8 @@ public final class RunRef implements Serializable {
         this.namespace = namespace;
         this.workflowName = info.workflowName();
         this.uid = info.uid();
-        this.createdAt = info.creationTimestamp() == null ? 0 : info.creationTimestamp().toEpochMilli();
+        this.createdAt =
+                info.creationTimestamp() == null ? 0 : info.creationTimestamp().toEpochMilli();
     }
 
     @NonNull
@@ -82,7 +85,8 @@ public final class RunRef implements Serializable {
                     TaskPods.deleteRunPods(kubernetes.connect(), namespace, info);
                 }
             } catch (Exception e) {
-                LOGGER.log(Level.WARNING, "could not delete the pods of workflow " + workflowName + " in " + namespace, e);
+                LOGGER.log(
+                        Level.WARNING, "could not delete the pods of workflow " + workflowName + " in " + namespace, e);
             }
         });
     }

@@ -41,7 +41,8 @@ public record RunSettings(
             @NonNull WorkflowArguments args, @NonNull OnepanelWorkflowConfiguration config, @NonNull Run<?, ?> build)
             throws AbortException {
         boolean builtInNode = BuiltInNodeTasks.enabled();
-        KubernetesCloud cloud = cloud(args.getCloud() != null ? args.getCloud() : config.getDefaultCloud(), builtInNode);
+        KubernetesCloud cloud =
+                cloud(args.getCloud() != null ? args.getCloud() : config.getDefaultCloud(), builtInNode);
         String namespace = args.getNamespace() != null
                 ? args.getNamespace()
                 : config.getNamespace() != null
@@ -101,8 +102,9 @@ public record RunSettings(
         if (builtInNode) {
             return null;
         }
-        throw new AbortException(cloud == null
-                ? "There is no cloud named '" + name + "'."
-                : "The cloud '" + name + "' is not a Kubernetes cloud.");
+        throw new AbortException(
+                cloud == null
+                        ? "There is no cloud named '" + name + "'."
+                        : "The cloud '" + name + "' is not a Kubernetes cloud.");
     }
 }

@@ -51,8 +51,8 @@ public final class S3Credentials {
     static AwsCredentialsProvider forBuild(@NonNull String id, @NonNull Run<?, ?> build) throws AbortException {
         StandardCredentials credentials = CredentialsProvider.findCredentialById(id, StandardCredentials.class, build);
         if (credentials == null || !MATCHER.matches(credentials)) {
-            throw new AbortException("No AWS or username/password credentials with id '" + id
-                    + "' are available to " + build.getParent().getFullDisplayName());
+            throw new AbortException("No AWS or username/password credentials with id '" + id + "' are available to "
+                    + build.getParent().getFullDisplayName());
         }
         return toProvider(credentials);
     }
@@ -86,8 +86,8 @@ public final class S3Credentials {
     @NonNull
     private static AwsCredentialsProvider toProvider(StandardCredentials credentials) {
         if (credentials instanceof StandardUsernamePasswordCredentials keys) {
-            return StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create(keys.getUsername(), keys.getPassword().getPlainText()));
+            return StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                    keys.getUsername(), keys.getPassword().getPlainText()));
         }
         return new AwsPluginCredentials((AmazonWebServicesCredentials) credentials);
     }

@@ -73,8 +73,8 @@ public final class TaskPods {
         List<PodFactory.NodePool> pools = config.getNodePools().stream()
                 .map(pool -> new PodFactory.NodePool(pool.getName(), pool.getValue(), pool.parsedLimits()))
                 .toList();
-        PodFactory factory = new PodFactory(new PodFactory.Config(
-                config.getGpuResourceName(), gpuToleration, config.getNodePoolLabelKey(), pools));
+        PodFactory factory = new PodFactory(
+                new PodFactory.Config(config.getGpuResourceName(), gpuToleration, config.getNodePoolLabelKey(), pools));
         return new TaskPods(factory, config.getGpuResourceName(), config.getNodePoolLabelKey(), config.getNodePools());
     }
 

@@ -122,9 +122,13 @@ public final class TaskStaging implements AutoCloseable {
      */
     @NonNull
     public Future<AgentOutcome> startOnAgent(
-            @NonNull VirtualChannel agent, @NonNull StagingPlan plan, @NonNull OutputStream log, @NonNull OutputStream status)
+            @NonNull VirtualChannel agent,
+            @NonNull StagingPlan plan,
+            @NonNull OutputStream log,
+            @NonNull OutputStream status)
             throws IOException {
-        return agent.callAsync(new AgentStager(plan.toJson(), new RemoteOutputStream(log), new RemoteOutputStream(status)));
+        return agent.callAsync(
+                new AgentStager(plan.toJson(), new RemoteOutputStream(log), new RemoteOutputStream(status)));
     }
 
     /** The engine's result of an attempt from what the agent reported. */
@@ -244,8 +248,10 @@ public final class TaskStaging implements AutoCloseable {
                 }
                 lastProgress.put(p.artifact(), now);
             }
-            write(status, p.artifact() + ": " + p.bytesDone() + (p.bytesTotal() >= 0 ? "/" + p.bytesTotal() : "")
-                    + " bytes, " + p.filesDone() + (p.filesTotal() >= 0 ? "/" + p.filesTotal() : "") + " files");
+            write(
+                    status,
+                    p.artifact() + ": " + p.bytesDone() + (p.bytesTotal() >= 0 ? "/" + p.bytesTotal() : "") + " bytes, "
+                            + p.filesDone() + (p.filesTotal() >= 0 ? "/" + p.filesTotal() : "") + " files");
         }
 
         private static void write(Writer out, String line) {
@@ -265,8 +271,9 @@ public final class TaskStaging implements AutoCloseable {
     private enum NoRepository implements ArtifactStore {
         INSTANCE;
 
-        private static final String WHY = "no S3 artifact repository is configured: set one in Manage Jenkins \u2192 System"
-                + " \u2192 Onepanel workflows, or give the step artifactRepository and credentialsId";
+        private static final String WHY =
+                "no S3 artifact repository is configured: set one in Manage Jenkins \u2192 System"
+                        + " \u2192 Onepanel workflows, or give the step artifactRepository and credentialsId";
 
         @Override
         public Artifact locate(Artifact output, Map<String, String> variables) {

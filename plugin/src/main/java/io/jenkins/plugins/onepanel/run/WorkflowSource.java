@@ -65,7 +65,8 @@ public final class WorkflowSource {
             if (!hasErrors()) {
                 return workflow;
             }
-            List<Diagnostic> errors = diagnostics.stream().filter(Diagnostic::isError).toList();
+            List<Diagnostic> errors =
+                    diagnostics.stream().filter(Diagnostic::isError).toList();
             String summary = errors.isEmpty()
                     ? "the template could not be read as a workflow"
                     : errors.stream().map(Diagnostic::toString).collect(Collectors.joining("\n"));

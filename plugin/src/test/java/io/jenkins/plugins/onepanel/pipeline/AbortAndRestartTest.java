@@ -49,8 +49,8 @@ class AbortAndRestartTest {
     private static WorkflowRun startSleeper(JenkinsRule r) throws Exception {
         r.jenkins.setNumExecutors(2);
         WorkflowJob p = r.createProject(WorkflowJob.class, "sleeper");
-        p.setDefinition(new CpsFlowDefinition(
-                "onepanelWorkflow text: " + Templates.groovyLiteral(Templates.SLEEPER), true));
+        p.setDefinition(
+                new CpsFlowDefinition("onepanelWorkflow text: " + Templates.groovyLiteral(Templates.SLEEPER), true));
         WorkflowRun b = p.scheduleBuild2(0).waitForStart();
         r.waitForMessage("[sleeper] started", b);
         return b;
@@ -72,7 +72,8 @@ class AbortAndRestartTest {
     void aRestartFailsTheBuildClearlyAndMarksTheRunLost() throws Throwable {
         sessions.then(r -> startSleeper(r));
         sessions.then(r -> {
-            WorkflowRun b = r.jenkins.getItemByFullName("sleeper", WorkflowJob.class).getBuildByNumber(1);
+            WorkflowRun b =
+                    r.jenkins.getItemByFullName("sleeper", WorkflowJob.class).getBuildByNumber(1);
             r.assertBuildStatus(Result.FAILURE, r.waitForCompletion(b));
             r.assertLogContains("The controller restarted while the workflow ran", b);
             OnepanelRunAction action = b.getAction(OnepanelRunAction.class);

@@ -41,8 +41,10 @@ class RealClusterTest {
     @Test
     void diamondInAgentPods(JenkinsRule r) throws Exception {
         URL url = new URL(JenkinsLocationConfiguration.get().getUrl());
-        String host = System.getProperty("jenkins.host.address", InetAddress.getLocalHost().getHostAddress());
-        JenkinsLocationConfiguration.get().setUrl(new URL(url.getProtocol(), host, url.getPort(), url.getFile()).toString());
+        String host = System.getProperty(
+                "jenkins.host.address", InetAddress.getLocalHost().getHostAddress());
+        JenkinsLocationConfiguration.get()
+                .setUrl(new URL(url.getProtocol(), host, url.getPort(), url.getFile()).toString());
 
         KubernetesCloud cloud = new KubernetesCloud("kubernetes");
         cloud.setWebSocket(true);
@@ -50,8 +52,8 @@ class RealClusterTest {
         r.jenkins.clouds.add(cloud);
 
         WorkflowJob p = r.createProject(WorkflowJob.class);
-        p.setDefinition(new CpsFlowDefinition(
-                "onepanelWorkflow text: " + Templates.groovyLiteral(Templates.diamond()), true));
+        p.setDefinition(
+                new CpsFlowDefinition("onepanelWorkflow text: " + Templates.groovyLiteral(Templates.diamond()), true));
         WorkflowRun b = r.buildAndAssertSuccess(p);
         r.assertLogContains("[D] D", b);
         assertEquals("Succeeded", b.getAction(OnepanelRunAction.class).getPhase());

@@ -51,7 +51,14 @@ class TaskPodsTest {
                 .build();
         LoadResult loaded = engine.load("dag-diamond.yaml", Templates.diamond());
         Workflow workflow = loaded.workflow();
-        return new TaskRequest(run, "A", run.workflowName() + "-a", 0, workflow.template("echo").orElseThrow(), workflow, null);
+        return new TaskRequest(
+                run,
+                "A",
+                run.workflowName() + "-a",
+                0,
+                workflow.template("echo").orElseThrow(),
+                workflow,
+                null);
     }
 
     @Test
@@ -66,7 +73,9 @@ class TaskPodsTest {
 
         Pod agentPod = Serialization.unmarshal(pods.agentPodYaml(enginePod), Pod.class);
 
-        List<String> names = agentPod.getSpec().getContainers().stream().map(Container::getName).toList();
+        List<String> names = agentPod.getSpec().getContainers().stream()
+                .map(Container::getName)
+                .toList();
         assertThat(names, hasItem(PodFactory.MAIN_CONTAINER));
         assertThat(names, hasItem(TaskPods.AGENT_CONTAINER));
         assertThat(names, not(hasItem(PodFactory.STAGER_CONTAINER)));
@@ -82,9 +91,15 @@ class TaskPodsTest {
         // The API server takes it as it is (with the name the Kubernetes plugin would give it).
         Pod created = client.pods()
                 .inNamespace(NAMESPACE)
-                .resource(new PodBuilder(agentPod).editMetadata().withName("diamond-1-a-agent").endMetadata().build())
+                .resource(new PodBuilder(agentPod)
+                        .editMetadata()
+                        .withName("diamond-1-a-agent")
+                        .endMetadata()
+                        .build())
                 .create();
-        assertEquals(agentPod.getSpec().getContainers().size(), created.getSpec().getContainers().size());
+        assertEquals(
+                agentPod.getSpec().getContainers().size(),
+                created.getSpec().getContainers().size());
     }
 
     @Test
