@@ -1,0 +1,280 @@
+package io.jenkins.plugins.onepanel;
+
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.model.Api;
+import hudson.model.Item;
+import hudson.model.Run;
+import io.onepanel.workflow.engine.NodeStatus;
+import io.onepanel.workflow.engine.RunResult;
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import jenkins.model.RunAction2;
+import org.kohsuke.accmod.Restricted;
+import org.kohsuke.accmod.restrictions.NoExternalUse;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.StaplerResponse2;
+import org.kohsuke.stapler.export.Exported;
+import org.kohsuke.stapler.export.ExportedBean;
+
+/**
+ * One workflow run of a build: its nodes with phase, duration, pod and placement, its outputs, and
+ * each pod's log. Kept in {@code build.xml}, so the build page shows the run after a restart too;
+ * the logs are files in the build directory. Updated from the engine's events while the run goes
+ * on; the build page polls {@code api/json} to redraw.
+ */
+@ExportedBean
+public class OnepanelRunAction implements RunAction2 {
+
+    private final int index;
+    private final String workflowName;
+    private final String source;
+    private final long startedAt;
+    private String phase = "Pending";
+    private String message;
+    private long finishedAt;
+    // Concurrent collections: the build may be saved (XStream reads these fields) while the engine reports.
+    private final List<TaskRecord> nodes = new CopyOnWriteArrayList<>();
+    private final Map<String, String> outputs = new ConcurrentSkipListMap<>();
+
+    private transient Run<?, ?> run;
+    private transient Map<String, Integer> byId;
+
+    /**
+     * @param index 1 for a build's first run, 2 for its second, ...
+     * @param source the template's file name, or the inline marker
+     */
+    public OnepanelRunAction(int index, String workflowName, String source) {
+        this.index = index;
+        this.workflowName = workflowName;
+        this.source = source;
+        this.startedAt = System.currentTimeMillis();
+    }
+
+    /** The next free index for a new run of {@code build}. */
+    public static int nextIndex(@NonNull Run<?, ?> build) {
+        return build.getActions(OnepanelRunAction.class).size() + 1;
+    }
+
+    @Override
+    public String getIconFileName() {
+        return "/plugin/onepanel-workflow/images/dag.svg";
+    }
+
+    @Override
+    public String getDisplayName() {
+        return "Workflow " + workflowName;
+    }
+
+    @Override
+    public String getUrlName() {
+        return index == 1 ? "onepanel" : "onepanel-" + index;
+    }
+
+    @Override
+    public void onAttached(Run<?, ?> r) {
+        this.run = r;
+    }
+
+    @Override
+    public void onLoad(Run<?, ?> r) {
+        this.run = r;
+    }
+
+    public Run<?, ?> getRun() {
+        return run;
+    }
+
+    public Api getApi() {
+        return new Api(this);
+    }
+
+    @Exported
+    public int getIndex() {
+        return index;
+    }
+
+    @Exported
+    public String getWorkflowName() {
+        return workflowName;
+    }
+
+    @Exported
+    public String getSource() {
+        return source;
+    }
+
+    /** The run's phase as Argo spells it. */
+    @Exported
+    public synchronized String getPhase() {
+        return phase;
+    }
+
+    @Exported
+    @CheckForNull
+    public synchronized String getMessage() {
+        return message;
+    }
+
+    @Exported
+    public long getStartedAt() {
+        return startedAt;
+    }
+
+    @Exported
+    public synchronized long getFinishedAt() {
+        return finishedAt;
+    }
+
+    @Exported
+    public synchronized boolean isRunning() {
+        return finishedAt == 0;
+    }
+
+    @Exported
+    @NonNull
+    public synchronized List<TaskRecord> getNodes() {
+        return List.copyOf(nodes);
+    }
+
+    /** Global outputs and each task's output parameters ({@code tasks.<task>.<parameter>}). */
+    @Exported
+    @NonNull
+    public synchronized Map<String, String> getOutputs() {
+        return Map.copyOf(outputs);
+    }
+
+    /** The log of node number {@code node} (its position in {@link #getNodes()}), as plain text. */
+    public void doLog(@QueryParameter int node, StaplerResponse2 rsp) throws IOException {
+        run.checkPermission(Item.READ);
+        File file = logFile(node);
+        rsp.setContentType("text/plain;charset=UTF-8");
+        try (OutputStream out = rsp.getOutputStream()) {
+            Files.copy(file.toPath(), out);
+        } catch (NoSuchFileException e) {
+            rsp.sendError(404, "No log for this node");
+        }
+    }
+
+    /** Where the log of node number {@code node} is kept. */
+    @Restricted(NoExternalUse.class)
+    public File logFile(int node) {
+        return new File(new File(run.getRootDir(), getUrlName()), "node-" + node + ".log");
+    }
+
+    /** Records a node's new state; returns its number (position), which names its log. */
+    @Restricted(NoExternalUse.class)
+    public synchronized int update(@NonNull NodeStatus n, @CheckForNull String depends) {
+        Integer number = index().get(n.id());
+        TaskRecord record;
+        if (number == null) {
+            TaskRecord parent = n.parentId() == null ? null : find(n.parentId());
+            record = new TaskRecord(n.id(), n.name(), n.parentId(), parent == null ? 0 : parent.getDepth() + 1);
+            record.setDepends(depends);
+            nodes.add(record);
+            number = nodes.size() - 1;
+            byId.put(n.id(), number);
+        } else {
+            record = nodes.get(number);
+        }
+        record.update(
+                n.type().name(),
+                n.templateName(),
+                n.phase().argoName(),
+                n.attempt(),
+                n.podName(),
+                millis(n.startedAt()),
+                millis(n.finishedAt()),
+                n.exitCode(),
+                n.message());
+        if (phase.equals("Pending")) {
+            phase = "Running";
+        }
+        return number;
+    }
+
+    /** The number of the node with this id, or -1 while the run has not reported it. */
+    @Restricted(NoExternalUse.class)
+    public synchronized int numberOf(@NonNull String id) {
+        Integer number = index().get(id);
+        return number == null ? -1 : number;
+    }
+
+    /** Where a pod landed, known when its attempt is handed to a worker. */
+    @Restricted(NoExternalUse.class)
+    public synchronized void placement(
+            @NonNull String podName, @CheckForNull String nodePool, @CheckForNull String gpus) {
+        for (TaskRecord record : nodes) {
+            if (podName.equals(record.getPodName())) {
+                record.setPlacement(nodePool, gpus);
+            }
+        }
+    }
+
+    @Restricted(NoExternalUse.class)
+    public synchronized void finished(@NonNull RunResult result) {
+        phase = result.phase().argoName();
+        message = result.message();
+        finishedAt = System.currentTimeMillis();
+        outputs.putAll(outputsOf(result));
+        for (NodeStatus n : result.nodes()) {
+            update(n, null);
+        }
+    }
+
+    /**
+     * A run's outputs as the step returns them: global outputs ({@code globalName}) and the
+     * entrypoint's output parameters by name, each task's output parameters as
+     * {@code tasks.<task>.<parameter>} (Argo's parameter names cannot contain dots, so the two never clash).
+     */
+    @NonNull
+    public static Map<String, String> outputsOf(@NonNull RunResult result) {
+        Map<String, String> all = new TreeMap<>(result.outputs());
+        for (NodeStatus n : result.nodes()) {
+            n.outputParameters().forEach((name, value) -> all.put("tasks." + n.name() + "." + name, value));
+        }
+        return all;
+    }
+
+    /** The run ended without the engine saying so (the controller restarted): nothing is left running. */
+    @Restricted(NoExternalUse.class)
+    public synchronized void lost(@NonNull String why) {
+        if (finishedAt != 0) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        nodes.forEach(n -> n.markLost(now, why));
+        phase = "Error";
+        message = why;
+        finishedAt = now;
+    }
+
+    private TaskRecord find(String id) {
+        Integer number = index().get(id);
+        return number == null ? null : nodes.get(number);
+    }
+
+    private Map<String, Integer> index() {
+        if (byId == null) {
+            byId = new HashMap<>();
+            for (int i = 0; i < nodes.size(); i++) {
+                byId.put(nodes.get(i).getId(), i);
+            }
+        }
+        return byId;
+    }
+
+    private static long millis(Instant instant) {
+        return instant == null ? 0 : instant.toEpochMilli();
+    }
+}

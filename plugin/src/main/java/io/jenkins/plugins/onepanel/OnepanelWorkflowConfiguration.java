@@ -1,0 +1,300 @@
+package io.jenkins.plugins.onepanel;
+
+import com.cloudbees.plugins.credentials.common.StandardCredentials;
+import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.Extension;
+import hudson.ExtensionList;
+import hudson.Util;
+import hudson.security.ACL;
+import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
+import io.jenkins.plugins.onepanel.run.S3Credentials;
+import java.util.ArrayList;
+import java.util.List;
+import jenkins.model.GlobalConfiguration;
+import jenkins.model.Jenkins;
+import net.sf.json.JSONObject;
+import org.csanchez.jenkins.plugins.kubernetes.KubernetesCloud;
+import org.jenkinsci.Symbol;
+import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.StaplerRequest2;
+import org.kohsuke.stapler.verb.POST;
+
+/**
+ * Manage Jenkins → System → Onepanel workflows: where task pods run, where artifacts live, the node
+ * pool catalogue and the limits an administrator puts on every run. Configuration as Code sets it
+ * under {@code unclassified: onepanelWorkflow:}.
+ */
+@Extension
+@Symbol("onepanelWorkflow")
+public class OnepanelWorkflowConfiguration extends GlobalConfiguration {
+
+    public static final int DEFAULT_MAX_PARALLEL_PODS = 10;
+    public static final String DEFAULT_GPU_RESOURCE_NAME = "nvidia.com/gpu";
+    public static final String DEFAULT_NODE_POOL_LABEL_KEY = "node.kubernetes.io/instance-type";
+    public static final String DEFAULT_GPU_TOLERATION_EFFECT = "NoSchedule";
+    public static final int DEFAULT_PRESIGNED_URL_HOURS = 12;
+
+    private String defaultCloud;
+    private String namespace;
+    private ArtifactRepository artifactRepository;
+    private String credentialsId;
+    private int presignedUrlHours = DEFAULT_PRESIGNED_URL_HOURS;
+    private List<NodePool> nodePools = new ArrayList<>();
+    private String nodePoolLabelKey = DEFAULT_NODE_POOL_LABEL_KEY;
+    private String gpuResourceName = DEFAULT_GPU_RESOURCE_NAME;
+    private String gpuTolerationKey = DEFAULT_GPU_RESOURCE_NAME;
+    private String gpuTolerationEffect = DEFAULT_GPU_TOLERATION_EFFECT;
+    private int maxParallelPods = DEFAULT_MAX_PARALLEL_PODS;
+    private boolean allowPrivileged;
+    private boolean allowHostPath;
+
+    public OnepanelWorkflowConfiguration() {
+        load();
+    }
+
+    @NonNull
+    public static OnepanelWorkflowConfiguration get() {
+        return ExtensionList.lookupSingleton(OnepanelWorkflowConfiguration.class);
+    }
+
+    /**
+     * Optional and list-valued fields that are absent from a submitted form must be cleared, so
+     * the form is reset before binding (as cloud and tool configurations do).
+     */
+    @Override
+    public boolean configure(StaplerRequest2 req, JSONObject json) throws FormException {
+        artifactRepository = null;
+        nodePools = new ArrayList<>();
+        req.bindJSON(this, json);
+        save();
+        return true;
+    }
+
+    /** The Kubernetes plugin cloud task pods run in when a job names none; empty means the first one. */
+    @CheckForNull
+    public String getDefaultCloud() {
+        return defaultCloud;
+    }
+
+    @DataBoundSetter
+    public void setDefaultCloud(String defaultCloud) {
+        this.defaultCloud = Util.fixEmptyAndTrim(defaultCloud);
+        save();
+    }
+
+    /** {@code {{workflow.namespace}}} and the namespace of task pods; empty means the cloud's. */
+    @CheckForNull
+    public String getNamespace() {
+        return namespace;
+    }
+
+    @DataBoundSetter
+    public void setNamespace(String namespace) {
+        this.namespace = Util.fixEmptyAndTrim(namespace);
+        save();
+    }
+
+    @CheckForNull
+    public ArtifactRepository getArtifactRepository() {
+        return artifactRepository;
+    }
+
+    @DataBoundSetter
+    public void setArtifactRepository(ArtifactRepository artifactRepository) {
+        this.artifactRepository = artifactRepository;
+        save();
+    }
+
+    /** AWS or username/password credentials for {@link #getArtifactRepository()}; empty means the AWS default chain. */
+    @CheckForNull
+    public String getCredentialsId() {
+        return credentialsId;
+    }
+
+    @DataBoundSetter
+    public void setCredentialsId(String credentialsId) {
+        this.credentialsId = Util.fixEmptyAndTrim(credentialsId);
+        save();
+    }
+
+    /** How long the URLs that the controller signs for a task's pod stay valid. */
+    public int getPresignedUrlHours() {
+        return presignedUrlHours;
+    }
+
+    @DataBoundSetter
+    public void setPresignedUrlHours(int presignedUrlHours) {
+        this.presignedUrlHours = Math.max(1, Math.min(presignedUrlHours, 7 * 24));
+        save();
+    }
+
+    @NonNull
+    public List<NodePool> getNodePools() {
+        return nodePools == null ? List.of() : List.copyOf(nodePools);
+    }
+
+    @DataBoundSetter
+    public void setNodePools(List<NodePool> nodePools) {
+        this.nodePools = nodePools == null ? new ArrayList<>() : new ArrayList<>(nodePools);
+        save();
+    }
+
+    @NonNull
+    public String getNodePoolLabelKey() {
+        return nodePoolLabelKey == null ? DEFAULT_NODE_POOL_LABEL_KEY : nodePoolLabelKey;
+    }
+
+    @DataBoundSetter
+    public void setNodePoolLabelKey(String nodePoolLabelKey) {
+        this.nodePoolLabelKey = Util.fixEmptyAndTrim(nodePoolLabelKey);
+        save();
+    }
+
+    @NonNull
+    public String getGpuResourceName() {
+        return gpuResourceName == null ? DEFAULT_GPU_RESOURCE_NAME : gpuResourceName;
+    }
+
+    @DataBoundSetter
+    public void setGpuResourceName(String gpuResourceName) {
+        this.gpuResourceName = Util.fixEmptyAndTrim(gpuResourceName);
+        save();
+    }
+
+    /** The taint key GPU nodes carry; a task asking for GPUs tolerates it (operator Exists). */
+    @NonNull
+    public String getGpuTolerationKey() {
+        return gpuTolerationKey == null ? getGpuResourceName() : gpuTolerationKey;
+    }
+
+    @DataBoundSetter
+    public void setGpuTolerationKey(String gpuTolerationKey) {
+        this.gpuTolerationKey = Util.fixEmptyAndTrim(gpuTolerationKey);
+        save();
+    }
+
+    @NonNull
+    public String getGpuTolerationEffect() {
+        return gpuTolerationEffect == null ? DEFAULT_GPU_TOLERATION_EFFECT : gpuTolerationEffect;
+    }
+
+    @DataBoundSetter
+    public void setGpuTolerationEffect(String gpuTolerationEffect) {
+        this.gpuTolerationEffect = Util.fixEmptyAndTrim(gpuTolerationEffect);
+        save();
+    }
+
+    /** At most this many task pods of one run exist at a time, whatever a job asks for. */
+    public int getMaxParallelPods() {
+        return maxParallelPods;
+    }
+
+    @DataBoundSetter
+    public void setMaxParallelPods(int maxParallelPods) {
+        this.maxParallelPods = Math.max(1, maxParallelPods);
+        save();
+    }
+
+    public boolean isAllowPrivileged() {
+        return allowPrivileged;
+    }
+
+    @DataBoundSetter
+    public void setAllowPrivileged(boolean allowPrivileged) {
+        this.allowPrivileged = allowPrivileged;
+        save();
+    }
+
+    public boolean isAllowHostPath() {
+        return allowHostPath;
+    }
+
+    @DataBoundSetter
+    public void setAllowHostPath(boolean allowHostPath) {
+        this.allowHostPath = allowHostPath;
+        save();
+    }
+
+    // ---- form handlers: all need Overall/Manage, the permission that opens this page ----
+
+    @POST
+    public ListBoxModel doFillDefaultCloudItems() {
+        ListBoxModel items = new ListBoxModel();
+        items.add("(first Kubernetes cloud)", "");
+        if (!Jenkins.get().hasPermission(Jenkins.MANAGE)) {
+            return items;
+        }
+        Jenkins.get().clouds.getAll(KubernetesCloud.class).forEach(cloud -> items.add(cloud.name));
+        return items;
+    }
+
+    @POST
+    public ListBoxModel doFillCredentialsIdItems(@QueryParameter String credentialsId) {
+        StandardListBoxModel items = new StandardListBoxModel();
+        if (!Jenkins.get().hasPermission(Jenkins.MANAGE)) {
+            items.includeCurrentValue(Util.fixNull(credentialsId));
+            return items;
+        }
+        items.includeEmptyValue()
+                .includeMatchingAs(
+                        ACL.SYSTEM2, Jenkins.get(), StandardCredentials.class, List.of(), S3Credentials.MATCHER)
+                .includeCurrentValue(Util.fixNull(credentialsId));
+        return items;
+    }
+
+    @POST
+    public ListBoxModel doFillGpuTolerationEffectItems() {
+        Jenkins.get().checkPermission(Jenkins.MANAGE);
+        ListBoxModel items = new ListBoxModel();
+        items.add("NoSchedule");
+        items.add("PreferNoSchedule");
+        items.add("NoExecute");
+        return items;
+    }
+
+    @POST
+    public FormValidation doCheckNamespace(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.MANAGE);
+        String ns = Util.fixEmptyAndTrim(value);
+        if (ns != null && (ns.length() > 63 || !ns.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?"))) {
+            return FormValidation.error("Not a Kubernetes namespace name (DNS-1123 label: lower-case letters, "
+                    + "digits and '-', at most 63 characters).");
+        }
+        return FormValidation.ok();
+    }
+
+    @POST
+    public FormValidation doCheckMaxParallelPods(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.MANAGE);
+        return FormValidation.validatePositiveInteger(value);
+    }
+
+    @POST
+    public FormValidation doCheckPresignedUrlHours(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.MANAGE);
+        FormValidation positive = FormValidation.validatePositiveInteger(value);
+        if (positive.kind != FormValidation.Kind.OK) {
+            return positive;
+        }
+        if (Integer.parseInt(value.trim()) > 7 * 24) {
+            return FormValidation.error("S3 presigned URLs are valid for at most 7 days (168 hours).");
+        }
+        return FormValidation.ok();
+    }
+
+    @POST
+    public FormValidation doCheckCredentialsId(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.MANAGE);
+        if (Util.fixEmptyAndTrim(value) == null) {
+            return FormValidation.ok("No credentials: the AWS default chain of the controller is used "
+                    + "(environment, profile, instance role).");
+        }
+        return S3Credentials.existsForController(value)
+                ? FormValidation.ok()
+                : FormValidation.error("No AWS or username/password credentials with this id.");
+    }
+}

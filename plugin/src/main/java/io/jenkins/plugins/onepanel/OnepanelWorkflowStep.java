@@ -1,0 +1,224 @@
+package io.jenkins.plugins.onepanel;
+
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.AbortException;
+import hudson.Extension;
+import hudson.Util;
+import hudson.model.Item;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
+import java.io.Serial;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.jenkinsci.plugins.workflow.steps.Step;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
+import org.jenkinsci.plugins.workflow.steps.StepExecution;
+import org.jenkinsci.plugins.workflow.steps.StepExecutions;
+import org.kohsuke.stapler.AncestorInPath;
+import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
+
+/**
+ * {@code onepanelWorkflow template: 'workflows/train.yaml', parameters: [epochs: '20']}: runs an
+ * Onepanel / Argo DAG workflow template, each task in a Kubernetes agent pod, and returns the
+ * workflow's outputs as a map.
+ *
+ * <p>This class holds the step's arguments and gives the Snippet Generator its form and
+ * Declarative its argument checks. The call itself is answered by the global variable of the same
+ * name ({@code OnepanelWorkflowVariable}), which {@code CpsScript.invokeMethod} consults before
+ * steps: it runs a small CPS driver that calls {@code parallel}, {@code podTemplate} and
+ * {@code node}, which a Java step cannot do itself (see the plugin's README).
+ */
+public class OnepanelWorkflowStep extends Step implements WorkflowArguments, Serializable {
+
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    public static final String FUNCTION_NAME = "onepanelWorkflow";
+
+    private String template;
+    private String text;
+    private List<WorkflowParameter> parameters = new ArrayList<>();
+    private String namespace;
+    private String cloud;
+    private String inheritFrom;
+    private ArtifactRepository artifactRepository;
+    private String credentialsId;
+    private Boolean failFast;
+    private Integer parallelism;
+
+    @DataBoundConstructor
+    public OnepanelWorkflowStep() {}
+
+    @Override
+    public String getTemplate() {
+        return template;
+    }
+
+    @DataBoundSetter
+    public void setTemplate(String template) {
+        this.template = Util.fixEmptyAndTrim(template);
+    }
+
+    @Override
+    public String getText() {
+        return text;
+    }
+
+    @DataBoundSetter
+    public void setText(String text) {
+        this.text = Util.fixEmpty(text);
+    }
+
+    @NonNull
+    @Override
+    public List<WorkflowParameter> getParameters() {
+        return parameters == null ? List.of() : List.copyOf(parameters);
+    }
+
+    @DataBoundSetter
+    public void setParameters(List<WorkflowParameter> parameters) {
+        this.parameters = parameters == null ? new ArrayList<>() : new ArrayList<>(parameters);
+    }
+
+    @Override
+    public String getNamespace() {
+        return namespace;
+    }
+
+    @DataBoundSetter
+    public void setNamespace(String namespace) {
+        this.namespace = Util.fixEmptyAndTrim(namespace);
+    }
+
+    @Override
+    public String getCloud() {
+        return cloud;
+    }
+
+    @DataBoundSetter
+    public void setCloud(String cloud) {
+        this.cloud = Util.fixEmptyAndTrim(cloud);
+    }
+
+    @Override
+    public String getInheritFrom() {
+        return inheritFrom;
+    }
+
+    @DataBoundSetter
+    public void setInheritFrom(String inheritFrom) {
+        this.inheritFrom = Util.fixEmptyAndTrim(inheritFrom);
+    }
+
+    @Override
+    public ArtifactRepository getArtifactRepository() {
+        return artifactRepository;
+    }
+
+    @DataBoundSetter
+    public void setArtifactRepository(ArtifactRepository artifactRepository) {
+        this.artifactRepository = artifactRepository;
+    }
+
+    @Override
+    public String getCredentialsId() {
+        return credentialsId;
+    }
+
+    @DataBoundSetter
+    public void setCredentialsId(String credentialsId) {
+        this.credentialsId = Util.fixEmptyAndTrim(credentialsId);
+    }
+
+    @Override
+    public Boolean getFailFast() {
+        return failFast;
+    }
+
+    @DataBoundSetter
+    public void setFailFast(Boolean failFast) {
+        this.failFast = failFast;
+    }
+
+    @Override
+    public Integer getParallelism() {
+        return parallelism;
+    }
+
+    @DataBoundSetter
+    public void setParallelism(Integer parallelism) {
+        this.parallelism = parallelism == null || parallelism <= 0 ? null : parallelism;
+    }
+
+    /**
+     * Reached only through {@code steps.onepanelWorkflow(...)}, which bypasses the global variable
+     * and with it the driver that runs the tasks.
+     */
+    @Override
+    public StepExecution start(StepContext context) {
+        return StepExecutions.synchronous(context, c -> {
+            throw new AbortException("Call onepanelWorkflow(...) directly: steps." + FUNCTION_NAME
+                    + "(...) skips the Pipeline driver that runs the workflow's tasks.");
+        });
+    }
+
+    @Extension
+    public static class DescriptorImpl extends StepDescriptor {
+
+        @Override
+        public String getFunctionName() {
+            return FUNCTION_NAME;
+        }
+
+        @NonNull
+        @Override
+        public String getDisplayName() {
+            return "Run an Onepanel workflow template, one Kubernetes pod per task";
+        }
+
+        @Override
+        public Set<? extends Class<?>> getRequiredContext() {
+            return Set.of(Run.class, TaskListener.class);
+        }
+
+        @POST
+        public ListBoxModel doFillCloudItems(@AncestorInPath Item item) {
+            return WorkflowFormFields.cloudItems(item);
+        }
+
+        @POST
+        public ListBoxModel doFillInheritFromItems(@AncestorInPath Item item, @QueryParameter String cloud) {
+            return WorkflowFormFields.inheritFromItems(item, cloud);
+        }
+
+        @POST
+        public ListBoxModel doFillCredentialsIdItems(@AncestorInPath Item item, @QueryParameter String credentialsId) {
+            return WorkflowFormFields.credentialsItems(item, credentialsId);
+        }
+
+        @POST
+        public ListBoxModel doFillFailFastItems() {
+            return WorkflowFormFields.failFastItems();
+        }
+
+        @POST
+        public FormValidation doCheckParallelism(@AncestorInPath Item item, @QueryParameter String value) {
+            return WorkflowFormFields.checkParallelism(item, value);
+        }
+
+        @POST
+        public FormValidation doValidateTemplate(
+                @AncestorInPath @CheckForNull Item item, @QueryParameter String template, @QueryParameter String text) {
+            return WorkflowFormFields.validateTemplate(item, template, text);
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package io.jenkins.plugins.onepanel;
+
+import com.cloudbees.plugins.credentials.common.StandardCredentials;
+import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import hudson.ExtensionList;
+import hudson.FilePath;
+import hudson.Util;
+import hudson.model.AbstractProject;
+import hudson.model.Item;
+import hudson.security.ACL;
+import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
+import io.jenkins.plugins.onepanel.run.AdminLimits;
+import io.jenkins.plugins.onepanel.run.S3Credentials;
+import io.jenkins.plugins.onepanel.run.WorkflowSource;
+import io.onepanel.workflow.diagnostics.Diagnostic;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import jenkins.model.Jenkins;
+import org.csanchez.jenkins.plugins.kubernetes.pipeline.PodTemplateStep;
+
+/**
+ * The form handlers the Pipeline step and the freestyle build step share. Each checks the
+ * permission the form needs (Job/Configure on the job, or Overall/Administer outside one) before
+ * it reads anything; the descriptors mark the web methods {@code @POST}.
+ */
+final class WorkflowFormFields {
+
+    private WorkflowFormFields() {}
+
+    /** Whether the user may configure {@code item}, or administer Jenkins when there is no item (Snippet Generator outside a job). */
+    static boolean canConfigure(@CheckForNull Item item) {
+        return item == null ? Jenkins.get().hasPermission(Jenkins.ADMINISTER) : item.hasPermission(Item.CONFIGURE);
+    }
+
+    static ListBoxModel cloudItems(@CheckForNull Item item) {
+        if (!canConfigure(item)) {
+            return new ListBoxModel();
+        }
+        // The Kubernetes plugin's own list, as its Declarative agent reuses it; it checks its own permission too.
+        return ExtensionList.lookupSingleton(PodTemplateStep.DescriptorImpl.class)
+                .doFillCloudItems();
+    }
+
+    static ListBoxModel inheritFromItems(@CheckForNull Item item, String cloud) {
+        if (!canConfigure(item)) {
+            return new ListBoxModel();
+        }
+        return ExtensionList.lookupSingleton(PodTemplateStep.DescriptorImpl.class)
+                .doFillInheritFromItems(cloud);
+    }
+
+    /** Credentials a build of {@code item} may use, never their secrets: ids and names only. */
+    static ListBoxModel credentialsItems(@CheckForNull Item item, String credentialsId) {
+        StandardListBoxModel items = new StandardListBoxModel();
+        if (!canConfigure(item)) {
+            return items.includeCurrentValue(Util.fixNull(credentialsId));
+        }
+        if (item == null) {
+            items.includeEmptyValue()
+                    .includeMatchingAs(
+                            ACL.SYSTEM2, Jenkins.get(), StandardCredentials.class, List.of(), S3Credentials.MATCHER);
+        } else {
+            items.includeEmptyValue()
+                    .includeMatchingAs(
+                            Jenkins.getAuthentication2(),
+                            item,
+                            StandardCredentials.class,
+                            List.of(),
+                            S3Credentials.MATCHER);
+        }
+        return items.includeCurrentValue(Util.fixNull(credentialsId));
+    }
+
+    /** failFast is three-valued: the template's own setting, or either override. */
+    static ListBoxModel failFastItems() {
+        ListBoxModel items = new ListBoxModel();
+        items.add("As the template says (Argo's default: stop at the first failure)", "");
+        items.add("Stop starting tasks at the first failure", "true");
+        items.add("Run every task that can still run", "false");
+        return items;
+    }
+
+    static FormValidation checkParallelism(@CheckForNull Item item, String value) {
+        if (!canConfigure(item) || Util.fixEmptyAndTrim(value) == null) {
+            return FormValidation.ok();
+        }
+        FormValidation positive = FormValidation.validatePositiveInteger(value);
+        if (positive.kind != FormValidation.Kind.OK) {
+            return positive;
+        }
+        int max = OnepanelWorkflowConfiguration.get().getMaxParallelPods();
+        return Integer.parseInt(value.trim()) > max
+                ? FormValidation.warning(
+                        "The administrator allows at most " + max + " pods at a time; that is what runs.")
+                : FormValidation.ok();
+    }
+
+    /**
+     * The Validate button: the engine's checks on inline text, or on the template file in the
+     * workspace of a freestyle job's last build; every diagnostic, with its position. Parameters are
+     * checked when the build runs.
+     */
+    static FormValidation validateTemplate(@CheckForNull Item item, String template, String text) {
+        if (!canConfigure(item)) {
+            return FormValidation.ok();
+        }
+        FilePath workspace = item instanceof AbstractProject<?, ?> project ? project.getSomeWorkspace() : null;
+        if (Util.fixEmptyAndTrim(text) == null && Util.fixEmptyAndTrim(template) != null && workspace == null) {
+            return FormValidation.warning("The file is read from the workspace when the build runs; there is no "
+                    + "workspace to check it in now. Paste the template as text to check it here.");
+        }
+        WorkflowSource.Checked checked;
+        try {
+            WorkflowSource.Text source = WorkflowSource.read(template, text, workspace);
+            checked = WorkflowSource.check(source, null, AdminLimits.of(OnepanelWorkflowConfiguration.get()));
+        } catch (IOException e) {
+            return FormValidation.error(e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return FormValidation.error("Interrupted");
+        }
+        if (checked.diagnostics().isEmpty()) {
+            return FormValidation.ok(
+                    checked.workflow() == null
+                            ? ""
+                            : "Valid: " + checked.workflow().name());
+        }
+        List<FormValidation> findings = new ArrayList<>();
+        for (Diagnostic d : checked.diagnostics()) {
+            findings.add(d.isError() ? FormValidation.error(d.toString()) : FormValidation.warning(d.toString()));
+        }
+        return FormValidation.aggregate(findings);
+    }
+}

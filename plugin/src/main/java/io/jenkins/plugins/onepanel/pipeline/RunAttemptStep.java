@@ -1,0 +1,171 @@
+package io.jenkins.plugins.onepanel.pipeline;
+
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.AbortException;
+import hudson.Extension;
+import hudson.FilePath;
+import hudson.Launcher;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import hudson.remoting.VirtualChannel;
+import io.jenkins.plugins.onepanel.run.ActiveRun;
+import io.jenkins.plugins.onepanel.run.ActiveRuns;
+import io.jenkins.plugins.onepanel.run.BuiltInNodeTasks;
+import io.jenkins.plugins.onepanel.run.TaskLogStream;
+import io.jenkins.plugins.onepanel.run.TaskStaging;
+import io.onepanel.workflow.artifact.ArtifactException;
+import io.onepanel.workflow.artifact.s3.StagingPlan;
+import io.onepanel.workflow.runtime.TaskResult;
+import java.io.PrintStream;
+import java.io.Serial;
+import java.io.Serializable;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import org.jenkinsci.plugins.workflow.steps.Step;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
+import org.jenkinsci.plugins.workflow.steps.StepExecution;
+import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
+import org.kohsuke.stapler.DataBoundConstructor;
+
+/**
+ * Driver step inside the attempt's {@code node}: plays the stager role of the engine's staging
+ * contract in the agent container of the task's pod (inputs in, the task's container released,
+ * its log followed, outputs out), with URLs the controller signs for this attempt just now. The log
+ * of the task's container streams into the build log line by line, each line with the task's name
+ * in front, and into the task's own log on the build page.
+ */
+public class RunAttemptStep extends Step implements Serializable {
+
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    private final String run;
+    private final String attempt;
+
+    @DataBoundConstructor
+    public RunAttemptStep(String run, String attempt) {
+        this.run = run;
+        this.attempt = attempt;
+    }
+
+    public String getRun() {
+        return run;
+    }
+
+    public String getAttempt() {
+        return attempt;
+    }
+
+    @Override
+    public StepExecution start(StepContext context) {
+        return new Execution(context, run, attempt);
+    }
+
+    /**
+     * Blocks a thread of its own while the attempt runs. Stopping the step (the engine cancels the
+     * attempt, or the build is stopped) interrupts that thread, which cancels the call on the agent.
+     */
+    static final class Execution extends SynchronousNonBlockingStepExecution<Void> {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        private final String runId;
+        private final String attemptId;
+
+        Execution(StepContext context, String runId, String attemptId) {
+            super(context);
+            this.runId = runId;
+            this.attemptId = attemptId;
+        }
+
+        @Override
+        protected Void run() throws Exception {
+            Run<?, ?> build = getContext().get(Run.class);
+            ActiveRun active = ActiveRuns.get().require(runId, build);
+            ActiveRun.Attempt attempt = active.attempt(attemptId);
+            PrintStream log = getContext().get(TaskListener.class).getLogger();
+            String prefix = "[" + attempt.request().taskName() + "] ";
+
+            try (TaskLogStream lines = new TaskLogStream(line -> {
+                        log.println(prefix + line);
+                        attempt.listener().log(line);
+                    });
+                    TaskLogStream notes = new TaskLogStream(note -> {
+                        log.println(prefix + "\u00bb " + note);
+                        attempt.listener().status(note);
+                    })) {
+                if (active.settings().builtInNode()) {
+                    attempt.ran(BuiltInNodeTasks.run(
+                            attempt.request(),
+                            getContext().get(Launcher.class),
+                            getContext().get(FilePath.class),
+                            lines));
+                    return null;
+                }
+                StagingPlan plan;
+                try {
+                    plan = active.staging().sign(attempt.request());
+                } catch (ArtifactException e) {
+                    attempt.ran(TaskResult.error(e.getMessage()));
+                    return null;
+                }
+                Future<TaskStaging.AgentOutcome> onAgent = active.staging().startOnAgent(channel(), plan, lines, notes);
+                try {
+                    attempt.ran(TaskStaging.toResult(plan, onAgent.get()));
+                } catch (InterruptedException e) {
+                    onAgent.cancel(true);
+                    throw e;
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause() != null ? e.getCause() : e;
+                    attempt.ran(TaskResult.error("staging in the task's pod failed: " + cause.getMessage()));
+                }
+            }
+            return null;
+        }
+
+        private VirtualChannel channel() throws Exception {
+            Launcher launcher = getContext().get(Launcher.class);
+            VirtualChannel channel = launcher == null ? null : launcher.getChannel();
+            if (channel == null) {
+                FilePath workspace = getContext().get(FilePath.class);
+                channel = workspace == null ? null : workspace.getChannel();
+            }
+            if (channel == null) {
+                throw new AbortException("the task's agent is not connected");
+            }
+            return channel;
+        }
+
+        @Override
+        public void onResume() {
+            getContext().onFailure(new AbortException(ActiveRuns.LOST));
+        }
+    }
+
+    @Extension
+    public static class DescriptorImpl extends StepDescriptor {
+
+        @Override
+        public String getFunctionName() {
+            return "onepanelTaskRun";
+        }
+
+        @NonNull
+        @Override
+        public String getDisplayName() {
+            return "Stage and follow one Onepanel task attempt in its pod (used by onepanelWorkflow)";
+        }
+
+        @Override
+        public boolean isAdvanced() {
+            return true;
+        }
+
+        @Override
+        public Set<? extends Class<?>> getRequiredContext() {
+            return Set.of(Run.class, TaskListener.class, FilePath.class, Launcher.class);
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package io.jenkins.plugins.onepanel.pipeline;
+
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.Extension;
+import hudson.FilePath;
+import hudson.Util;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import io.jenkins.plugins.onepanel.OnepanelWorkflowConfiguration;
+import io.jenkins.plugins.onepanel.OnepanelWorkflowStep;
+import io.jenkins.plugins.onepanel.run.ActiveRun;
+import io.jenkins.plugins.onepanel.run.AdminLimits;
+import io.jenkins.plugins.onepanel.run.RunSettings;
+import io.jenkins.plugins.onepanel.run.WorkflowSource;
+import io.onepanel.workflow.template.Workflow;
+import java.io.PrintStream;
+import java.io.Serial;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import jenkins.model.Jenkins;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
+import org.jenkinsci.plugins.workflow.steps.StepExecution;
+import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
+import org.kohsuke.stapler.DataBoundConstructor;
+
+/**
+ * Driver step: reads and checks the template, starts the run and tells the driver how to run it
+ * (worker count, cloud, namespace, pod template to inherit). The arguments are those of
+ * {@code onepanelWorkflow}, as the driver passes them on.
+ */
+public class StartWorkflowStep extends OnepanelWorkflowStep {
+
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    @DataBoundConstructor
+    public StartWorkflowStep() {}
+
+    @Override
+    public StepExecution start(StepContext context) {
+        return new Execution(context, this);
+    }
+
+    /** Reading the template may reach an agent, so this runs off the CPS VM thread. */
+    static final class Execution extends SynchronousNonBlockingStepExecution<Map<String, Object>> {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        private final transient StartWorkflowStep step;
+
+        Execution(StepContext context, StartWorkflowStep step) {
+            super(context);
+            this.step = step;
+        }
+
+        @Override
+        protected Map<String, Object> run() throws Exception {
+            Run<?, ?> build = getContext().get(Run.class);
+            PrintStream log = getContext().get(TaskListener.class).getLogger();
+            FilePath workspace = getContext().get(FilePath.class); // null outside node { }
+            OnepanelWorkflowConfiguration config = OnepanelWorkflowConfiguration.get();
+
+            WorkflowSource.Text text = WorkflowSource.read(step.getTemplate(), step.getText(), workspace);
+            RunSettings settings = RunSettings.resolve(step, config, build);
+            WorkflowSource.Checked checked = WorkflowSource.check(text, settings.parameters(), AdminLimits.of(config));
+            checked.print(log);
+            Workflow workflow = checked.orFail();
+
+            ActiveRun run = ActiveRun.startForWorkers(build, workflow, text.sourceName(), settings);
+            log.println("Workflow " + run.name() + " from " + text.sourceName() + ": up to " + settings.workers()
+                    + " task pods at a time"
+                    + (settings.builtInNode()
+                            ? ", on the built-in node (test switch)"
+                            : " in namespace " + settings.namespace() + " of cloud " + settings.cloud().name)
+                    + ". Progress: " + Util.fixNull(Jenkins.get().getRootUrl()) + build.getUrl()
+                    + run.action().getUrlName());
+
+            Map<String, Object> handle = new LinkedHashMap<>();
+            handle.put("id", run.id());
+            handle.put("name", run.name());
+            handle.put("workers", settings.workers());
+            handle.put("builtInNode", settings.builtInNode());
+            if (settings.cloud() != null) {
+                handle.put("cloud", settings.cloud().name);
+            }
+            handle.put("namespace", settings.namespace());
+            if (settings.inheritFrom() != null) {
+                handle.put("inheritFrom", settings.inheritFrom());
+            }
+            return handle;
+        }
+    }
+
+    @Extension
+    public static class DescriptorImpl extends StepDescriptor {
+
+        @Override
+        public String getFunctionName() {
+            return "onepanelWorkflowStart";
+        }
+
+        @NonNull
+        @Override
+        public String getDisplayName() {
+            return "Start an Onepanel workflow run (used by onepanelWorkflow)";
+        }
+
+        @Override
+        public boolean isAdvanced() {
+            return true;
+        }
+
+        @Override
+        public Set<? extends Class<?>> getRequiredContext() {
+            return Set.of(Run.class, TaskListener.class);
+        }
+    }
+}

@@ -1,0 +1,380 @@
+package io.jenkins.plugins.onepanel.run;
+
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.AbortException;
+import hudson.model.Run;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.jenkins.plugins.onepanel.OnepanelRunAction;
+import io.jenkins.plugins.onepanel.OnepanelWorkflowConfiguration;
+import io.onepanel.workflow.engine.InvalidWorkflowException;
+import io.onepanel.workflow.engine.RunListener;
+import io.onepanel.workflow.engine.RunOptions;
+import io.onepanel.workflow.engine.RunResult;
+import io.onepanel.workflow.engine.WorkflowEngine;
+import io.onepanel.workflow.engine.WorkflowRun;
+import io.onepanel.workflow.runtime.TaskRequest;
+import io.onepanel.workflow.runtime.TaskResult;
+import io.onepanel.workflow.runtime.TaskRuntime;
+import io.onepanel.workflow.runtime.external.ExternalTaskRuntime;
+import io.onepanel.workflow.runtime.external.ExternalTaskRuntime.ExternalTask;
+import io.onepanel.workflow.template.Workflow;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * One workflow run of a build, while it goes on: the engine's run, where its attempts are, and
+ * everything needed to run them (pods, staging, the administrator's limits). The engine decides
+ * everything about the run; this only carries attempts between the engine and Jenkins.
+ */
+public final class ActiveRun {
+
+    private final String id;
+    private final Run<?, ?> build;
+    private final WorkflowRun engineRun;
+    private final RunRecorder recorder;
+    private final RunSettings settings;
+    private final TaskPods pods;
+    private final TaskStaging staging;
+    private final AdminLimits limits;
+
+    @CheckForNull
+    private final ExternalTaskRuntime workers;
+
+    private final Map<String, Attempt> attempts = new ConcurrentHashMap<>();
+    private final AtomicLong attemptIds = new AtomicLong();
+
+    private ActiveRun(
+            String id,
+            Run<?, ?> build,
+            WorkflowRun engineRun,
+            RunRecorder recorder,
+            RunSettings settings,
+            TaskPods pods,
+            TaskStaging staging,
+            AdminLimits limits,
+            @CheckForNull ExternalTaskRuntime workers) {
+        this.id = id;
+        this.build = build;
+        this.engineRun = engineRun;
+        this.recorder = recorder;
+        this.settings = settings;
+        this.pods = pods;
+        this.staging = staging;
+        this.limits = limits;
+        this.workers = workers;
+    }
+
+    /**
+     * Starts a run whose attempts Pipeline worker branches take with {@link #nextAttempt()}.
+     *
+     * @param workflow already checked ({@link WorkflowSource#check})
+     */
+    @NonNull
+    public static ActiveRun startForWorkers(
+            @NonNull Run<?, ?> build, @NonNull Workflow workflow, @NonNull String source, @NonNull RunSettings settings)
+            throws AbortException {
+        ExternalTaskRuntime workers = new ExternalTaskRuntime();
+        return start(build, workflow, source, settings, pods -> workers, workers, null);
+    }
+
+    /**
+     * Starts a run whose attempts the engine runs itself through {@code runtime} (freestyle builds).
+     *
+     * @param console also hears the run, to print it in the build's console
+     */
+    @NonNull
+    public static ActiveRun start(
+            @NonNull Run<?, ?> build,
+            @NonNull Workflow workflow,
+            @NonNull String source,
+            @NonNull RunSettings settings,
+            @NonNull Function<TaskPods, TaskRuntime> runtime,
+            @NonNull RunListener console)
+            throws AbortException {
+        return start(build, workflow, source, settings, runtime, null, console);
+    }
+
+    private static ActiveRun start(
+            Run<?, ?> build,
+            Workflow workflow,
+            String source,
+            RunSettings settings,
+            Function<TaskPods, TaskRuntime> runtimeFor,
+            @CheckForNull ExternalTaskRuntime workers,
+            @CheckForNull RunListener console)
+            throws AbortException {
+        OnepanelWorkflowConfiguration config = OnepanelWorkflowConfiguration.get();
+        TaskPods pods = TaskPods.configuredBy(config);
+        TaskStaging staging =
+                TaskStaging.create(settings.repository(), settings.credentials(), settings.presignedUrlValidity());
+        TaskRuntime runtime = runtimeFor.apply(pods);
+        OnepanelRunAction action;
+        synchronized (build) { // two runs of one build started at once still get distinct numbers
+            int index = OnepanelRunAction.nextIndex(build);
+            action = new OnepanelRunAction(index, runName(workflow, build, index), source);
+            build.addAction(action);
+        }
+        RunRecorder recorder = new RunRecorder(build, action, workflow, console);
+        WorkflowEngine engine = WorkflowEngine.builder()
+                .runtime(runtime)
+                .artifacts(staging.artifactStore())
+                .build();
+        RunOptions options = new RunOptions(
+                settings.parameters(),
+                action.getWorkflowName(),
+                settings.namespace(),
+                settings.failFast(),
+                settings.workers());
+        WorkflowRun engineRun;
+        try {
+            engineRun = engine.start(workflow, options, recorder);
+        } catch (InvalidWorkflowException e) {
+            build.removeAction(action);
+            runtime.close();
+            staging.close();
+            throw new AbortException("The workflow is not valid; nothing was started.\n" + e.getMessage());
+        }
+        ActiveRun run = new ActiveRun(
+                ActiveRuns.get().newId(build),
+                build,
+                engineRun,
+                recorder,
+                settings,
+                pods,
+                staging,
+                AdminLimits.of(config),
+                workers);
+        ActiveRuns.get().add(run);
+        engineRun.completion().whenComplete((result, x) -> {
+            if (result != null) {
+                recorder.settled(result); // whether or not the engine told its listener first
+            }
+            runtime.close();
+            staging.close();
+        });
+        return run;
+    }
+
+    /**
+     * {@code {{workflow.name}}}: the template's name (or generateName) with the build number, and
+     * the run's index when a build has several, so that artifact keys of different builds differ.
+     */
+    static String runName(Workflow workflow, Run<?, ?> build, int index) {
+        String base = workflow.name() == null ? "workflow" : workflow.name().toLowerCase(Locale.ROOT);
+        base = base.replaceAll("[^a-z0-9-]+", "-").replaceAll("^-+|-+$", "");
+        if (base.isEmpty()) {
+            base = "workflow";
+        }
+        if (base.length() > 40) {
+            base = base.substring(0, 40).replaceAll("-+$", "");
+        }
+        return base + "-" + build.getNumber() + (index > 1 ? "-" + index : "");
+    }
+
+    @NonNull
+    public String id() {
+        return id;
+    }
+
+    @NonNull
+    Run<?, ?> build() {
+        return build;
+    }
+
+    @NonNull
+    public String name() {
+        return engineRun.info().workflowName();
+    }
+
+    @NonNull
+    public RunSettings settings() {
+        return settings;
+    }
+
+    @NonNull
+    public OnepanelRunAction action() {
+        return recorder.action();
+    }
+
+    /** What a Pipeline step keeps to clean up after a restart. */
+    @NonNull
+    public RunRef ref() {
+        String cloud = settings.builtInNode() || settings.cloud() == null ? null : settings.cloud().name;
+        return new RunRef(id, action().getUrlName(), cloud, settings.namespace(), engineRun.info());
+    }
+
+    /**
+     * The next attempt the engine lets run, as soon as there is one; empty once the run is over.
+     * An attempt whose pod the administrator's limits forbid never reaches a worker: it ends at
+     * once as an error and the next one is awaited.
+     */
+    @NonNull
+    public CompletableFuture<Optional<Attempt>> nextAttempt() {
+        if (workers == null) {
+            throw new IllegalStateException("this run's attempts are not run by Pipeline workers");
+        }
+        return workers.next().thenCompose(next -> {
+            if (next.isEmpty()) {
+                return CompletableFuture.completedFuture(Optional.empty());
+            }
+            Attempt attempt = handOut(next.get());
+            return attempt == null ? nextAttempt() : CompletableFuture.completedFuture(Optional.of(attempt));
+        });
+    }
+
+    @CheckForNull
+    private Attempt handOut(ExternalTask task) {
+        TaskRequest request = task.request();
+        String podYaml = null;
+        try {
+            Pod pod = pods.podFor(request);
+            TaskPods.Placement placement = pods.placementOf(pod);
+            action().placement(request.podName(), placement.nodePool(), placement.gpus());
+            Optional<String> refused = limits.violation(pod);
+            if (refused.isPresent()) {
+                task.complete(TaskResult.error(refused.get()));
+                return null;
+            }
+            if (!settings.builtInNode()) {
+                podYaml = pods.agentPodYaml(pod);
+            }
+        } catch (RuntimeException e) {
+            task.complete(TaskResult.error("could not make the pod of " + request.taskName() + ": " + e.getMessage()));
+            return null;
+        }
+        Attempt attempt = new Attempt("a" + attemptIds.incrementAndGet(), task, podYaml);
+        attempts.put(attempt.id(), attempt);
+        return attempt;
+    }
+
+    /** An attempt handed out by {@link #nextAttempt()} and not finished yet. */
+    @NonNull
+    public Attempt attempt(@NonNull String attemptId) throws AbortException {
+        Attempt attempt = attempts.get(attemptId);
+        if (attempt == null) {
+            throw new AbortException(
+                    "The task attempt " + attemptId + " of " + name() + " is no longer known: " + ActiveRuns.LOST);
+        }
+        return attempt;
+    }
+
+    /** The attempt, or null once it has finished (for instance abandoned when the run was cancelled). */
+    @CheckForNull
+    public Attempt findAttempt(@NonNull String attemptId) {
+        return attempts.get(attemptId);
+    }
+
+    @NonNull
+    public TaskStaging staging() {
+        return staging;
+    }
+
+    /**
+     * Stops the run: no new attempt starts, running ones are cancelled, and every pod of the run
+     * still there is deleted. Idempotent.
+     */
+    public void cancel(@NonNull String reason) {
+        engineRun.cancel(reason);
+        // Attempts handed out but not yet taken up by a worker's task block end here; the others
+        // end when their block sees the cancellation.
+        attempts.values().forEach(attempt -> attempt.abandon("cancelled: " + reason));
+        if (!settings.builtInNode()) {
+            ref().deletePods();
+        }
+    }
+
+    /** Completes when the run is over, normally, with its result. */
+    @NonNull
+    public CompletableFuture<RunResult> completion() {
+        return engineRun.completion();
+    }
+
+    /** Drops the run from {@link ActiveRuns} once nothing will ask for it any more. */
+    public void forget() {
+        ActiveRuns.get().remove(this);
+    }
+
+    /** One attempt a worker runs: the engine's task and the pod it gets. */
+    public final class Attempt {
+        private final String id;
+        private final ExternalTask task;
+
+        @CheckForNull
+        private final String podYaml;
+
+        private final AtomicBoolean claimed = new AtomicBoolean();
+        private volatile TaskResult result;
+
+        Attempt(String id, ExternalTask task, @CheckForNull String podYaml) {
+            this.id = id;
+            this.task = task;
+            this.podYaml = podYaml;
+        }
+
+        @NonNull
+        public String id() {
+            return id;
+        }
+
+        @NonNull
+        public TaskRequest request() {
+            return task.request();
+        }
+
+        /** The pod for {@code podTemplate(yaml: ...)}; null when tasks run on the built-in node. */
+        @CheckForNull
+        public String podYaml() {
+            return podYaml;
+        }
+
+        /**
+         * Taken up by the worker's task block; false when it was abandoned first, in which case the
+         * block has nothing to run.
+         */
+        public boolean claim() {
+            return claimed.compareAndSet(false, true);
+        }
+
+        /** Ends an attempt no worker has taken up, as cancelled; does nothing once one has. */
+        public void abandon(@NonNull String why) {
+            if (claimed.compareAndSet(false, true)) {
+                finish(TaskResult.failed(null, why));
+            }
+        }
+
+        /** Where the attempt sends log lines and notes. */
+        @NonNull
+        public io.onepanel.workflow.runtime.TaskListener listener() {
+            return task.listener();
+        }
+
+        /** Completes with the reason when the engine wants the attempt stopped (failFast, cancel, deadline). */
+        @NonNull
+        public CompletableFuture<String> cancellation() {
+            return task.cancellation();
+        }
+
+        /** What the agent reported, kept until the pod is gone and the attempt is {@linkplain #finish finished}. */
+        public void ran(@NonNull TaskResult outcome) {
+            this.result = outcome;
+        }
+
+        @CheckForNull
+        public TaskResult ranResult() {
+            return result;
+        }
+
+        /** Reports the attempt's end to the engine; later calls are ignored. */
+        public void finish(@NonNull TaskResult outcome) {
+            task.complete(outcome);
+            attempts.remove(id);
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package io.jenkins.plugins.onepanel.pipeline
+
+import com.cloudbees.groovy.cps.NonCPS
+import org.jenkinsci.plugins.structs.describable.UninstantiatedDescribable
+import org.jenkinsci.plugins.workflow.cps.CpsScript
+
+/**
+ * What {@code onepanelWorkflow(...)} runs (see OnepanelWorkflowVariable): the Pipeline side of a
+ * workflow run. Every decision is the engine's; this only gives each attempt the engine lets run
+ * a pod and an agent, with Pipeline's own steps, so that durability, aborts, per-branch logs and
+ * stage views come from Pipeline:
+ *
+ * <pre>
+ * onepanelWorkflowStart                      check the template, start the run
+ * parallel(worker 1..N) {                    N = the run's parallelism
+ *     while (attempt = onepanelTaskAwait)    the engine lets an attempt run (no polling)
+ *         stage(task) {
+ *             onepanelTask {                 reports the attempt when its pod is gone
+ *                 podTemplate(yaml: pod) { node(POD_LABEL) { onepanelTaskRun } }
+ *             }
+ *         }
+ * }
+ * onepanelWorkflowFinish                     outputs, or the run's failure
+ * </pre>
+ *
+ * A worker pool rather than a branch per task: {@code parallel} takes a fixed set of branches when
+ * it starts and has no limit of its own, while a run's attempts appear as it goes (loops over
+ * earlier outputs, retries) and must stay within the run's parallelism.
+ */
+class OnepanelWorkflowDriver implements Serializable {
+
+    private static final long serialVersionUID = 1L
+
+    private final CpsScript script
+
+    OnepanelWorkflowDriver(CpsScript script) {
+        this.script = script
+    }
+
+    /** {@code onepanelWorkflow 'workflows/train.yaml'} */
+    def call(String template) {
+        return call([template: template])
+    }
+
+    /** {@code onepanelWorkflow template: ..., parameters: [...], ...}; returns the outputs map. */
+    def call(Map args) {
+        Map run = script.onepanelWorkflowStart(arguments(args))
+        boolean workersDone = false
+        try {
+            Map branches = [:]
+            int workers = run.workers as int
+            for (int i = 1; i <= workers; i++) {
+                branches["${run.name} worker ${i}".toString()] = { worker(run) }
+            }
+            script.parallel(branches)
+            workersDone = true
+        } finally {
+            if (!workersDone) {
+                script.onepanelWorkflowFinish(run: run.id, cancel: true)
+            }
+        }
+        return script.onepanelWorkflowFinish(run: run.id)
+    }
+
+    // Not private: CPS-transformed closures call methods of their owner, which private methods complicate.
+    void worker(Map run) {
+        while (true) {
+            Map attempt = script.onepanelTaskAwait(run: run.id)
+            if (attempt == null) {
+                return
+            }
+            script.stage(attempt.name as String) {
+                script.onepanelTask(run: run.id, attempt: attempt.id) {
+                    if (run.builtInNode) {
+                        script.node('built-in') {
+                            script.onepanelTaskRun(run: run.id, attempt: attempt.id)
+                        }
+                    } else {
+                        script.podTemplate(podTemplateArguments(run, attempt)) {
+                            script.node(script.env.POD_LABEL) {
+                                script.onepanelTaskRun(run: run.id, attempt: attempt.id)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    Map podTemplateArguments(Map run, Map attempt) {
+        Map pod = [yaml: attempt.podYaml, showRawYaml: false, namespace: run.namespace]
+        if (run.cloud) {
+            pod.cloud = run.cloud
+        }
+        if (run.inheritFrom) {
+            pod.inheritFrom = run.inheritFrom
+            pod.yamlMergeStrategy = script.merge()
+        }
+        return pod
+    }
+
+    /**
+     * The step's arguments as onepanelWorkflowStart takes them: {@code parameters} may be a map
+     * ({@code [epochs: '20']}), a list of {@code [name:, value:]} maps, or a list of
+     * {@code workflowParameter(name:, value:)}, as the Snippet Generator writes it.
+     */
+    @NonCPS
+    static Map arguments(Map args) {
+        Map normalized = new LinkedHashMap(args)
+        Object parameters = args.get('parameters')
+        if (parameters != null) {
+            normalized.put('parameters', parameterList(parameters))
+        }
+        return normalized
+    }
+
+    @NonCPS
+    static List parameterList(Object parameters) {
+        List list = []
+        if (parameters instanceof Map) {
+            for (Map.Entry e : ((Map) parameters).entrySet()) {
+                list.add([name: String.valueOf(e.key), value: String.valueOf(e.value)])
+            }
+        } else if (parameters instanceof Collection) {
+            for (Object p : (Collection) parameters) {
+                Object named = p instanceof UninstantiatedDescribable ? ((UninstantiatedDescribable) p).arguments : p
+                if (!(named instanceof Map) || ((Map) named).get('name') == null) {
+                    throw new IllegalArgumentException("onepanelWorkflow: each parameter needs a name and a value, "
+                            + "as in parameters: [epochs: '20']")
+                }
+                Object value = ((Map) named).get('value')
+                list.add([name: String.valueOf(((Map) named).get('name')), value: value == null ? '' : String.valueOf(value)])
+            }
+        } else {
+            throw new IllegalArgumentException("onepanelWorkflow: parameters must be a map, as in parameters: [epochs: '20']")
+        }
+        return list
+    }
+}

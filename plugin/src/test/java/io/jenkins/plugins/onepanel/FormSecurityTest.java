@@ -1,0 +1,123 @@
+package io.jenkins.plugins.onepanel;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.cloudbees.plugins.credentials.CredentialsScope;
+import com.cloudbees.plugins.credentials.SystemCredentialsProvider;
+import com.cloudbees.plugins.credentials.impl.UsernamePasswordCredentialsImpl;
+import hudson.model.FreeStyleProject;
+import hudson.model.Item;
+import jenkins.model.Jenkins;
+import org.htmlunit.HttpMethod;
+import org.htmlunit.WebRequest;
+import org.htmlunit.WebResponse;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.jvnet.hudson.test.JenkinsRule;
+import org.jvnet.hudson.test.MockAuthorizationStrategy;
+import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
+
+/**
+ * Form handlers answer POST only, check the permission of the form they belong to before they read
+ * anything, and no page or handler ever shows a secret.
+ */
+@WithJenkins
+class FormSecurityTest {
+
+    private static final String CONFIG = "descriptorByName/" + OnepanelWorkflowConfiguration.class.getName() + "/";
+    private static final String SECRET = "wJalrXUtnFEMI-K7MDENG-bPxRfiCYEXAMPLEKEY";
+
+    private JenkinsRule r;
+    private FreeStyleProject job;
+
+    @BeforeEach
+    void setUp(JenkinsRule r) throws Exception {
+        this.r = r;
+        r.jenkins.setSecurityRealm(r.createDummySecurityRealm());
+        job = r.createFreeStyleProject("job");
+        r.jenkins.setAuthorizationStrategy(new MockAuthorizationStrategy()
+                .grant(Jenkins.ADMINISTER)
+                .everywhere()
+                .to("admin")
+                .grant(Jenkins.READ, Item.READ)
+                .everywhere()
+                .to("reader")
+                .grant(Jenkins.READ, Item.READ, Item.CONFIGURE)
+                .everywhere()
+                .to("developer"));
+        SystemCredentialsProvider.getInstance()
+                .getCredentials()
+                .add(new UsernamePasswordCredentialsImpl(
+                        CredentialsScope.GLOBAL, "s3-keys", "MinIO keys", "AKIAEXAMPLE", SECRET));
+        OnepanelWorkflowConfiguration.get().setCredentialsId("s3-keys");
+    }
+
+    private int post(String user, String path) throws Exception {
+        JenkinsRule.WebClient wc = r.createWebClient().withThrowExceptionOnFailingStatusCode(false);
+        wc.login(user);
+        WebRequest request = new WebRequest(wc.createCrumbedUrl(path), HttpMethod.POST);
+        return wc.getPage(request).getWebResponse().getStatusCode();
+    }
+
+    private int get(String user, String path) throws Exception {
+        JenkinsRule.WebClient wc = r.createWebClient().withThrowExceptionOnFailingStatusCode(false);
+        wc.login(user);
+        return wc.goTo(path, null).getWebResponse().getStatusCode();
+    }
+
+    @Test
+    void globalHandlersNeedPostAndManage() throws Exception {
+        for (String handler : new String[] {
+            "checkNamespace?value=ns",
+            "checkMaxParallelPods?value=3",
+            "checkCredentialsId?value=s3-keys",
+            "fillGpuTolerationEffectItems"
+        }) {
+            assertEquals(405, get("admin", CONFIG + handler), handler + " by GET");
+            assertEquals(403, post("reader", CONFIG + handler), handler + " without Overall/Manage");
+            assertEquals(200, post("admin", CONFIG + handler), handler + " by an administrator");
+        }
+    }
+
+    @Test
+    void credentialListsShowIdsToThoseWhoMayConfigureOnly() throws Exception {
+        String fill = "job/job/descriptorByName/" + OnepanelWorkflowBuilder.class.getName() + "/fillCredentialsIdItems";
+        JenkinsRule.WebClient wc = r.createWebClient();
+        wc.login("developer");
+        WebResponse developer = wc.getPage(new WebRequest(wc.createCrumbedUrl(fill), HttpMethod.POST))
+                .getWebResponse();
+        assertThat(developer.getContentAsString(), containsString("s3-keys"));
+        assertThat(developer.getContentAsString(), not(containsString(SECRET)));
+
+        JenkinsRule.WebClient readerClient = r.createWebClient();
+        readerClient.login("reader");
+        WebResponse reader = readerClient
+                .getPage(new WebRequest(readerClient.createCrumbedUrl(fill), HttpMethod.POST))
+                .getWebResponse();
+        assertThat(reader.getContentAsString(), not(containsString("s3-keys")));
+    }
+
+    @Test
+    void validateButtonNeedsConfigurePermission() throws Exception {
+        String validate = "job/job/descriptorByName/" + OnepanelWorkflowBuilder.class.getName()
+                + "/validateTemplate?text=entrypoint:%20x";
+        JenkinsRule.WebClient wc = r.createWebClient().withThrowExceptionOnFailingStatusCode(false);
+        wc.login("reader");
+        WebResponse reader = wc.getPage(new WebRequest(wc.createCrumbedUrl(validate), HttpMethod.POST))
+                .getWebResponse();
+        assertThat(reader.getContentAsString(), not(containsString("entrypoint")));
+        assertEquals(405, get("developer", validate));
+    }
+
+    @Test
+    void noPageShowsTheSecret() throws Exception {
+        JenkinsRule.WebClient wc = r.createWebClient();
+        wc.login("admin");
+        assertThat(wc.goTo("manage/configure").getWebResponse().getContentAsString(), not(containsString(SECRET)));
+        job.getBuildersList().add(new OnepanelWorkflowBuilder());
+        assertThat(wc.getPage(job, "configure").getWebResponse().getContentAsString(), not(containsString(SECRET)));
+    }
+}

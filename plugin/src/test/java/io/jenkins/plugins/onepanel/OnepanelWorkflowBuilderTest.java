@@ -1,0 +1,131 @@
+package io.jenkins.plugins.onepanel;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.lessThan;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import hudson.Functions;
+import hudson.model.FreeStyleBuild;
+import hudson.model.FreeStyleProject;
+import hudson.model.Result;
+import io.jenkins.plugins.onepanel.run.BuiltInNodeTasks;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.jvnet.hudson.test.JenkinsRule;
+import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
+
+/** The freestyle build step: the same run, the engine driving the tasks (here on the build's node). */
+@WithJenkins
+class OnepanelWorkflowBuilderTest {
+
+    private static final String SWITCH = BuiltInNodeTasks.class.getName() + ".enabled";
+
+    @BeforeAll
+    static void tasksOnTheBuildsNode() {
+        System.setProperty(SWITCH, "true");
+    }
+
+    @AfterAll
+    static void backToPods() {
+        System.clearProperty(SWITCH);
+    }
+
+    @Test
+    void diamondInAFreestyleJob(JenkinsRule r) throws Exception {
+        assumeFalse(Functions.isWindows(), "the template's commands are POSIX ones");
+        FreeStyleProject p = r.createFreeStyleProject();
+        OnepanelWorkflowBuilder step = new OnepanelWorkflowBuilder();
+        step.setText(Templates.diamond());
+        p.getBuildersList().add(step);
+        FreeStyleBuild b = r.buildAndAssertSuccess(p);
+        String log = b.getLog();
+        assertThat(log.indexOf("[A] A"), lessThan(log.indexOf("[B] B")));
+        assertThat(log.indexOf("[C] C"), lessThan(log.indexOf("[D] D")));
+        assertEquals("Succeeded", b.getAction(OnepanelRunAction.class).getPhase());
+    }
+
+    @Test
+    void anInvalidTemplateFailsTheBuildBeforeAnythingRuns(JenkinsRule r) throws Exception {
+        FreeStyleProject p = r.createFreeStyleProject();
+        OnepanelWorkflowBuilder step = new OnepanelWorkflowBuilder();
+        step.setText("entrypoint: nowhere\ntemplates: []\n");
+        p.getBuildersList().add(step);
+        FreeStyleBuild b = r.assertBuildStatus(Result.FAILURE, p.scheduleBuild2(0));
+        r.assertLogContains("(inline template):1:", b);
+        r.assertLogContains("nothing was started", b);
+    }
+
+    @Test
+    void configurationRoundTrip(JenkinsRule r) throws Exception {
+        FreeStyleProject p = r.createFreeStyleProject();
+        OnepanelWorkflowBuilder step = new OnepanelWorkflowBuilder();
+        step.setTemplate("workflows/train.yaml");
+        step.setParameters(List.of(new WorkflowParameter("epochs", "20"), new WorkflowParameter("lr", "0.01")));
+        step.setNamespace("ml");
+        step.setParallelism(4);
+        p.getBuildersList().add(step);
+        r.configRoundtrip(p);
+        OnepanelWorkflowBuilder after = p.getBuildersList().get(OnepanelWorkflowBuilder.class);
+        r.assertEqualDataBoundBeans(step, after);
+    }
+
+    @Test
+    void parameterInputsFollowOnepanelMetadata(JenkinsRule r) throws Exception {
+        OnepanelWorkflowConfiguration.get().setNodePools(List.of(new NodePool("Tesla V100", "Standard_NC6s_v3")));
+        FreeStyleProject p = r.createFreeStyleProject();
+        OnepanelWorkflowBuilder step = new OnepanelWorkflowBuilder();
+        step.setText(
+                """
+                entrypoint: main
+                arguments:
+                  parameters:
+                  - name: epochs
+                    value: "10"
+                    displayName: Epochs
+                    hint: How many passes over the data
+                    type: input.number
+                  - name: sys-node-pool
+                    value: Standard_NC6s_v3
+                    displayName: Node pool
+                    type: select.nodepool
+                  - name: secret-sauce
+                    value: x
+                    visibility: private
+                templates:
+                - name: main
+                  dag:
+                    tasks:
+                    - name: a
+                      template: t
+                - name: t
+                  container:
+                    image: alpine
+                    command: [echo, "{{workflow.parameters.epochs}}"]
+                """);
+        step.setParameters(List.of(new WorkflowParameter("epochs", "20")));
+        p.getBuildersList().add(step);
+        List<ParameterInput> inputs = r.jenkins
+                .getDescriptorByType(OnepanelWorkflowBuilder.DescriptorImpl.class)
+                .parameterInputs(step, p);
+        assertThat(inputs.stream().map(ParameterInput::getName).toList(), contains("epochs", "sys-node-pool"));
+        ParameterInput epochs = inputs.get(0);
+        assertEquals("Epochs", epochs.getLabel());
+        assertEquals("number", epochs.getKind());
+        assertEquals("20", epochs.getValue());
+        ParameterInput pool = inputs.get(1);
+        assertEquals("select", pool.getKind());
+        assertEquals("Tesla V100", pool.getOptions().get(0).getName());
+
+        // and the form posts them back as the same parameters
+        r.configRoundtrip(p);
+        assertEquals(
+                List.of(
+                        new WorkflowParameter("epochs", "20"),
+                        new WorkflowParameter("sys-node-pool", "Standard_NC6s_v3")),
+                p.getBuildersList().get(OnepanelWorkflowBuilder.class).getParameters());
+    }
+}

@@ -1,0 +1,239 @@
+package io.jenkins.plugins.onepanel;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThan;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import hudson.Functions;
+import hudson.model.Result;
+import io.jenkins.plugins.onepanel.run.BuiltInNodeTasks;
+import java.nio.file.Path;
+import java.util.List;
+import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
+import org.jenkinsci.plugins.workflow.job.WorkflowJob;
+import org.jenkinsci.plugins.workflow.job.WorkflowRun;
+import org.jenkinsci.plugins.workflow.steps.StepConfigTester;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.jvnet.hudson.test.JenkinsRule;
+import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
+
+/**
+ * The {@code onepanelWorkflow} Pipeline step, end to end, with tasks on the built-in node (the
+ * test switch), so the DAG's order, parameters and outputs are tested without a cluster.
+ */
+@WithJenkins
+class OnepanelWorkflowStepTest {
+
+    private static final String SWITCH = BuiltInNodeTasks.class.getName() + ".enabled";
+
+    private JenkinsRule r;
+
+    @BeforeAll
+    static void tasksOnTheBuiltInNode() {
+        assumeFalse(Functions.isWindows(), "the templates' commands are POSIX ones");
+        System.setProperty(SWITCH, "true");
+    }
+
+    @AfterAll
+    static void backToPods() {
+        System.clearProperty(SWITCH);
+    }
+
+    @BeforeEach
+    void setUp(JenkinsRule r) throws Exception {
+        this.r = r;
+        r.jenkins.setNumExecutors(4); // the driver's `node('built-in')` needs executors there
+    }
+
+    private WorkflowRun run(String script) throws Exception {
+        WorkflowJob p = r.createProject(WorkflowJob.class);
+        p.setDefinition(new CpsFlowDefinition(script, true));
+        return p.scheduleBuild2(0).waitForStart();
+    }
+
+    @Test
+    void diamondRunsAThenBAndCThenD() throws Exception {
+        WorkflowRun b =
+                r.waitForCompletion(run("onepanelWorkflow text: " + Templates.groovyLiteral(Templates.diamond())));
+        r.assertBuildStatusSuccess(b);
+        String log = b.getLog();
+        int a = log.indexOf("[A] A");
+        int bb = log.indexOf("[B] B");
+        int c = log.indexOf("[C] C");
+        int d = log.indexOf("[D] D");
+        assertThat(a, greaterThan(-1));
+        assertThat(a, lessThan(bb));
+        assertThat(a, lessThan(c));
+        assertThat(bb, lessThan(d));
+        assertThat(c, lessThan(d));
+
+        OnepanelRunAction action = b.getAction(OnepanelRunAction.class);
+        assertEquals("Succeeded", action.getPhase());
+        List<TaskRecord> pods = action.getNodes().stream()
+                .filter(n -> "POD".equals(n.getType()))
+                .toList();
+        assertThat(pods, hasSize(4));
+        assertThat(pods.stream().map(TaskRecord::getPhase).toList(), everyItem(is("Succeeded")));
+        TaskRecord d1 =
+                pods.stream().filter(n -> n.getName().equals("D")).findFirst().orElseThrow();
+        assertEquals("B, C", d1.getDepends());
+    }
+
+    @Test
+    void parametersAndOutputsPassBetweenTasksAndComeBackAsAMap(@TempDir Path dir) throws Exception {
+        String yaml = Templates.passing(dir.resolve("greeting.txt").toString());
+        WorkflowRun b = r.buildAndAssertSuccess(pipeline(
+                """
+                def out = onepanelWorkflow text: %s, parameters: [who: 'world']
+                echo "greeting=${out['tasks.producer.greeting']}"
+                """
+                        .formatted(Templates.groovyLiteral(yaml))));
+        r.assertLogContains("[consumer] consumer got hello world", b);
+        r.assertLogContains("greeting=hello world", b);
+    }
+
+    @Test
+    void anInvalidTemplateStartsNothingAndReportsEveryErrorWithItsPosition() throws Exception {
+        String yaml =
+                """
+                entrypoint: main
+                templates:
+                - name: main
+                  dag:
+                    tasks:
+                    - name: a
+                      template: ech0
+                    - name: b
+                      dependencies: [nope]
+                      template: echo
+                - name: echo
+                  container:
+                    image: alpine
+                    command: [echo, hi]
+                """;
+        WorkflowRun b = r.waitForCompletion(run("onepanelWorkflow text: " + Templates.groovyLiteral(yaml)));
+        r.assertBuildStatus(Result.FAILURE, b);
+        r.assertLogContains("(inline template):7:", b); // the unknown template, at its line
+        r.assertLogContains("ech0", b);
+        r.assertLogContains("(inline template):9:", b); // and the unknown dependency: all errors at once
+        r.assertLogContains("nothing was started", b);
+        r.assertLogNotContains("[a]", b);
+        assertThat(b.getActions(OnepanelRunAction.class), is(empty()));
+    }
+
+    @Test
+    void aMissingRequiredParameterIsReportedBeforeAnythingRuns() throws Exception {
+        String yaml =
+                """
+                entrypoint: main
+                arguments:
+                  parameters:
+                  - name: epochs
+                    required: true
+                templates:
+                - name: main
+                  dag:
+                    tasks:
+                    - name: train
+                      template: echo
+                - name: echo
+                  container:
+                    image: alpine
+                    command: [echo, "{{workflow.parameters.epochs}}"]
+                """;
+        WorkflowRun b = r.waitForCompletion(run("onepanelWorkflow text: " + Templates.groovyLiteral(yaml)));
+        r.assertBuildStatus(Result.FAILURE, b);
+        r.assertLogContains("epochs", b);
+        r.assertLogNotContains("[train]", b);
+    }
+
+    @Test
+    void aFailingTaskFailsTheBuildAndNamesTheTask() throws Exception {
+        String yaml =
+                """
+                entrypoint: main
+                templates:
+                - name: main
+                  dag:
+                    tasks:
+                    - name: broken
+                      template: fail
+                - name: fail
+                  container:
+                    image: alpine
+                    command: [sh, -c, "echo going down; exit 3"]
+                """;
+        WorkflowRun b = r.waitForCompletion(run("onepanelWorkflow text: " + Templates.groovyLiteral(yaml)));
+        r.assertBuildStatus(Result.FAILURE, b);
+        r.assertLogContains("[broken] going down", b);
+        r.assertLogContains("exit code 3", b);
+        r.assertLogContains("failed: broken", b);
+    }
+
+    @Test
+    void privilegedContainersAreRefusedUnlessAllowed() throws Exception {
+        String yaml =
+                """
+                entrypoint: main
+                templates:
+                - name: main
+                  dag:
+                    tasks:
+                    - name: root
+                      template: priv
+                - name: priv
+                  container:
+                    image: alpine
+                    command: [echo, hi]
+                    securityContext:
+                      privileged: true
+                """;
+        WorkflowRun b = r.waitForCompletion(run("onepanelWorkflow text: " + Templates.groovyLiteral(yaml)));
+        r.assertBuildStatus(Result.FAILURE, b);
+        r.assertLogContains("privileged", b);
+        r.assertLogContains("does not allow", b);
+
+        OnepanelWorkflowConfiguration.get().setAllowPrivileged(true);
+        r.buildAndAssertSuccess(b.getParent());
+    }
+
+    @Test
+    void callingTheStepThroughStepsSaysHowToCallIt() throws Exception {
+        WorkflowRun b = r.waitForCompletion(run("steps.onepanelWorkflow(text: 'entrypoint: main')"));
+        r.assertBuildStatus(Result.FAILURE, b);
+        r.assertLogContains("Call onepanelWorkflow(...) directly", b);
+    }
+
+    @Test
+    void snippetGeneratorRoundTrip() throws Exception {
+        OnepanelWorkflowStep step = new OnepanelWorkflowStep();
+        step.setTemplate("workflows/train.yaml");
+        step.setParameters(List.of(new WorkflowParameter("epochs", "20")));
+        step.setNamespace("ml");
+        step.setFailFast(false);
+        step.setParallelism(3);
+        ArtifactRepository repository = new ArtifactRepository();
+        repository.setKeyFormat("runs/{{workflow.name}}/{{pod.name}}");
+        step.setArtifactRepository(repository);
+        OnepanelWorkflowStep after = new StepConfigTester(r).configRoundTrip(step);
+        r.assertEqualDataBoundBeans(step, after);
+        assertThat(after.getParameters(), not(empty()));
+    }
+
+    private WorkflowJob pipeline(String script) throws Exception {
+        WorkflowJob p = r.createProject(WorkflowJob.class);
+        p.setDefinition(new CpsFlowDefinition(script, true));
+        return p;
+    }
+}

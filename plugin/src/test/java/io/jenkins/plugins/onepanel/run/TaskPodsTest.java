@@ -1,0 +1,162 @@
+package io.jenkins.plugins.onepanel.run;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.jenkins.plugins.onepanel.NodePool;
+import io.jenkins.plugins.onepanel.OnepanelWorkflowConfiguration;
+import io.jenkins.plugins.onepanel.Templates;
+import io.onepanel.workflow.engine.LoadResult;
+import io.onepanel.workflow.engine.WorkflowEngine;
+import io.onepanel.workflow.pod.PodFactory;
+import io.onepanel.workflow.runtime.RunInfo;
+import io.onepanel.workflow.runtime.TaskRequest;
+import io.onepanel.workflow.runtime.external.ExternalTaskRuntime;
+import io.onepanel.workflow.template.Workflow;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.jvnet.hudson.test.JenkinsRule;
+import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
+
+/**
+ * The pod side against fabric8's mock API server in CRUD mode (what the Kubernetes plugin's own
+ * tests use): the engine's pod fitted to the Kubernetes plugin, and the clean-up of a run's pods.
+ */
+@WithJenkins
+@EnableKubernetesMockClient(crud = true)
+class TaskPodsTest {
+
+    private static final String NAMESPACE = "onepanel";
+
+    KubernetesClient client; // set by the mock server extension
+
+    private static TaskRequest firstTaskOfTheDiamond(RunInfo run) {
+        WorkflowEngine engine = WorkflowEngine.builder()
+                .runtime(new ExternalTaskRuntime())
+                .artifacts(TaskStaging.noRepository())
+                .build();
+        LoadResult loaded = engine.load("dag-diamond.yaml", Templates.diamond());
+        Workflow workflow = loaded.workflow();
+        return new TaskRequest(
+                run,
+                "A",
+                run.workflowName() + "-a",
+                0,
+                workflow.template("echo").orElseThrow(),
+                workflow,
+                null);
+    }
+
+    @Test
+    void theEnginesStagerBecomesTheKubernetesPluginsAgentContainer(JenkinsRule r) {
+        RunInfo run = new RunInfo("diamond-1", "0b7e2c", NAMESPACE, Instant.now());
+        TaskPods pods = TaskPods.configuredBy(OnepanelWorkflowConfiguration.get());
+        Pod enginePod = pods.podFor(firstTaskOfTheDiamond(run));
+        Container stager = enginePod.getSpec().getContainers().stream()
+                .filter(c -> PodFactory.STAGER_CONTAINER.equals(c.getName()))
+                .findFirst()
+                .orElseThrow();
+
+        Pod agentPod = Serialization.unmarshal(pods.agentPodYaml(enginePod), Pod.class);
+
+        List<String> names = agentPod.getSpec().getContainers().stream()
+                .map(Container::getName)
+                .toList();
+        assertThat(names, hasItem(PodFactory.MAIN_CONTAINER));
+        assertThat(names, hasItem(TaskPods.AGENT_CONTAINER));
+        assertThat(names, not(hasItem(PodFactory.STAGER_CONTAINER)));
+        Container agent = agentPod.getSpec().getContainers().stream()
+                .filter(c -> TaskPods.AGENT_CONTAINER.equals(c.getName()))
+                .findFirst()
+                .orElseThrow();
+        assertNull(agent.getImage(), "the Kubernetes plugin chooses the agent image");
+        assertEquals(stager.getVolumeMounts(), agent.getVolumeMounts(), "the agent sees the staging volumes");
+        assertNull(agentPod.getMetadata().getName(), "the Kubernetes plugin names agent pods");
+        assertEquals(enginePod.getMetadata().getLabels(), agentPod.getMetadata().getLabels());
+
+        // The API server takes it as it is (with the name the Kubernetes plugin would give it).
+        Pod created = client.pods()
+                .inNamespace(NAMESPACE)
+                .resource(new PodBuilder(agentPod)
+                        .editMetadata()
+                        .withName("diamond-1-a-agent")
+                        .endMetadata()
+                        .build())
+                .create();
+        assertEquals(
+                agentPod.getSpec().getContainers().size(),
+                created.getSpec().getContainers().size());
+    }
+
+    @Test
+    void placementNamesTheCataloguedNodePoolAndGpus(JenkinsRule r) {
+        OnepanelWorkflowConfiguration config = OnepanelWorkflowConfiguration.get();
+        NodePool v100 = new NodePool("Tesla V100", "Standard_NC6s_v3");
+        v100.setLimits("nvidia.com/gpu=1");
+        config.setNodePools(List.of(v100));
+        TaskPods pods = TaskPods.configuredBy(config);
+        Pod pod = new PodBuilder()
+                .withNewSpec()
+                .withNodeSelector(Map.of(config.getNodePoolLabelKey(), "Standard_NC6s_v3"))
+                .addNewContainer()
+                .withName(PodFactory.MAIN_CONTAINER)
+                .withNewResources()
+                .addToLimits("nvidia.com/gpu", new io.fabric8.kubernetes.api.model.Quantity("1"))
+                .endResources()
+                .endContainer()
+                .endSpec()
+                .build();
+        TaskPods.Placement placement = pods.placementOf(pod);
+        assertEquals("Tesla V100", placement.nodePool());
+        assertEquals("1", placement.gpus());
+    }
+
+    @Test
+    void deletingARunDeletesEveryPodOfItAndNoOther(JenkinsRule r) {
+        RunInfo run = new RunInfo("diamond-2", "5d1f0a", NAMESPACE, Instant.now());
+        RunInfo other = new RunInfo("diamond-3", "77aa01", NAMESPACE, Instant.now());
+        createPod("diamond-2-a", PodFactory.runSelector(run));
+        createPod("diamond-2-b", PodFactory.runSelector(run));
+        createPod("diamond-3-a", PodFactory.runSelector(other));
+
+        TaskPods.deleteRunPods(client, NAMESPACE, run);
+
+        List<String> left = client.pods().inNamespace(NAMESPACE).list().getItems().stream()
+                .map(p -> p.getMetadata().getName())
+                .toList();
+        assertThat(left, contains("diamond-3-a"));
+        assertTrue(client.pods().inNamespace(NAMESPACE).withName("diamond-2-a").get() == null);
+    }
+
+    private void createPod(String name, Map<String, String> labels) {
+        client.pods()
+                .inNamespace(NAMESPACE)
+                .resource(new PodBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .withLabels(new HashMap<>(labels))
+                        .endMetadata()
+                        .withNewSpec()
+                        .addNewContainer()
+                        .withName("main")
+                        .withImage("alpine")
+                        .endContainer()
+                        .endSpec()
+                        .build())
+                .create();
+    }
+}
