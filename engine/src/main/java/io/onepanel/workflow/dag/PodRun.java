@@ -66,7 +66,10 @@ final class PodRun {
         String name = retries == null ? displayName : displayName + "(" + attempt + ")";
         Node node = run.newNode(nodeId, name, retries == null ? parentId : retries.id, NodeType.POD, template.name());
         node.attempt = attempt;
-        node.podName = PodNames.of(run.info.workflowName(), template.name(), nodeId);
+        // The node's path below the workflow is unique within the run, even for nested and looped tasks.
+        String path = nodeId.startsWith(run.info.workflowName() + ".")
+                ? nodeId.substring(run.info.workflowName().length() + 1) : nodeId;
+        node.podName = io.onepanel.workflow.pod.PodNames.podName(run.info.workflowName(), path, attempt);
         run.changed(node);
         run.pods.acquire(() -> begin(node, attempt));
     }
