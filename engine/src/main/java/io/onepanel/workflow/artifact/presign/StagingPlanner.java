@@ -35,17 +35,87 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * It lists and inspects the bucket for inputs, starts and completes multipart uploads for large
  * outputs (presigning each part), and aborts them when the stager fails. A {@link Stager} holding no
  * credentials then moves the bytes straight between the pod and S3.
+ *
+ * <p>The signer holds an administrator's keys, so by default it signs only for the configured
+ * repository: an artifact whose {@code s3:} block moves the bucket, the endpoint or the region, or
+ * brings other credentials ({@code accessKeySecret}/{@code secretKeySecret}, {@code useSDKCreds}),
+ * is refused with an {@link ArtifactException} before anything is signed or listed. Otherwise a
+ * template could have the controller's keys presign URLs for any bucket those keys reach. {@link
+ * #allowingTemplateLocations} lifts that, for a signer whose owner explicitly allows it.
  */
 public final class StagingPlanner {
 
     private final ArtifactRepository repository;
     private final S3Connections connections;
     private final Duration expiry;
+    private final boolean templateLocations;
 
+    /** A signer for the store's repository only (see the class comment). */
     public StagingPlanner(S3ArtifactStore store, Duration expiry) {
+        this(store, expiry, false);
+    }
+
+    private StagingPlanner(S3ArtifactStore store, Duration expiry, boolean templateLocations) {
         this.repository = store.repository();
         this.connections = store.connections();
         this.expiry = expiry;
+        this.templateLocations = templateLocations;
+    }
+
+    /**
+     * A signer that also signs for buckets, endpoints, regions and credentials that artifacts name
+     * themselves. Only for callers whose administrator explicitly allowed it.
+     */
+    public static StagingPlanner allowingTemplateLocations(S3ArtifactStore store, Duration expiry) {
+        return new StagingPlanner(store, expiry, true);
+    }
+
+    /** Whether this signer signs for locations other than the configured repository. */
+    public boolean allowsTemplateLocations() {
+        return templateLocations;
+    }
+
+    /**
+     * Where the artifact lives, refused unless it is the configured repository (or this signer
+     * allows template locations).
+     */
+    private S3Location locationOf(Artifact artifact) throws ArtifactException {
+        S3Location at = S3Location.of(artifact, repository);
+        if (templateLocations) {
+            return at;
+        }
+        S3Location configured = configuredLocation();
+        List<String> moved = new ArrayList<>();
+        if (!at.bucket().equals(configured.bucket())) {
+            moved.add("bucket '" + at.bucket() + "'");
+        }
+        if (!java.util.Objects.equals(at.endpoint(), configured.endpoint())) {
+            moved.add("endpoint " + at.endpointName());
+        }
+        if (!at.region().equals(configured.region())) {
+            moved.add("region '" + at.region() + "'");
+        }
+        if (!at.credentials().equals(configured.credentials())) {
+            moved.add("its own credentials");
+        }
+        if (!moved.isEmpty()) {
+            throw new ArtifactException("artifact '" + artifact.name() + "' names " + String.join(", ", moved)
+                    + ", but presigned URLs are only signed for the configured artifact repository (bucket '"
+                    + configured.bucket() + "' at " + configured.endpointName() + "); use the configured repository"
+                    + " (an s3 key only), or have the administrator allow artifact locations named by templates");
+        }
+        return at;
+    }
+
+    /** The configured repository as a location (bucket, endpoint, region, credentials). */
+    private S3Location configuredLocation() throws ArtifactException {
+        if (repository.bucket() == null || repository.bucket().isBlank()) {
+            throw new ArtifactException("the artifact repository has no bucket, so nothing can be presigned");
+        }
+        String region = repository.region() != null && !repository.region().isBlank() ? repository.region()
+                : ArtifactRepository.DEFAULT_REGION;
+        return new S3Location(ArtifactRepository.endpointUri(repository.endpoint(), repository.insecure()), region,
+                repository.pathStyle(), repository.credentials(), repository.bucket(), "");
     }
 
     /** Gives an output its location (and explicit archive), as {@link S3ArtifactStore#locate} does. */
@@ -54,7 +124,7 @@ public final class StagingPlanner {
     }
 
     public DownloadPlan planFetch(Artifact input) throws ArtifactException {
-        S3Location at = S3Location.of(input, repository);
+        S3Location at = locationOf(input);
         S3Connections.Connection c = connections.get(at.connectionKey());
         String what = "artifact '" + input.name() + "'";
         int attempts = connections.settings().maxAttempts();
@@ -119,7 +189,7 @@ public final class StagingPlanner {
      * zero-byte PUT per empty directory.
      */
     public UploadPlan planStore(Artifact output, UploadManifest manifest) throws ArtifactException {
-        S3Location at = S3Location.of(output, repository);
+        S3Location at = locationOf(output);
         S3Connections.Connection c = connections.get(at.connectionKey());
         String what = "artifact '" + output.name() + "'";
         long threshold = connections.settings().multipartThreshold();
@@ -160,7 +230,11 @@ public final class StagingPlanner {
 
     /** Completes the plan's multipart uploads with the stager's part ETags; returns the stored artifact. */
     public Artifact complete(Artifact output, UploadPlan plan, UploadReceipt receipt) throws ArtifactException {
-        S3Location at = S3Location.of(output, repository);
+        S3Location at = locationOf(output);
+        if (!at.bucket().equals(plan.bucket())) {
+            throw new ArtifactException("artifact '" + output.name() + "': the upload plan is for bucket '"
+                    + plan.bucket() + "', not '" + at.bucket() + "'");
+        }
         S3Connections.Connection c = connections.get(at.connectionKey());
         try {
             for (MultipartFile m : plan.multiparts()) {
@@ -187,7 +261,7 @@ public final class StagingPlanner {
     /** After a failed stager: aborts the multipart uploads and deletes what single PUTs wrote. Quiet. */
     public void abort(UploadPlan plan, Artifact output) {
         try {
-            S3Location at = S3Location.of(output, repository);
+            S3Location at = locationOf(output);
             S3Connections.Connection c = connections.get(at.connectionKey());
             for (MultipartFile m : plan.multiparts()) {
                 try {

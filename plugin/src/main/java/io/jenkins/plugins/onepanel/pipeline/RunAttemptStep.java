@@ -14,7 +14,7 @@ import io.jenkins.plugins.onepanel.run.BuiltInNodeTasks;
 import io.jenkins.plugins.onepanel.run.TaskLogStream;
 import io.jenkins.plugins.onepanel.run.TaskStaging;
 import io.onepanel.workflow.artifact.ArtifactException;
-import io.onepanel.workflow.artifact.s3.StagingPlan;
+import io.onepanel.workflow.pod.StagingPlan;
 import io.onepanel.workflow.runtime.TaskResult;
 import java.io.PrintStream;
 import java.io.Serial;
@@ -104,16 +104,22 @@ public class RunAttemptStep extends Step implements Serializable {
                             lines));
                     return null;
                 }
-                StagingPlan plan;
+                StagingPlan plan = attempt.plan();
+                if (plan == null) {
+                    attempt.ran(TaskResult.error("the attempt has no staging plan"));
+                    return null;
+                }
+                TaskStaging.Signed signed;
                 try {
-                    plan = active.staging().sign(attempt.request());
+                    signed = active.staging().sign(plan);
                 } catch (ArtifactException e) {
                     attempt.ran(TaskResult.error(e.getMessage()));
                     return null;
                 }
-                Future<TaskStaging.AgentOutcome> onAgent = active.staging().startOnAgent(channel(), plan, lines, notes);
+                Future<TaskStaging.AgentOutcome> onAgent =
+                        active.staging().startOnAgent(channel(), signed, lines, notes);
                 try {
-                    attempt.ran(TaskStaging.toResult(plan, onAgent.get()));
+                    attempt.ran(signed.toResult(onAgent.get()));
                 } catch (InterruptedException e) {
                     onAgent.cancel(true);
                     throw e;

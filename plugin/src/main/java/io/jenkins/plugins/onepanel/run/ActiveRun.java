@@ -13,6 +13,9 @@ import io.onepanel.workflow.engine.RunOptions;
 import io.onepanel.workflow.engine.RunResult;
 import io.onepanel.workflow.engine.WorkflowEngine;
 import io.onepanel.workflow.engine.WorkflowRun;
+import io.onepanel.workflow.pod.PodSpecException;
+import io.onepanel.workflow.pod.StagingPlan;
+import io.onepanel.workflow.pod.TaskPod;
 import io.onepanel.workflow.runtime.TaskRequest;
 import io.onepanel.workflow.runtime.TaskResult;
 import io.onepanel.workflow.runtime.TaskRuntime;
@@ -233,8 +236,10 @@ public final class ActiveRun {
     private Attempt handOut(ExternalTask task) {
         TaskRequest request = task.request();
         String podYaml = null;
+        StagingPlan plan = null;
         try {
-            Pod pod = pods.podFor(request);
+            TaskPod taskPod = pods.podFor(request);
+            Pod pod = taskPod.pod();
             TaskPods.Placement placement = pods.placementOf(pod);
             action().placement(request.podName(), placement.nodePool(), placement.gpus());
             Optional<String> refused = limits.violation(pod);
@@ -243,13 +248,19 @@ public final class ActiveRun {
                 return null;
             }
             if (!settings.builtInNode()) {
-                podYaml = pods.agentPodYaml(pod);
+                if (!taskPod.claims().isEmpty()) {
+                    task.complete(TaskResult.error("task " + request.taskName()
+                            + " mounts volumeClaimTemplates, which Jenkins agent pods do not support yet"));
+                    return null;
+                }
+                podYaml = pods.agentPodYaml(taskPod);
+                plan = taskPod.plan();
             }
-        } catch (RuntimeException e) {
+        } catch (PodSpecException | RuntimeException e) {
             task.complete(TaskResult.error("could not make the pod of " + request.taskName() + ": " + e.getMessage()));
             return null;
         }
-        Attempt attempt = new Attempt("a" + attemptIds.incrementAndGet(), task, podYaml);
+        Attempt attempt = new Attempt("a" + attemptIds.incrementAndGet(), task, podYaml, plan);
         attempts.put(attempt.id(), attempt);
         return attempt;
     }
@@ -309,13 +320,17 @@ public final class ActiveRun {
         @CheckForNull
         private final String podYaml;
 
+        @CheckForNull
+        private final StagingPlan plan;
+
         private final AtomicBoolean claimed = new AtomicBoolean();
         private volatile TaskResult result;
 
-        Attempt(String id, ExternalTask task, @CheckForNull String podYaml) {
+        Attempt(String id, ExternalTask task, @CheckForNull String podYaml, @CheckForNull StagingPlan plan) {
             this.id = id;
             this.task = task;
             this.podYaml = podYaml;
+            this.plan = plan;
         }
 
         @NonNull
@@ -332,6 +347,12 @@ public final class ActiveRun {
         @CheckForNull
         public String podYaml() {
             return podYaml;
+        }
+
+        /** What the agent stages (the engine's plan for the pod); null when tasks run on the built-in node. */
+        @CheckForNull
+        public StagingPlan plan() {
+            return plan;
         }
 
         /**

@@ -13,33 +13,37 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.jenkins.plugins.onepanel.NodePool;
 import io.jenkins.plugins.onepanel.OnepanelWorkflowConfiguration;
-import io.onepanel.workflow.pod.PodFactory;
+import io.onepanel.workflow.pod.GpuResource;
+import io.onepanel.workflow.pod.NodePoolCatalogue;
+import io.onepanel.workflow.pod.PodConfig;
+import io.onepanel.workflow.pod.PodContract;
+import io.onepanel.workflow.pod.PodSpecException;
+import io.onepanel.workflow.pod.StagerSpec;
+import io.onepanel.workflow.pod.TaskPod;
+import io.onepanel.workflow.pod.TaskPodTranslator;
 import io.onepanel.workflow.runtime.RunInfo;
 import io.onepanel.workflow.runtime.TaskRequest;
 import io.onepanel.workflow.runtime.TaskRuntime;
-import io.onepanel.workflow.runtime.kubernetes.KubernetesRuntime;
+import io.onepanel.workflow.runtime.kubernetes.KubernetesRuntimeConfig;
+import io.onepanel.workflow.runtime.kubernetes.KubernetesTaskRuntime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The plugin's only use of the engine's {@code pod} package: the pod of a task attempt, and the
- * pods of a run. Whatever the engine decides about a pod (image, command gate, resources, GPUs,
- * node pools, volumes, the staging contract) stays there; this class only fits the pod to the
- * Kubernetes plugin.
+ * The plugin's only use of the engine's {@code pod} package and of its Kubernetes runtime: the pod
+ * of a task attempt, and the pods of a run. Whatever the engine decides about a pod (image, command
+ * gate, resources, GPUs, node pools, volumes, the staging contract of {@code docs/pod-contract.md})
+ * stays there; this class only fits the pod to the Kubernetes plugin.
  *
- * <p>Engine API assumed here (issue 4, being written; reconcile in this class only):
- * <ul>
- *   <li>{@code io.onepanel.workflow.pod.PodFactory(PodFactory.Config)} and
- *       {@code Pod PodFactory.podFor(TaskRequest)};</li>
- *   <li>{@code record PodFactory.Config(String gpuResourceName, Toleration gpuToleration,
- *       String nodePoolLabelKey, List<PodFactory.NodePool> nodePools)} and
- *       {@code record PodFactory.NodePool(String name, String value, Map<String, Quantity> limits)};</li>
- *   <li>{@code PodFactory.MAIN_CONTAINER} and {@code PodFactory.STAGER_CONTAINER}: the names of the
- *       task's container and of the container that plays the stager role of the staging contract;</li>
- *   <li>{@code static Map<String, String> PodFactory.runSelector(RunInfo)}: labels every pod of a run carries;</li>
- *   <li>{@code io.onepanel.workflow.runtime.kubernetes.KubernetesRuntime(KubernetesClient, String namespace,
- *       PodFactory)}, a {@link TaskRuntime} that creates, watches and deletes the pods itself (freestyle builds).</li>
- * </ul>
+ * <p>Engine API used here: {@link TaskPodTranslator#TaskPodTranslator(PodConfig)},
+ * {@link TaskPodTranslator#translate(TaskRequest)} (throws {@link PodSpecException}) giving a
+ * {@link TaskPod} {@code (pod, claims, plan, stagerVolumeMounts)}; {@link PodConfig}{@code (StagerSpec,
+ * List<GpuResource>, NodePoolCatalogue)} with a null {@link StagerSpec} for agent pods (the
+ * {@code jnlp} container is the stager); {@link GpuResource}, {@link NodePoolCatalogue},
+ * {@link io.onepanel.workflow.pod.NodePool}; {@link PodContract#MAIN_CONTAINER};
+ * {@link TaskPodTranslator#runLabels(RunInfo)}; and, for freestyle builds,
+ * {@link KubernetesTaskRuntime#KubernetesTaskRuntime(KubernetesClient, KubernetesRuntimeConfig)}.
  */
 public final class TaskPods {
 
@@ -50,13 +54,19 @@ public final class TaskPods {
      */
     static final String AGENT_CONTAINER = "jnlp";
 
-    private final PodFactory factory;
+    /** Pods for Jenkins agents: no stager container, the agent plays that role. */
+    private final TaskPodTranslator agentPods;
+
+    /** Pods the engine's Kubernetes runtime creates itself (freestyle builds): with the engine's stager. */
+    private final PodConfig ownPods;
+
     private final String gpuResourceName;
     private final String nodePoolLabelKey;
     private final List<NodePool> nodePools;
 
-    private TaskPods(PodFactory factory, String gpuResourceName, String nodePoolLabelKey, List<NodePool> nodePools) {
-        this.factory = factory;
+    private TaskPods(PodConfig config, String gpuResourceName, String nodePoolLabelKey, List<NodePool> nodePools) {
+        this.agentPods = new TaskPodTranslator(config.withStager(null));
+        this.ownPods = config;
         this.gpuResourceName = gpuResourceName;
         this.nodePoolLabelKey = nodePoolLabelKey;
         this.nodePools = nodePools;
@@ -70,47 +80,53 @@ public final class TaskPods {
                 .withOperator("Exists")
                 .withEffect(config.getGpuTolerationEffect())
                 .build();
-        List<PodFactory.NodePool> pools = config.getNodePools().stream()
-                .map(pool -> new PodFactory.NodePool(pool.getName(), pool.getValue(), pool.parsedLimits()))
+        List<io.onepanel.workflow.pod.NodePool> pools = config.getNodePools().stream()
+                .map(pool -> new io.onepanel.workflow.pod.NodePool(
+                        pool.getName(), pool.getName(), pool.getValue(), pool.parsedLimits()))
                 .toList();
-        PodFactory factory = new PodFactory(
-                new PodFactory.Config(config.getGpuResourceName(), gpuToleration, config.getNodePoolLabelKey(), pools));
-        return new TaskPods(factory, config.getGpuResourceName(), config.getNodePoolLabelKey(), config.getNodePools());
-    }
-
-    /** The engine's pod for one attempt. */
-    @NonNull
-    Pod podFor(@NonNull TaskRequest request) {
-        return factory.podFor(request);
+        List<String> labelKeys = new ArrayList<>(List.of(config.getNodePoolLabelKey()));
+        if (NodePoolCatalogue.LABEL_KEY.equals(config.getNodePoolLabelKey())) {
+            labelKeys.add(NodePoolCatalogue.LEGACY_LABEL_KEY); // as the engine's default catalogue does
+        }
+        PodConfig podConfig = new PodConfig(
+                StagerSpec.defaults(),
+                List.of(new GpuResource(config.getGpuResourceName(), gpuToleration)),
+                new NodePoolCatalogue(labelKeys, pools));
+        return new TaskPods(
+                podConfig, config.getGpuResourceName(), config.getNodePoolLabelKey(), config.getNodePools());
     }
 
     /**
-     * The attempt's pod as {@code podTemplate(yaml: ...)} takes it. The engine's stager container
-     * becomes the agent container: it keeps the stager's mounts (the staging volumes shared with the
-     * task's container), so the agent plays the stager; its image and command are left to the
-     * Kubernetes plugin. Name and namespace are the Kubernetes plugin's to choose.
+     * The engine's pod for one attempt, without a stager container: its {@link TaskPod#plan()} is
+     * what the agent stages, its {@link TaskPod#stagerVolumeMounts()} what the agent container mounts.
+     *
+     * @throws PodSpecException the attempt cannot become a pod (the engine's message names why)
      */
     @NonNull
-    String agentPodYaml(@NonNull Pod enginePod) {
-        Container stager = enginePod.getSpec().getContainers().stream()
-                .filter(c -> PodFactory.STAGER_CONTAINER.equals(c.getName()))
-                .findFirst()
-                .orElseThrow(() -> new IllegalStateException(
-                        "the engine's pod has no '" + PodFactory.STAGER_CONTAINER + "' container"));
+    TaskPod podFor(@NonNull TaskRequest request) throws PodSpecException {
+        return agentPods.translate(request);
+    }
+
+    /**
+     * The attempt's pod as {@code podTemplate(yaml: ...)} takes it: the engine's pod plus a
+     * container named {@code jnlp} with the stager's mounts (the exchange volume and the main
+     * container's volumes that hold artifact paths), so the agent plays the stager; its image and
+     * command are left to the Kubernetes plugin. Name and namespace are the Kubernetes plugin's to
+     * choose.
+     */
+    @NonNull
+    String agentPodYaml(@NonNull TaskPod taskPod) {
         Container agent = new ContainerBuilder()
                 .withName(AGENT_CONTAINER)
-                .withVolumeMounts(stager.getVolumeMounts())
-                .withEnv(stager.getEnv())
-                .withResources(stager.getResources())
-                .withSecurityContext(stager.getSecurityContext())
+                .withVolumeMounts(taskPod.stagerVolumeMounts())
                 .build();
-        Pod pod = new PodBuilder(enginePod)
+        Pod pod = new PodBuilder(taskPod.pod())
                 .editMetadata()
                 .withName(null)
                 .withNamespace(null)
                 .endMetadata()
                 .editSpec()
-                .removeMatchingFromContainers(c -> PodFactory.STAGER_CONTAINER.equals(c.getName()))
+                .removeMatchingFromContainers(c -> AGENT_CONTAINER.equals(c.getName()))
                 .addToContainers(agent)
                 .endSpec()
                 .build();
@@ -131,7 +147,7 @@ public final class TaskPods {
                         .findFirst()
                         .orElse(poolValue);
         String gpus = enginePod.getSpec().getContainers().stream()
-                .filter(c -> PodFactory.MAIN_CONTAINER.equals(c.getName()))
+                .filter(c -> PodContract.MAIN_CONTAINER.equals(c.getName()))
                 .map(c -> c.getResources() == null || c.getResources().getLimits() == null
                         ? null
                         : c.getResources().getLimits().get(gpuResourceName))
@@ -142,15 +158,19 @@ public final class TaskPods {
         return new Placement(pool, gpus);
     }
 
-    /** For freestyle builds: a runtime that runs each attempt as a pod through the cloud's client. */
+    /**
+     * For freestyle builds: the engine's own Kubernetes runtime, which creates, watches and deletes
+     * each attempt's pod, with the engine's stager container ({@link StagerSpec#defaults()}).
+     */
     @NonNull
     public TaskRuntime kubernetesRuntime(@NonNull KubernetesClient client, @NonNull String namespace) {
-        return new KubernetesRuntime(client, namespace, factory);
+        return new KubernetesTaskRuntime(
+                client, KubernetesRuntimeConfig.defaults().withNamespace(namespace).withPod(ownPods));
     }
 
     /** Deletes every pod of a run that is still there; used on abort and when a run is lost. */
     static void deleteRunPods(@NonNull KubernetesClient client, @NonNull String namespace, @NonNull RunInfo run) {
-        Map<String, String> selector = PodFactory.runSelector(run);
+        Map<String, String> selector = TaskPodTranslator.runLabels(run);
         client.pods().inNamespace(namespace).withLabels(selector).delete();
     }
 

@@ -19,7 +19,9 @@ import io.jenkins.plugins.onepanel.OnepanelWorkflowConfiguration;
 import io.jenkins.plugins.onepanel.Templates;
 import io.onepanel.workflow.engine.LoadResult;
 import io.onepanel.workflow.engine.WorkflowEngine;
-import io.onepanel.workflow.pod.PodFactory;
+import io.onepanel.workflow.pod.PodContract;
+import io.onepanel.workflow.pod.TaskPod;
+import io.onepanel.workflow.pod.TaskPodTranslator;
 import io.onepanel.workflow.runtime.RunInfo;
 import io.onepanel.workflow.runtime.TaskRequest;
 import io.onepanel.workflow.runtime.external.ExternalTaskRuntime;
@@ -62,29 +64,29 @@ class TaskPodsTest {
     }
 
     @Test
-    void theEnginesStagerBecomesTheKubernetesPluginsAgentContainer(JenkinsRule r) {
+    void theAgentContainerPlaysTheStagerWithTheEnginesStagerMounts(JenkinsRule r) throws Exception {
         RunInfo run = new RunInfo("diamond-1", "0b7e2c", NAMESPACE, Instant.now());
         TaskPods pods = TaskPods.configuredBy(OnepanelWorkflowConfiguration.get());
-        Pod enginePod = pods.podFor(firstTaskOfTheDiamond(run));
-        Container stager = enginePod.getSpec().getContainers().stream()
-                .filter(c -> PodFactory.STAGER_CONTAINER.equals(c.getName()))
-                .findFirst()
-                .orElseThrow();
+        TaskPod taskPod = pods.podFor(firstTaskOfTheDiamond(run));
+        Pod enginePod = taskPod.pod();
 
-        Pod agentPod = Serialization.unmarshal(pods.agentPodYaml(enginePod), Pod.class);
+        Pod agentPod = Serialization.unmarshal(pods.agentPodYaml(taskPod), Pod.class);
 
         List<String> names = agentPod.getSpec().getContainers().stream()
                 .map(Container::getName)
                 .toList();
-        assertThat(names, hasItem(PodFactory.MAIN_CONTAINER));
+        assertThat(names, hasItem(PodContract.MAIN_CONTAINER));
         assertThat(names, hasItem(TaskPods.AGENT_CONTAINER));
-        assertThat(names, not(hasItem(PodFactory.STAGER_CONTAINER)));
+        assertThat(names, not(hasItem(PodContract.STAGER_CONTAINER)));
         Container agent = agentPod.getSpec().getContainers().stream()
                 .filter(c -> TaskPods.AGENT_CONTAINER.equals(c.getName()))
                 .findFirst()
                 .orElseThrow();
         assertNull(agent.getImage(), "the Kubernetes plugin chooses the agent image");
-        assertEquals(stager.getVolumeMounts(), agent.getVolumeMounts(), "the agent sees the staging volumes");
+        assertEquals(taskPod.stagerVolumeMounts(), agent.getVolumeMounts(), "the agent sees the staging volumes");
+        assertThat(
+                agent.getVolumeMounts().stream().map(m -> m.getMountPath()).toList(),
+                hasItem(PodContract.EXCHANGE_DIR));
         assertNull(agentPod.getMetadata().getName(), "the Kubernetes plugin names agent pods");
         assertEquals(enginePod.getMetadata().getLabels(), agentPod.getMetadata().getLabels());
 
@@ -113,7 +115,7 @@ class TaskPodsTest {
                 .withNewSpec()
                 .withNodeSelector(Map.of(config.getNodePoolLabelKey(), "Standard_NC6s_v3"))
                 .addNewContainer()
-                .withName(PodFactory.MAIN_CONTAINER)
+                .withName(PodContract.MAIN_CONTAINER)
                 .withNewResources()
                 .addToLimits("nvidia.com/gpu", new io.fabric8.kubernetes.api.model.Quantity("1"))
                 .endResources()
@@ -129,9 +131,9 @@ class TaskPodsTest {
     void deletingARunDeletesEveryPodOfItAndNoOther(JenkinsRule r) {
         RunInfo run = new RunInfo("diamond-2", "5d1f0a", NAMESPACE, Instant.now());
         RunInfo other = new RunInfo("diamond-3", "77aa01", NAMESPACE, Instant.now());
-        createPod("diamond-2-a", PodFactory.runSelector(run));
-        createPod("diamond-2-b", PodFactory.runSelector(run));
-        createPod("diamond-3-a", PodFactory.runSelector(other));
+        createPod("diamond-2-a", TaskPodTranslator.runLabels(run));
+        createPod("diamond-2-b", TaskPodTranslator.runLabels(run));
+        createPod("diamond-3-a", TaskPodTranslator.runLabels(other));
 
         TaskPods.deleteRunPods(client, NAMESPACE, run);
 
