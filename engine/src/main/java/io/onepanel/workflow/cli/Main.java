@@ -1,0 +1,39 @@
+package io.onepanel.workflow.cli;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import picocli.CommandLine;
+
+/** {@code onepanel-workflow}: validate, graph, run and render Onepanel/Argo DAG workflow templates. */
+public final class Main {
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        quietLogging();
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * The engine's libraries log through SLF4J, which the jar ships without a binding; SLF4J's
+     * three-line complaint about that would end every run. Initialise it with stderr muted.
+     */
+    private static void quietLogging() {
+        PrintStream err = System.err;
+        System.setErr(new PrintStream(OutputStream.nullOutputStream()));
+        try {
+            org.slf4j.LoggerFactory.getILoggerFactory();
+        } catch (LinkageError absent) {
+            // no SLF4J at all: nothing to quiet
+        } finally {
+            System.setErr(err);
+        }
+    }
+
+    /** The command tree; tests call {@code execute} on it with their own out/err writers. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new OnepanelWorkflowCommand());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        return cl;
+    }
+}

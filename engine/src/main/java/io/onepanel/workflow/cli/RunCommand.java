@@ -1,0 +1,196 @@
+package io.onepanel.workflow.cli;
+
+import io.onepanel.workflow.artifact.RoutingArtifactStore;
+import io.onepanel.workflow.engine.InvalidWorkflowException;
+import io.onepanel.workflow.engine.RunOptions;
+import io.onepanel.workflow.engine.RunResult;
+import io.onepanel.workflow.engine.WorkflowEngine;
+import io.onepanel.workflow.engine.WorkflowRun;
+import io.onepanel.workflow.runtime.TaskRuntime;
+import io.onepanel.workflow.runtime.kubernetes.KubernetesRuntimeConfig;
+import io.onepanel.workflow.runtime.kubernetes.KubernetesTaskRuntime;
+import io.onepanel.workflow.runtime.local.LocalTaskRuntime;
+import io.onepanel.workflow.template.Parameter;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Validates and runs a workflow: on this machine by default (each task a local process "
+                + "in private mount namespaces, artifacts in a local directory), or on Kubernetes.",
+                "Shows live progress, then a summary table of every task.",
+                "Exit status: 0 succeeded, 1 failed or errored, 2 invalid input (nothing ran), 130 interrupted "
+                        + "(Ctrl-C cancels the run and waits until nothing of it is left running)."})
+final class RunCommand implements Callable<Integer> {
+
+    private static final long CANCEL_WAIT_SECONDS = 60;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    TemplateOptions template;
+
+    @Mixin
+    ArtifactOptions artifacts;
+
+    @Option(names = "--work", paramLabel = "DIR", defaultValue = ".onepanel-workflow/work",
+            description = "Where local tasks get their private directories (default: ${DEFAULT-VALUE}).")
+    Path work;
+
+    @Option(names = "--kubernetes", description = "Run every task as a pod (needs --s3-bucket for artifacts).")
+    boolean kubernetes;
+
+    @Option(names = "--namespace", paramLabel = "NS", description = "With --kubernetes: the namespace "
+            + "(default: the kubeconfig's).")
+    String namespace;
+
+    @Option(names = "--context", paramLabel = "CONTEXT", description = "With --kubernetes: the kubeconfig context.")
+    String context;
+
+    @Option(names = "--parallelism", paramLabel = "N", description = "At most N tasks at once (the tighter of "
+            + "this and the template's wins).")
+    Integer parallelism;
+
+    @Option(names = "--fail-fast", paramLabel = "true|false", arity = "1",
+            description = "Overrides the entrypoint DAG's failFast.")
+    Boolean failFast;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "The run's name ({{workflow.name}}); default: "
+            + "the template's name and a random suffix.")
+    String name;
+
+    @Option(names = "--output", paramLabel = "text|json", defaultValue = "text",
+            description = "text (default) or json: the run's result as JSON on stdout, progress on stderr.")
+    OutputFormat output;
+
+    /** Tests set this; the command line detects it. */
+    Terminal terminal;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (kubernetes && !artifacts.usesS3()) {
+            err.println("onepanel-workflow: --kubernetes needs an S3 artifact repository (--s3-bucket or "
+                    + "ONEPANEL_S3_BUCKET): pods cannot reach " + artifacts.directory);
+            return ExitCodes.INVALID;
+        }
+        Map<String, String> env = System.getenv();
+        Terminal term = terminal != null ? terminal : Terminal.detect(env);
+        PrintWriter progressOut = output == OutputFormat.json ? err : out;
+        try (RoutingArtifactStore store = artifacts.store(new EnvironmentCredentials(env));
+                TaskRuntime runtime = runtime(store)) {
+            TemplateLoading.Loaded loaded;
+            try {
+                loaded = TemplateLoading.load(template,
+                        () -> WorkflowEngine.builder().runtime(runtime).artifacts(store));
+            } catch (TemplateLoading.UnreadableFileException e) {
+                err.println("onepanel-workflow: " + e.getMessage());
+                return ExitCodes.INVALID;
+            }
+            if (loaded.hasErrors()) {
+                invalid(loaded, err);
+                return ExitCodes.INVALID;
+            }
+            if (output == OutputFormat.text) {
+                out.println(term.styled("1", "Running " + template.file) + " "
+                        + term.styled("2", "(" + (kubernetes ? "Kubernetes" : "local processes") + ", artifacts in "
+                        + artifacts.describe() + ")"));
+                out.flush();
+            }
+            return run(loaded, term, progressOut, out, err);
+        }
+    }
+
+    private int run(TemplateLoading.Loaded loaded, Terminal term, PrintWriter progressOut, PrintWriter out,
+            PrintWriter err) {
+        ProgressDisplay progress = new ProgressDisplay(progressOut, term);
+        WorkflowRun run;
+        try {
+            run = loaded.engine().start(loaded.workflow(),
+                    new RunOptions(template.parameters, name, namespace, failFast, parallelism), progress);
+        } catch (InvalidWorkflowException e) {
+            progress.close();
+            DiagnosticReport.printText(e.diagnostics(), template.file.toString(), err);
+            return ExitCodes.INVALID;
+        }
+        AtomicBoolean interrupted = new AtomicBoolean();
+        Thread hook = new Thread(() -> {
+            interrupted.set(true);
+            progress.close();
+            err.println("\nInterrupted: cancelling " + run.info().workflowName() + " and cleaning up...");
+            err.flush();
+            run.cancel("interrupted (Ctrl-C)");
+            try {
+                run.completion().get(CANCEL_WAIT_SECONDS, TimeUnit.SECONDS);
+                err.println("Cancelled; nothing of the run is left running.");
+            } catch (InterruptedException | ExecutionException | TimeoutException e) {
+                err.println("Cancelled, but clean-up did not finish within " + CANCEL_WAIT_SECONDS + "s.");
+            }
+            err.flush();
+        }, "onepanel-workflow-cancel");
+        Runtime.getRuntime().addShutdownHook(hook);
+        RunResult result;
+        try {
+            result = run.completion().join();
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is cancelling the run
+            }
+        }
+        progress.close();
+        if (interrupted.get()) {
+            return ExitCodes.INTERRUPTED;
+        }
+        if (output == OutputFormat.json) {
+            out.println(RunResultJson.of(result));
+            out.flush();
+        } else {
+            SummaryTable.print(result, term, out);
+        }
+        return result.succeeded() ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    private TaskRuntime runtime(RoutingArtifactStore store) {
+        if (kubernetes) {
+            KubernetesRuntimeConfig config = KubernetesRuntimeConfig.defaults();
+            if (namespace != null) {
+                config = config.withNamespace(namespace);
+            }
+            if (context != null) {
+                config = config.withContext(context);
+            }
+            return new KubernetesTaskRuntime(config);
+        }
+        return new LocalTaskRuntime(work.toAbsolutePath(), store);
+    }
+
+    private void invalid(TemplateLoading.Loaded loaded, PrintWriter err) {
+        DiagnosticReport.printText(loaded.diagnostics(), template.file.toString(), err);
+        if (loaded.workflow() == null) {
+            return;
+        }
+        List<String> declared = loaded.workflow().arguments().parameters().stream().map(Parameter::name).toList();
+        boolean unknownGiven = template.parameters.keySet().stream().anyMatch(p -> !declared.contains(p));
+        if (unknownGiven) {
+            err.println("hint: " + (declared.isEmpty() ? "this template declares no parameters"
+                    : "this template's parameters are " + String.join(", ", declared))
+                    + " (spec.arguments.parameters; give them as -p NAME=VALUE)");
+        }
+        err.flush();
+    }
+}

@@ -1,0 +1,49 @@
+package io.onepanel.workflow.cli;
+
+import io.onepanel.workflow.engine.NodeStatus;
+import io.onepanel.workflow.engine.RunResult;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** A {@link RunResult} as one JSON document: phase, message, outputs and every node with all its fields. */
+final class RunResultJson {
+
+    private RunResultJson() {}
+
+    static String of(RunResult r) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("workflowName", r.workflowName());
+        doc.put("phase", r.phase().argoName());
+        doc.put("message", r.message());
+        doc.put("startedAt", time(r.startedAt()));
+        doc.put("finishedAt", time(r.finishedAt()));
+        doc.put("outputs", new java.util.TreeMap<>(r.outputs()));
+        doc.put("nodes", r.nodes().stream().map(RunResultJson::node).toList());
+        return DiagnosticReport.json(doc);
+    }
+
+    private static Map<String, Object> node(NodeStatus n) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", n.id());
+        m.put("name", n.name());
+        m.put("parentId", n.parentId());
+        m.put("type", n.type().name());
+        m.put("templateName", n.templateName());
+        m.put("phase", n.phase().argoName());
+        m.put("attempt", n.attempt());
+        m.put("podName", n.podName());
+        m.put("startedAt", time(n.startedAt()));
+        m.put("finishedAt", time(n.finishedAt()));
+        m.put("durationSeconds", n.startedAt() == null ? null : n.duration().toMillis() / 1000.0);
+        m.put("exitCode", n.exitCode());
+        m.put("message", n.message());
+        m.put("result", n.result());
+        m.put("outputParameters", new java.util.TreeMap<>(n.outputParameters()));
+        return m;
+    }
+
+    private static String time(Instant t) {
+        return t == null ? null : t.toString();
+    }
+}

@@ -1,0 +1,106 @@
+package io.onepanel.workflow.cli;
+
+import io.onepanel.workflow.artifact.ArtifactStore;
+import io.onepanel.workflow.diagnostics.Diagnostic;
+import io.onepanel.workflow.engine.LoadResult;
+import io.onepanel.workflow.engine.WorkflowEngine;
+import io.onepanel.workflow.runtime.TaskRuntime;
+import io.onepanel.workflow.template.Artifact;
+import io.onepanel.workflow.template.Workflow;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Reads a template and its library, then checks the given parameters: every finding, from every
+ * file, as diagnostics. An unreadable file is a {@link UnreadableFileException}.
+ */
+final class TemplateLoading {
+
+    /** A runtime for commands that never run anything. */
+    static final TaskRuntime NO_RUNTIME = (request, listener) -> {
+        throw new IllegalStateException("this command runs nothing");
+    };
+
+    /** An artifact store for commands that never move artifacts. */
+    static final ArtifactStore NO_ARTIFACTS = new ArtifactStore() {
+        @Override
+        public Artifact locate(Artifact output, Map<String, String> variables) {
+            return output;
+        }
+
+        @Override
+        public void fetch(Artifact input, Path target, io.onepanel.workflow.artifact.TransferListener listener) {
+            throw new IllegalStateException("this command moves no artifacts");
+        }
+
+        @Override
+        public Artifact store(Artifact output, Path source, io.onepanel.workflow.artifact.TransferListener listener) {
+            throw new IllegalStateException("this command moves no artifacts");
+        }
+    };
+
+    /** The template, the engine that read it, and every finding. */
+    record Loaded(WorkflowEngine engine, Workflow workflow, List<Diagnostic> diagnostics) {
+        boolean hasErrors() {
+            return workflow == null || diagnostics.stream().anyMatch(Diagnostic::isError);
+        }
+    }
+
+    static final class UnreadableFileException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UnreadableFileException(String message) {
+            super(message);
+        }
+    }
+
+    private TemplateLoading() {}
+
+    /**
+     * @param engine a builder with the runtime and artifacts of the command; the library is added here
+     */
+    static Loaded load(TemplateOptions options, Supplier<WorkflowEngine.Builder> engine)
+            throws UnreadableFileException {
+        List<Diagnostic> diagnostics = new ArrayList<>();
+        List<Workflow> library = new ArrayList<>();
+        WorkflowEngine plain = engine.get().build();
+        for (Path file : options.library) {
+            LoadResult result = read(plain, file);
+            diagnostics.addAll(result.diagnostics());
+            if (result.workflow() != null) {
+                library.add(result.workflow());
+            }
+        }
+        WorkflowEngine built = engine.get().library(library).build();
+        LoadResult result = read(built, options.file);
+        diagnostics.addAll(result.diagnostics());
+        if (result.workflow() != null && !result.hasErrors()) {
+            diagnostics.addAll(built.validate(result.workflow(), options.parameters));
+        }
+        return new Loaded(built, result.workflow(), diagnostics);
+    }
+
+    private static LoadResult read(WorkflowEngine engine, Path file) throws UnreadableFileException {
+        if (Files.isDirectory(file)) {
+            throw new UnreadableFileException(file + ": is a directory, not a template file");
+        }
+        try {
+            return engine.load(file);
+        } catch (NoSuchFileException e) {
+            throw new UnreadableFileException(file + ": no such file");
+        } catch (IOException e) {
+            throw new UnreadableFileException(file + ": cannot be read (" + e.getClass().getSimpleName()
+                    + (e.getMessage() != null ? ": " + e.getMessage() : "") + ")");
+        }
+    }
+
+    static WorkflowEngine.Builder inertEngine() {
+        return WorkflowEngine.builder().runtime(NO_RUNTIME).artifacts(NO_ARTIFACTS);
+    }
+}

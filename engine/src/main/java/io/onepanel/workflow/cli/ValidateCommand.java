@@ -1,0 +1,44 @@
+package io.onepanel.workflow.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        description = {"Checks a template without running anything: prints every finding as "
+                + "file:line:col: error|warning: message, then a summary line.",
+                "Exit status: 0 valid (warnings allowed), 2 invalid."})
+final class ValidateCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    TemplateOptions template;
+
+    @Option(names = "--output", paramLabel = "text|json", defaultValue = "text",
+            description = "text (default) or json: one JSON document with every diagnostic.")
+    OutputFormat output;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        TemplateLoading.Loaded loaded;
+        try {
+            loaded = TemplateLoading.load(template, TemplateLoading::inertEngine);
+        } catch (TemplateLoading.UnreadableFileException e) {
+            spec.commandLine().getErr().println("onepanel-workflow: " + e.getMessage());
+            return ExitCodes.INVALID;
+        }
+        if (output == OutputFormat.json) {
+            DiagnosticReport.printJson(loaded.diagnostics(), template.file.toString(), out);
+        } else {
+            DiagnosticReport.printText(loaded.diagnostics(), template.file.toString(), out);
+        }
+        return loaded.hasErrors() ? ExitCodes.INVALID : ExitCodes.OK;
+    }
+}

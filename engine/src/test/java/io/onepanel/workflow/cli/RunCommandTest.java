@@ -1,0 +1,94 @@
+package io.onepanel.workflow.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** run: real local processes, a summary for people or JSON for tools, exit codes that tell the outcome. */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class RunCommandTest {
+
+    @TempDir
+    Path temp;
+
+    private Cli.Outcome run(String... args) {
+        String[] all = new String[args.length + 5];
+        all[0] = "run";
+        System.arraycopy(args, 0, all, 1, args.length);
+        all[args.length + 1] = "--artifacts";
+        all[args.length + 2] = temp.resolve("artifacts").toString();
+        all[args.length + 3] = "--work";
+        all[args.length + 4] = temp.resolve("work").toString();
+        return Cli.run(all);
+    }
+
+    @Test
+    void theDiamondRunsLocallyAndEndsWithASummaryTable() {
+        Cli.Outcome o = run(Cli.diamond());
+
+        assertThat(o.exitCode()).as(o.err()).isZero();
+        assertThat(o.out()).contains("[A] A", "[D] D");
+        assertThat(o.out()).containsPattern("(?m)^A\\s+Succeeded\\s+\\S+\\s+0\\s+result=A$");
+        assertThat(o.out()).containsPattern("(?m)^B\\s+Succeeded");
+        assertThat(o.out()).containsPattern("(?m)^C\\s+Succeeded");
+        assertThat(o.out()).containsPattern("(?m)^D\\s+Succeeded");
+        assertThat(o.out()).containsPattern("Workflow dag-diamond-\\w+ Succeeded");
+        assertThat(o.out()).doesNotContain("\u001b[");
+    }
+
+    @Test
+    void jsonOutputIsTheResultAloneOnStdout() throws Exception {
+        Cli.Outcome o = run(Cli.diamond(), "--output", "json", "--name", "diamond-json");
+
+        assertThat(o.exitCode()).as(o.err()).isZero();
+        JsonNode doc = new ObjectMapper().readTree(o.out());
+        assertThat(doc.get("phase").asText()).isEqualTo("Succeeded");
+        assertThat(doc.get("workflowName").asText()).isEqualTo("diamond-json");
+        assertThat(doc.get("nodes").findValuesAsText("name")).contains("A", "B", "C", "D");
+        assertThat(o.err()).contains("[B] B");
+    }
+
+    @Test
+    void aFailingWorkflowExitsOne() throws Exception {
+        Path file = temp.resolve("fails.yaml");
+        Files.writeString(file, """
+                entrypoint: main
+                templates:
+                - name: main
+                  dag:
+                    tasks:
+                    - name: boom
+                      template: fail
+                    - name: after
+                      dependencies: [boom]
+                      template: fail
+                - name: fail
+                  container:
+                    image: alpine
+                    command: [sh, -c, "echo going down; exit 3"]
+                """);
+
+        Cli.Outcome o = run(file.toString());
+
+        assertThat(o.exitCode()).isEqualTo(1);
+        assertThat(o.out()).containsPattern("(?m)^boom\\s+Failed\\s+\\S+\\s+3");
+        assertThat(o.out()).containsPattern("Workflow fails-\\w+ Failed|Workflow \\S+ Failed");
+    }
+
+    @Test
+    void anUnknownParameterIsInvalidInputWithAHintAndNothingRuns() {
+        Cli.Outcome o = run(Cli.diamond(), "-p", "mesage=hi");
+
+        assertThat(o.exitCode()).isEqualTo(2);
+        assertThat(o.err()).contains("mesage", "hint:");
+        assertThat(o.out()).doesNotContain("[A]");
+        assertThat(temp.resolve("work")).doesNotExist();
+    }
+}

@@ -1,0 +1,85 @@
+package io.onepanel.workflow.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** validate: every finding with its position, a summary, exit 0 when valid and 2 when not. */
+class ValidateCommandTest {
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void theDiamondIsValid() {
+        Cli.Outcome o = Cli.run("validate", Cli.diamond());
+
+        assertThat(o.exitCode()).isZero();
+        assertThat(o.out()).contains("dag-diamond.yaml: valid (0 errors");
+    }
+
+    @Test
+    void aBrokenTemplateIsInvalidAndEveryErrorNamesItsLineAndColumn() throws Exception {
+        Path broken = temp.resolve("broken.yaml");
+        Files.writeString(broken, """
+                entrypoint: main
+                templates:
+                - name: main
+                  dag:
+                    tasks:
+                    - name: A
+                      template: ecko
+                    - name: B
+                      dependencies: [Z]
+                      template: echo
+                - name: echo
+                  container:
+                    image: alpine
+                    command: [echo, hi]
+                """);
+
+        Cli.Outcome o = Cli.run("validate", broken.toString());
+
+        assertThat(o.exitCode()).isEqualTo(2);
+        assertThat(o.out()).containsPattern("broken\\.yaml:7:\\d+: error: .*ecko");
+        assertThat(o.out()).containsPattern("broken\\.yaml:9:\\d+: error: .*Z");
+        assertThat(o.out()).contains("broken.yaml: invalid (2 errors");
+    }
+
+    @Test
+    void jsonOutputListsTheDiagnostics() throws Exception {
+        Path broken = temp.resolve("broken.yaml");
+        Files.writeString(broken, "entrypoint: nowhere\ntemplates:\n- name: main\n  container:\n    image: a\n");
+
+        Cli.Outcome o = Cli.run("validate", broken.toString(), "--output", "json");
+
+        assertThat(o.exitCode()).isEqualTo(2);
+        JsonNode doc = new ObjectMapper().readTree(o.out());
+        assertThat(doc.get("valid").asBoolean()).isFalse();
+        assertThat(doc.get("diagnostics").get(0).get("line").asInt()).isPositive();
+    }
+
+    @Test
+    void aMissingFileIsInvalidInput() {
+        Cli.Outcome o = Cli.run("validate", temp.resolve("nope.yaml").toString());
+
+        assertThat(o.exitCode()).isEqualTo(2);
+        assertThat(o.err()).contains("nope.yaml: no such file");
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (String command : new String[] {"validate", "graph", "run", "render", "stage"}) {
+            Cli.Outcome o = Cli.run(command, "--help");
+            assertThat(o.exitCode()).as(command).isZero();
+            assertThat(o.out()).as(command).contains("Usage: onepanel-workflow " + command);
+        }
+        assertThat(Cli.run("--help").out()).contains("validate", "graph", "run", "render");
+        assertThat(Cli.run("--version").out()).contains("onepanel-workflow");
+    }
+}
