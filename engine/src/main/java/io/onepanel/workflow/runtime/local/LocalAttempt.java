@@ -298,9 +298,9 @@ final class LocalAttempt implements TaskExecution, Runnable {
             String what = "output artifact '" + artifact.name() + "'";
             Location location = plan.locate(output.path());
             if (location == null || !Files.exists(location.host(), LinkOption.NOFOLLOW_LINKS)) {
-                if (artifact.optional()) {
-                    status(what + ": " + output.path() + " not found; it is optional");
-                } else {
+                // An absent optional output is the normal case (Onepanel adds the optional sys-metrics
+                // output to every task), so it is not worth a line in every task's log.
+                if (!artifact.optional()) {
                     errors.add(what + ": " + output.path() + " not found");
                 }
                 continue;
