@@ -32,13 +32,18 @@ import org.openjdk.jmh.annotations.Warmup;
  * per task: {@code @OperationsPerInvocation}). The workflow is loaded once in setup; what is timed
  * is everything {@code start} does (it re-validates the workflow) plus scheduling, substitution of
  * {@code echo {{inputs.parameters.x}}} into each attempt, node bookkeeping and the final result.
- * Linear growth: {@code tasks1k} and {@code tasks10k} should score the same µs/task.
+ * Linear growth: {@code tasks1k} and {@code tasks10k} should score the same µs/task. Shapes: see
+ * {@link BenchWorkflows.Shape} (DIAMONDS is 4-task diamonds in series, bottom of one feeding the
+ * top of the next). Takes about 6 minutes on 2 cores.
  *
  * <pre>
  * cd /work/wt/bench &amp;&amp; mvn -q -o -pl engine -Pbench package -DskipTests
  * java -jar engine/target/benchmarks.jar SchedulerOverheadBenchmark
  * # with allocation figures:
  * java -jar engine/target/benchmarks.jar SchedulerOverheadBenchmark -prof gc
+ * # where the time goes (JFR method samples):
+ * java -jar engine/target/benchmarks.jar SchedulerOverheadBenchmark.tasks10k -p shape=RANDOM -f 1 \
+ *     -jvmArgsAppend -XX:StartFlightRecording=filename=/tmp/sched.jfr,settings=profile
  * </pre>
  */
 @State(Scope.Benchmark)
@@ -46,7 +51,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Fork(value = 2, jvmArgsAppend = {"-Xms4g", "-Xmx4g"})
 @Warmup(iterations = 4, time = 2)
-@Measurement(iterations = 5, time = 2)
+@Measurement(iterations = 6, time = 2)
 public class SchedulerOverheadBenchmark {
 
     @Param({"WIDE", "DEEP", "RANDOM", "DIAMONDS"})
@@ -73,6 +78,12 @@ public class SchedulerOverheadBenchmark {
         if (args.get(0).contains("{{")) {
             throw new IllegalStateException("not substituted: " + args);
         }
+    }
+
+    /** Starts each iteration with a clean young generation: a 10k run allocates ~300 MB. */
+    @Setup(Level.Iteration)
+    public void gc() {
+        System.gc();
     }
 
     private Workflow load(int n) {
