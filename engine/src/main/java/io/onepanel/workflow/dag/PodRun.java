@@ -36,6 +36,7 @@ final class PodRun {
     private final String parentId;
     private final Template template;
     private final Vars vars;
+    private final boolean hasTags;
     private final Consumer<Node> onDone;
     private Node retries;
     private Instant firstStart;
@@ -48,6 +49,7 @@ final class PodRun {
         this.parentId = parentId;
         this.template = bound.template();
         this.vars = bound.vars();
+        this.hasTags = bound.hasTags();
         this.onDone = onDone;
     }
 
@@ -128,7 +130,8 @@ final class PodRun {
         podVars.put("retries", Integer.toString(attempt));
         podVars.put("node.name", node.id);
         Vars attemptVars = vars.with(podVars);
-        Template resolved = new TemplateSubstitution(t -> Expressions.substitute(t, attemptVars)).apply(template);
+        Template resolved = hasTags
+                ? new TemplateSubstitution(t -> Expressions.substitute(t, attemptVars)).apply(template) : template;
         Map<String, String> keyVars = new LinkedHashMap<>();
         keyVars.put("workflow.name", run.info.workflowName());
         keyVars.put("workflow.namespace", run.info.namespace());

@@ -21,8 +21,12 @@ final class TemplateBinding {
 
     private TemplateBinding() {}
 
-    /** The bound template and the variables its body may use. */
-    record Bound(Template template, Vars vars) {}
+    /**
+     * The bound template and the variables its body may use.
+     *
+     * @param hasTags whether some text still holds a tag for a later stage ({{pod.name}}, {{retries}})
+     */
+    record Bound(Template template, Vars vars, boolean hasTags) {}
 
     /** @throws IllegalArgumentException naming the input that has no value */
     static Bound bind(Template template, Arguments arguments, Vars outer) {
@@ -66,8 +70,14 @@ final class TemplateBinding {
         }
         Vars inputScope = outer.with(vars);
         Template withInputs = template.withInputs(new Inputs(params, artifacts));
-        Template substituted = new TemplateSubstitution(text -> Expressions.substitute(text, inputScope))
-                .apply(withInputs);
+        // Texts without a tag never reach the function, so this records whether any tag is left.
+        boolean[] left = {false};
+        java.util.function.UnaryOperator<String> inputs = text -> {
+            String out = Expressions.substitute(text, inputScope);
+            left[0] |= out.contains("{{");
+            return out;
+        };
+        Template substituted = new TemplateSubstitution(inputs).apply(withInputs);
         Vars scope = inputScope;
         // Output artifact paths may be named too ({{outputs.artifacts.x.path}}).
         Map<String, String> outputPaths = new LinkedHashMap<>();
@@ -81,11 +91,19 @@ final class TemplateBinding {
                 outputPaths.put("outputs.parameters." + p.name() + ".path", p.valueFrom().path());
             }
         });
-        if (!outputPaths.isEmpty()) {
+        if (!outputPaths.isEmpty() && left[0]) {
             Vars withOutputs = scope.with(outputPaths);
-            substituted = new TemplateSubstitution(text -> Expressions.substitute(text, withOutputs)).apply(substituted);
+            left[0] = false;
+            java.util.function.UnaryOperator<String> outputs = text -> {
+                String out = Expressions.substitute(text, withOutputs);
+                left[0] |= out.contains("{{");
+                return out;
+            };
+            substituted = new TemplateSubstitution(outputs).apply(substituted);
             scope = withOutputs;
+        } else if (!outputPaths.isEmpty()) {
+            scope = scope.with(outputPaths);
         }
-        return new Bound(substituted, scope);
+        return new Bound(substituted, scope, left[0]);
     }
 }

@@ -165,6 +165,7 @@ final class TemplateSubstitution {
             return null;
         }
         JsonNode tree = JSON.valueToTree(object);
+        // Most containers hold no tag after binding; skip turning the tree back into an object then.
         if (!walk(tree)) {
             return object;
         }

@@ -53,7 +53,7 @@ public final class PodNames {
             return value;
         }
         String cleaned = value.replaceAll("[^-A-Za-z0-9_.]", "-");
-        cleaned = trim(cleaned, MAX_NAME - HASH_LENGTH - 1, "[-_.]");
+        cleaned = trim(cleaned, MAX_NAME - HASH_LENGTH - 1, "-_.");
         return cleaned.isEmpty() ? "x-" + hash(value) : cleaned + "-" + hash(value);
     }
 
@@ -64,19 +64,37 @@ public final class PodNames {
             h ^= b & 0xff;
             h *= 0x01000193;
         }
-        return String.format(Locale.ROOT, "%08x", h);
+        String hex = Integer.toHexString(h);
+        return "00000000".substring(hex.length()) + hex;
     }
 
     private static String dnsLabelPart(String text, int max) {
-        String lower = text.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]+", "-");
-        return trim(lower, max, "-");
+        // Plain loops rather than regexes: this runs for every pod, and regexes showed in the profile.
+        // Each run of characters a DNS label cannot hold becomes one '-'; existing '-' stay.
+        StringBuilder b = new StringBuilder(text.length());
+        boolean inRun = false;
+        for (char c : text.toLowerCase(Locale.ROOT).toCharArray()) {
+            if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-') {
+                b.append(c);
+                inRun = false;
+            } else if (!inRun) {
+                b.append('-');
+                inRun = true;
+            }
+        }
+        return trim(b.toString(), max, "-");
     }
 
-    private static String trim(String text, int max, String edge) {
-        String s = text.replaceAll("^(" + edge + ")+", "");
-        if (s.length() > max) {
-            s = s.substring(0, max);
+    /** Cuts to {@code max} and strips the edge characters from both ends. */
+    private static String trim(String text, int max, String edgeCharacters) {
+        int from = 0;
+        while (from < text.length() && edgeCharacters.indexOf(text.charAt(from)) >= 0) {
+            from++;
         }
-        return s.replaceAll("(" + edge + ")+$", "");
+        int to = Math.min(text.length(), from + max);
+        while (to > from && edgeCharacters.indexOf(text.charAt(to - 1)) >= 0) {
+            to--;
+        }
+        return text.substring(from, to);
     }
 }

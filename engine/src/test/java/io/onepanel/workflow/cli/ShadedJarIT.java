@@ -1,24 +1,22 @@
 package io.onepanel.workflow.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The shaded jar as a user runs it, in a process of its own. Skipped when the jar has not been
- * built ({@code mvn -pl engine package}): building it here would double the test time.
+ * The shaded jar as a user runs it, in a process of its own. An integration test: Failsafe runs it
+ * in {@code mvn verify}, after {@code package} has built the jar.
  */
-class ShadedJarTest {
+class ShadedJarIT {
 
     @Test
     void theJarValidatesTheDiamond() throws Exception {
         Path jar = Path.of("target", "onepanel-workflow.jar");
-        assumeTrue(Files.isRegularFile(jar), "build the shaded jar first: mvn -pl engine package");
+        assertThat(jar).as("the shaded jar, built by the package phase").isRegularFile();
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
 
         Process p = new ProcessBuilder(java.toString(), "-jar", jar.toString(), "validate", Cli.diamond())
