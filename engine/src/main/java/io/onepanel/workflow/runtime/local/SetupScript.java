@@ -96,9 +96,13 @@ final class SetupScript {
         return String.join("\n", lines) + "\n";
     }
 
+    /**
+     * One mount; its complaint goes to a file that is read only when it failed. (Capturing it with
+     * {@code $(...)} would cost a fork per mount on every attempt, which showed in the makespan.)
+     */
     private static String mountLine(String mountCommand, String arguments, String failure) {
-        return "onepanel_out=$(" + mountCommand + " " + arguments + " 2>&1) || onepanel_fail " + quote(failure)
-                + " \"$onepanel_out\"";
+        return mountCommand + " " + arguments + " 2>./mount.err || onepanel_fail " + quote(failure)
+                + " \"$(cat ./mount.err)\"";
     }
 
     /** {@code text} as one word for {@code sh}, whatever characters it holds. */
