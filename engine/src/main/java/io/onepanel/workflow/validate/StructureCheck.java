@@ -193,9 +193,13 @@ final class StructureCheck {
                         + task.name() + "': " + e.reason());
             }
         } else {
-            for (String dep : task.dependencies()) {
+            for (int i = 0; i < task.dependencies().size(); i++) {
+                String dep = task.dependencies().get(i);
                 if (!byName.containsKey(dep)) {
-                    out.error(task.positions().of("dependencies"), "unknown-task", "task '" + task.name()
+                    String item = "dependencies." + i;
+                    SourcePosition at = task.positions().has(item) ? task.positions().of(item)
+                            : task.positions().of("dependencies");
+                    out.error(at, "unknown-task", "task '" + task.name()
                             + "' depends on '" + dep + "', which is not a task of template '" + owner.name() + "'"
                             + ClosestName.hint(dep, byName.keySet()));
                 } else if (!deps.contains(dep)) {

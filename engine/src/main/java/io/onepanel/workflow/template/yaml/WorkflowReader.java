@@ -37,16 +37,23 @@ public final class WorkflowReader {
             "executor", "automountServiceAccountToken", "hostAliases", "schedulerName", "podResources");
     private static final Set<String> ONEPANEL_WORKSPACE = Set.of("containers", "ports", "routes");
 
+    private final SourceText source;
     private final String file;
     private final Diagnostics diagnostics;
 
     public WorkflowReader(String file, Diagnostics diagnostics) {
-        this.file = file;
+        this(SourceText.named(file), diagnostics);
+    }
+
+    /** A reader that can place every character of a value, for exact positions inside text. */
+    public WorkflowReader(SourceText source, Diagnostics diagnostics) {
+        this.source = source;
+        this.file = source.file();
         this.diagnostics = diagnostics;
     }
 
     public Optional<Workflow> read(Node document) {
-        Optional<YamlMap> rootMap = YamlMap.of(file, document, diagnostics, "a workflow document");
+        Optional<YamlMap> rootMap = YamlMap.of(source, document, diagnostics, "a workflow document");
         if (rootMap.isEmpty()) {
             return Optional.empty();
         }
