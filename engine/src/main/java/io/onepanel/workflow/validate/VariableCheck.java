@@ -141,8 +141,10 @@ final class VariableCheck {
                 try {
                     Expression.parse(tag.expression(), Dialect.EXPR);
                 } catch (ExpressionException e) {
-                    out.error(at, "invalid-expression", site.what() + ": expression '" + tag.expression() + "': "
-                            + e.reason());
+                    // At the problem inside the expression, not at the tag's braces.
+                    int problem = tag.expressionStart() + Math.max(0, Math.min(e.offset(), tag.expression().length()));
+                    out.error(TextPosition.of(site.at(), site.text(), problem), "invalid-expression", site.what()
+                            + ": expression '" + tag.expression() + "': " + e.reason());
                 }
                 continue;
             }
