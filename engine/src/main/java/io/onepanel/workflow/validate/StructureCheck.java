@@ -11,10 +11,10 @@ import io.onepanel.workflow.template.TemplateType;
 import io.onepanel.workflow.template.Workflow;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,9 +33,13 @@ final class StructureCheck {
         this.out = out;
     }
 
-    /** Templates reached from the entrypoint and exit handlers, in the order reached. */
-    Set<Template> run() {
-        Set<Template> reached = new LinkedHashSet<>();
+    /**
+     * Templates reached from the entrypoint and exit handlers, in the order reached. Kept by name:
+     * a template's record hash walks its whole DAG and its fabric8 objects, and a Quantity that
+     * does not parse throws from hashCode.
+     */
+    Collection<Template> run() {
+        Map<String, Template> reached = new LinkedHashMap<>();
         checkTemplateNames();
         String entrypoint = workflow.entrypoint();
         SourcePosition entryAt = workflow.positions().of("entrypoint");
@@ -72,7 +76,7 @@ final class StructureCheck {
                 walk(exit, reached);
             }
         }
-        return reached;
+        return List.copyOf(reached.values());
     }
 
     private void checkTemplateNames() {
@@ -87,12 +91,12 @@ final class StructureCheck {
         }
     }
 
-    private void walk(Template start, Set<Template> reached) {
+    private void walk(Template start, Map<String, Template> reached) {
         Deque<Template> todo = new ArrayDeque<>();
         todo.add(start);
         while (!todo.isEmpty()) {
             Template t = todo.pollFirst();
-            if (!reached.add(t)) {
+            if (reached.putIfAbsent(t.name(), t) != null) {
                 continue;
             }
             checkType(t);

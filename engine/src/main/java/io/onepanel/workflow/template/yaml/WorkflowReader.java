@@ -74,7 +74,7 @@ public final class WorkflowReader {
                     + root.keys());
             return Optional.empty();
         }
-        return Optional.of(spec(root, "", null, null, Map.of(), root.position()));
+        return Optional.of(spec(root, "", null, null, Map.of(), root.position(), Map.of()));
     }
 
     private Optional<Workflow> argoDocument(YamlMap root, String kind) {
@@ -123,11 +123,13 @@ public final class WorkflowReader {
             diagnostics.error(root.position(), "missing-field", "the " + effectiveKind + " has no 'spec'");
             return Optional.empty();
         }
-        return Optional.of(spec(spec.get(), effectiveKind, name, namespace, labels, root.position()));
+        Map<String, io.onepanel.workflow.diagnostics.SourcePosition> documentFields = root.nestedPositions("metadata");
+        return Optional.of(spec(spec.get(), effectiveKind, name, namespace, labels, root.position(), documentFields));
     }
 
     private Workflow spec(YamlMap spec, String kind, String name, String namespace, Map<String, String> labels,
-            io.onepanel.workflow.diagnostics.SourcePosition start) {
+            io.onepanel.workflow.diagnostics.SourcePosition start,
+            Map<String, io.onepanel.workflow.diagnostics.SourcePosition> documentFields) {
         TemplateReader templateReader = new TemplateReader(file);
         IoReader io = new IoReader();
         KubernetesObjects k8s = new KubernetesObjects(file, diagnostics);
@@ -163,7 +165,9 @@ public final class WorkflowReader {
             return md;
         }).orElse(TemplateMetadata.EMPTY);
 
-        Positions positions = new Positions(start, spec.positions().fields());
+        Map<String, io.onepanel.workflow.diagnostics.SourcePosition> fields = new LinkedHashMap<>(documentFields);
+        fields.putAll(spec.positionsWithNested("volumes", "podMetadata", "nodeSelector").fields());
+        Positions positions = new Positions(start, fields);
         Workflow workflow = new Workflow(file, kind, name == null ? baseName(file) : name, namespace, labels,
                 spec.text("entrypoint"), io.arguments(spec, "arguments"), templates, spec.text("onExit"),
                 spec.integer("parallelism"), spec.longInteger("activeDeadlineSeconds"),

@@ -26,6 +26,9 @@ import org.yaml.snakeyaml.nodes.Tag;
  */
 public final class YamlMap {
 
+    /** Suffix of a nested path that names the position of a key rather than of its value. */
+    public static final String KEY = "@key";
+
     private final SourceText source;
     private final String file;
     private final Node node;
@@ -171,6 +174,7 @@ public final class YamlMap {
         } else if (n instanceof MappingNode m) {
             for (NodeTuple e : m.getValue()) {
                 if (e.getKeyNode() instanceof ScalarNode k && !e.getKeyNode().getTag().equals(Tag.MERGE)) {
+                    out.put(path + "." + k.getValue() + KEY, source.position(k));
                     nested(path + "." + k.getValue(), e.getValueNode(), out, depth + 1);
                 }
             }
