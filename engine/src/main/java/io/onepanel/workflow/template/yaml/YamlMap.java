@@ -41,7 +41,7 @@ public final class YamlMap {
         this.file = source.file();
         this.node = node;
         this.diagnostics = diagnostics;
-        collect(node, true);
+        collect(node);
     }
 
     /** The mapping at {@code node}, or empty (with an error) when the node is something else. */
@@ -54,7 +54,7 @@ public final class YamlMap {
         return Optional.empty();
     }
 
-    private void collect(MappingNode mapping, boolean explicit) {
+    private void collect(MappingNode mapping) {
         List<NodeTuple> merges = new ArrayList<>();
         for (NodeTuple tuple : mapping.getValue()) {
             if (tuple.getKeyNode().getTag().equals(Tag.MERGE)) {
@@ -66,18 +66,17 @@ public final class YamlMap {
                 diagnostics.error(YamlSource.position(file, tuple.getKeyNode()), "wrong-type", "keys must be text");
                 continue;
             }
-            if (explicit || !entries.containsKey(key)) {
-                entries.put(key, tuple);
-            }
+            // Explicit keys come before merged ones; a duplicate key keeps its first value (YamlSource reports it).
+            entries.putIfAbsent(key, tuple);
         }
         for (NodeTuple merge : merges) {
             Node value = merge.getValueNode();
             if (value instanceof MappingNode m) {
-                collect(m, false);
+                collect(m);
             } else if (value instanceof SequenceNode seq) {
                 for (Node item : seq.getValue()) {
                     if (item instanceof MappingNode m) {
-                        collect(m, false);
+                        collect(m);
                     }
                 }
             }

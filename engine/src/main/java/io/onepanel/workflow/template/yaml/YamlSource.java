@@ -10,7 +10,12 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * Reads YAML text into SnakeYAML nodes (which keep line and column), within limits that keep a
@@ -60,7 +65,44 @@ public final class YamlSource {
                     "the YAML is nested too deeply (more than " + MAX_NESTING + " levels)");
             return List.of();
         }
+        for (Node document : documents) {
+            reportDuplicateKeys(file, document, diagnostics);
+        }
         return documents;
+    }
+
+    /**
+     * SnakeYAML's composer keeps every key of a mapping, duplicates included (only its
+     * constructor rejects them); Kubernetes rejects them, so each is an error at the second key.
+     * Iterative, so it costs no stack whatever the document's shape.
+     */
+    private static void reportDuplicateKeys(String file, Node document, Diagnostics diagnostics) {
+        java.util.Deque<Node> todo = new java.util.ArrayDeque<>();
+        java.util.Set<Node> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        todo.push(document);
+        while (!todo.isEmpty()) {
+            Node node = todo.pop();
+            if (!seen.add(node)) {
+                continue; // an alias: already checked where its anchor is
+            }
+            if (node instanceof MappingNode mapping) {
+                java.util.Map<String, Node> keys = new java.util.HashMap<>();
+                for (NodeTuple t : mapping.getValue()) {
+                    if (t.getKeyNode() instanceof ScalarNode k && !k.getTag().equals(Tag.MERGE)) {
+                        Node first = keys.putIfAbsent(k.getValue(), k);
+                        if (first != null) {
+                            SourcePosition at = position(file, first);
+                            diagnostics.error(position(file, k), "duplicate-key", "duplicate key '" + k.getValue()
+                                    + "'; first at line " + at.line() + ", column " + at.column()
+                                    + " (the first value is used)");
+                        }
+                    }
+                    todo.push(t.getValueNode());
+                }
+            } else if (node instanceof SequenceNode seq) {
+                seq.getValue().forEach(todo::push);
+            }
+        }
     }
 
     public static SourcePosition position(String file, Mark mark) {
@@ -84,6 +126,12 @@ public final class YamlSource {
         }
         if (problem.contains("found duplicate key")) {
             return "duplicate key: " + problem.substring(problem.indexOf("found duplicate key") + 20).trim();
+        }
+        Mark started = e.getContextMark();
+        if (context != null && started != null && e.getProblemMark() != null
+                && started.getLine() != e.getProblemMark().getLine()) {
+            context = context + " (started at line " + (started.getLine() + 1) + ", column " + (started.getColumn() + 1)
+                    + ")";
         }
         return "invalid YAML: " + (context != null ? context + ", " : "") + problem;
     }
