@@ -160,9 +160,13 @@ final class StructureCheck {
         }
         cycles(edges, byName);
         if (t.dag().target() != null && !t.dag().target().contains("{{")) {
-            for (String target : t.dag().target().trim().split("\\s+")) {
+            String targets = t.dag().target();
+            java.util.regex.Matcher each = java.util.regex.Pattern.compile("\\S+").matcher(targets);
+            while (each.find()) {
+                String target = each.group();
                 if (!byName.containsKey(target)) {
-                    out.error(t.dag().positions().of("target"), "unknown-task", "target '" + target
+                    out.error(TextPosition.of(t.dag().positions().of("target"), targets, each.start()), "unknown-task",
+                            "target '" + target
                             + "' is not a task of template '" + t.name() + "'"
                             + ClosestName.hint(target, byName.keySet()));
                 }
@@ -286,8 +290,28 @@ final class StructureCheck {
         // Dependencies point backwards; show the order in which the tasks would have to run.
         java.util.Collections.reverse(cycle);
         DagTask first = byName.get(backTo);
-        out.error(first.positions().of(first.depends() != null ? "depends" : "dependencies"), "cycle",
+        out.error(cycleEdge(first, cycle.get(cycle.size() - 2)), "cycle",
                 "dependency cycle: " + String.join(" -> ", cycle));
+    }
+
+    /** Where {@code task} names {@code dependency}: the item of its dependencies or the operand of its depends. */
+    private static SourcePosition cycleEdge(DagTask task, String dependency) {
+        if (task.depends() != null && !task.depends().isBlank()) {
+            SourcePosition at = task.positions().of("depends");
+            try {
+                for (DependsExpression.Operand op : DependsExpression.parse(task.depends()).operands()) {
+                    if (op.task().equals(dependency)) {
+                        return TextPosition.of(at, task.depends(), op.offset());
+                    }
+                }
+            } catch (ExpressionException e) {
+                return at;
+            }
+            return at;
+        }
+        int i = task.dependencies().indexOf(dependency);
+        String item = "dependencies." + i;
+        return task.positions().has(item) ? task.positions().of(item) : task.positions().of("dependencies");
     }
 
     private String candidates(TemplateType type) {

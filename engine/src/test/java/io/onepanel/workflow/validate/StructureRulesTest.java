@@ -90,7 +90,39 @@ class StructureRulesTest {
                     - {name: c, template: echo, dependencies: [b]}
                 - name: echo
                   container: {image: alpine}
-                """)).containsExactly("6:47: error: dependency cycle: a -> b -> c -> a");
+                """)).containsExactly("6:48: error: dependency cycle: a -> b -> c -> a");
+    }
+
+    @Test
+    void aCycleThroughDependsPointsAtTheOperand() {
+        assertThat(findings("""
+                entrypoint: main
+                templates:
+                - name: main
+                  dag:
+                    tasks:
+                    - {name: a, template: echo, depends: "x.Succeeded || b"}
+                    - {name: b, template: echo, depends: a}
+                    - {name: x, template: echo}
+                - name: echo
+                  container: {image: alpine}
+                """)).containsExactly("6:58: error: dependency cycle: a -> b -> a");
+    }
+
+    @Test
+    void anUnknownTargetPointsAtThatName() {
+        assertThat(findings("""
+                entrypoint: main
+                templates:
+                - name: main
+                  dag:
+                    target: build tset
+                    tasks:
+                    - {name: build, template: echo}
+                    - {name: test, template: echo}
+                - name: echo
+                  container: {image: alpine}
+                """)).containsExactly("5:19: error: target 'tset' is not a task of template 'main'; did you mean 'test'?");
     }
 
     @Test
