@@ -8,7 +8,6 @@ import org.junit.jupiter.api.Test;
 /** Malformed {@code depends}, {@code when} and {@code {{=...}}} are reported at the column of the problem. */
 class ExpressionRulesTest {
 
-    // Depends' own error text ("at offset 0") comes from the expr package.
     private static final String ECHO = """
             - name: echo
               container: {image: alpine}

@@ -205,7 +205,8 @@ final class ScalarLayout implements SourcePosition.Layout {
                 lineStart = i;
             }
         }
-        int c = lineStart < 0 ? column + r : r - lineStart;
+        // Columns count characters as editors (and SnakeYAML) do: an emoji is one column, not two.
+        int c = lineStart < 0 ? column + raw.codePointCount(0, r) : raw.codePointCount(lineStart, r);
         return new SourcePosition(file, l, c);
     }
 }

@@ -101,6 +101,16 @@ class ScalarLayoutTest {
     }
 
     @Test
+    void anEmojiIsOneColumn() {
+        assertThat(whereIsX("key: \"\uD83D\uDE00 X\"\n")).isEqualTo("1:9");
+    }
+
+    @Test
+    void anEmojiOnAnEarlierLineDoesNotShiftLaterOnes() {
+        assertThat(whereIsX("key: |\n  \uD83D\uDE00\n  \uD83D\uDE00 X\n")).isEqualTo("3:5");
+    }
+
+    @Test
     void accentedLettersAreOneColumn() {
         assertThat(whereIsX("key: \"\u00e9t\u00e9 X\"\n")).isEqualTo("1:11");
     }
