@@ -14,6 +14,7 @@ public record Diagnostic(Severity severity, SourcePosition position, String code
         Objects.requireNonNull(position);
         Objects.requireNonNull(code);
         Objects.requireNonNull(message);
+        position = position.withoutLayout();
     }
 
     public static Diagnostic error(SourcePosition at, String code, String message) {

@@ -1,6 +1,7 @@
 package io.onepanel.workflow.template;
 
 import io.onepanel.workflow.diagnostics.Diagnostics;
+import io.onepanel.workflow.template.yaml.SourceText;
 import io.onepanel.workflow.template.yaml.WorkflowReader;
 import io.onepanel.workflow.template.yaml.YamlSource;
 import java.util.ArrayList;
@@ -22,7 +23,7 @@ public final class TemplateLoader {
             diagnostics.error(new io.onepanel.workflow.diagnostics.SourcePosition(file, 1, 1), "empty",
                     "the file holds no YAML document");
         }
-        WorkflowReader reader = new WorkflowReader(file, diagnostics);
+        WorkflowReader reader = new WorkflowReader(new SourceText(file, text), diagnostics);
         Workflow workflow = null;
         List<Workflow> library = new ArrayList<>();
         for (Node document : documents) {

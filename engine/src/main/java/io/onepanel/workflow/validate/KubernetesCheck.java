@@ -3,9 +3,9 @@ package io.onepanel.workflow.validate;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
-import io.fabric8.kubernetes.api.model.Volume;
 import io.onepanel.workflow.diagnostics.Diagnostics;
 import io.onepanel.workflow.diagnostics.SourcePosition;
+import io.onepanel.workflow.template.Positions;
 import io.onepanel.workflow.template.SidecarContainer;
 import io.onepanel.workflow.template.Template;
 import io.onepanel.workflow.template.Workflow;
@@ -30,14 +30,14 @@ final class KubernetesCheck {
         if (workflow.kind() != null && !workflow.kind().isEmpty() && workflow.name() != null) {
             String problem = NamingRules.dns1123Subdomain(workflow.name());
             if (problem != null) {
-                out.error(workflow.positions().start(), "invalid-name", "workflow name '" + workflow.name() + "' "
+                out.error(at(workflow.positions(), "metadata.name", null), "invalid-name", "workflow name '" + workflow.name() + "' "
                         + problem);
             }
         }
-        labels(workflow.labels(), workflow.positions().start(), "the workflow's labels");
-        labels(workflow.podMetadata().labels(), workflow.positions().of("podMetadata"), "podMetadata");
-        for (Volume v : workflow.volumes()) {
-            volumeName(v.getName(), workflow.positions().of("volumes"));
+        labels(workflow.labels(), workflow.positions(), "metadata.labels", "the workflow's labels");
+        labels(workflow.podMetadata().labels(), workflow.positions(), "podMetadata.labels", "podMetadata");
+        for (int i = 0; i < workflow.volumes().size(); i++) {
+            volumeName(workflow.volumes().get(i).getName(), at(workflow.positions(), "volumes." + i + ".name", "volumes"));
         }
         workflow.volumeClaimTemplates().forEach(c -> {
             String name = c.getMetadata() == null ? null : c.getMetadata().getName();
@@ -50,41 +50,53 @@ final class KubernetesCheck {
         });
         for (Template t : templates) {
             String where = "template '" + t.name() + "'";
-            SourcePosition body = t.positions().of(t.container() != null ? "container" : "script");
+            Positions p = t.positions();
             if (t.mainContainer() != null) {
-                resources(t.mainContainer(), body, "the container of " + where);
+                resources(t.mainContainer(), p, t.container() != null ? "container" : "script",
+                        "the container of " + where);
             }
-            for (SidecarContainer s : t.sidecars()) {
-                resources(s.container(), t.positions().of("sidecars"), "sidecar '" + s.container().getName() + "' of "
-                        + where);
+            for (int i = 0; i < t.sidecars().size(); i++) {
+                SidecarContainer s = t.sidecars().get(i);
+                resources(s.container(), p, "sidecars." + i, "sidecar '" + s.container().getName() + "' of " + where);
                 if (s.container().getName() == null) {
-                    out.error(t.positions().of("sidecars"), "missing-field", "a sidecar of " + where + " has no name");
+                    out.error(at(p, "sidecars." + i, "sidecars"), "missing-field", "a sidecar of " + where
+                            + " has no name");
                 }
             }
-            for (SidecarContainer s : t.initContainers()) {
-                resources(s.container(), t.positions().of("initContainers"), "init container of " + where);
+            for (int i = 0; i < t.initContainers().size(); i++) {
+                resources(t.initContainers().get(i).container(), p, "initContainers." + i, "init container of " + where);
             }
-            labels(t.metadata().labels(), t.positions().of("metadata"), "the labels of " + where);
-            for (Volume v : t.volumes()) {
-                volumeName(v.getName(), t.positions().of("volumes"));
+            labels(t.metadata().labels(), p, "metadata.labels", "the labels of " + where);
+            for (int i = 0; i < t.volumes().size(); i++) {
+                volumeName(t.volumes().get(i).getName(), at(p, "volumes." + i + ".name", "volumes"));
             }
         }
     }
 
-    private void resources(Container c, SourcePosition at, String where) {
+    /** The position of the value at {@code path}, else of {@code field} (or the element), else of the element. */
+    private static SourcePosition at(Positions p, String path, String field) {
+        if (p.has(path)) {
+            return p.of(path);
+        }
+        return field == null ? p.start() : p.of(field);
+    }
+
+    private void resources(Container c, Positions p, String path, String where) {
         ResourceRequirements r = c.getResources();
         if (r == null) {
             return;
         }
+        String field = path.contains(".") ? path.substring(0, path.indexOf('.')) : path;
         Map<String, Quantity> requests = r.getRequests() == null ? Map.of() : r.getRequests();
         Map<String, Quantity> limits = r.getLimits() == null ? Map.of() : r.getLimits();
-        requests.forEach((k, q) -> quantity(k, q, at, where + " requests"));
-        limits.forEach((k, q) -> quantity(k, q, at, where + " limits"));
+        requests.forEach((k, q) -> quantity(k, q, at(p, path + ".resources.requests." + k, field), where + " requests"));
+        limits.forEach((k, q) -> quantity(k, q, at(p, path + ".resources.limits." + k, field), where + " limits"));
         for (Map.Entry<String, Quantity> e : requests.entrySet()) {
             String name = e.getKey();
             if (!isExtended(name) || text(e.getValue()).contains("{{")) {
                 continue;
             }
+            SourcePosition at = at(p, path + ".resources.requests." + name, field);
             Quantity limit = limits.get(name);
             if (limit == null) {
                 out.error(at, "gpu-limits", where + " requests " + text(e.getValue()) + " " + name
@@ -128,11 +140,13 @@ final class KubernetesCheck {
         return q.getAmount() + (q.getFormat() == null ? "" : q.getFormat());
     }
 
-    private void labels(Map<String, String> labels, SourcePosition at, String where) {
+    private void labels(Map<String, String> labels, Positions p, String path, String where) {
+        String field = path.substring(0, path.indexOf('.'));
         labels.forEach((k, v) -> {
+            SourcePosition at = at(p, path + "." + k, field);
             String keyProblem = NamingRules.labelKey(k);
             if (keyProblem != null) {
-                out.error(at, "invalid-label", where + ": label key '" + k + "' " + keyProblem);
+                out.error(at(p, path + "." + k + "@key", field), "invalid-label", where + ": label key '" + k + "' " + keyProblem);
             }
             if (!v.contains("{{")) {
                 String valueProblem = NamingRules.labelValue(v);

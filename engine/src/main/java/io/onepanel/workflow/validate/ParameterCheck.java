@@ -10,6 +10,7 @@ import io.onepanel.workflow.template.Template;
 import io.onepanel.workflow.template.Workflow;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -67,7 +68,7 @@ final class ParameterCheck {
 
     /** The user's values for a run. */
     void checkValues(Map<String, String> given) {
-        Set<String> declared = new HashSet<>();
+        Set<String> declared = new LinkedHashSet<>(); // listed in declaration order
         workflow.arguments().parameters().forEach(p -> declared.add(p.name()));
         SourcePosition args = workflow.positions().of("arguments");
         for (String name : given.keySet()) {

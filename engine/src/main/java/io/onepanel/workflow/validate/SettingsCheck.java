@@ -41,20 +41,20 @@ final class SettingsCheck {
             RetryStrategy r = t.retryStrategy();
             if (r != null) {
                 if (r.limit() != null && !r.limit().contains("{{") && !r.limit().trim().matches("\\d+")) {
-                    out.error(t.positions().of("retryStrategy"), "invalid-number", "retryStrategy.limit of " + where
+                    out.error(at(t, "retryStrategy.limit"), "invalid-number", "retryStrategy.limit of " + where
                             + " must be a whole number, not '" + r.limit() + "'");
                 }
                 if (r.retryPolicy() != null && !RETRY_POLICIES.contains(r.retryPolicy())) {
-                    out.error(t.positions().of("retryStrategy"), "invalid-retry-policy", "retryPolicy of " + where
+                    out.error(at(t, "retryStrategy.retryPolicy"), "invalid-retry-policy", "retryPolicy of " + where
                             + " is '" + r.retryPolicy() + "'; expected one of Always, OnFailure, OnError,"
                             + " OnTransientError");
                 }
                 if (r.backoff() != null) {
-                    duration(t, r.backoff().duration(), "retryStrategy", where);
-                    duration(t, r.backoff().maxDuration(), "retryStrategy", where);
+                    duration(t, r.backoff().duration(), "retryStrategy.backoff.duration", where);
+                    duration(t, r.backoff().maxDuration(), "retryStrategy.backoff.maxDuration", where);
                     String f = r.backoff().factor();
                     if (f != null && !f.contains("{{") && !f.trim().matches("\\d+(\\.\\d+)?")) {
-                        out.error(t.positions().of("retryStrategy"), "invalid-number", "backoff.factor of " + where
+                        out.error(at(t, "retryStrategy.backoff.factor"), "invalid-number", "backoff.factor of " + where
                                 + " must be a number, not '" + f + "'");
                     }
                 }
@@ -69,7 +69,16 @@ final class SettingsCheck {
         try {
             Durations.parse(text);
         } catch (IllegalArgumentException e) {
-            out.error(t.positions().of(field), "invalid-duration", field + " of " + where + ": " + e.getMessage());
+            out.error(at(t, field), "invalid-duration", field + " of " + where + ": " + e.getMessage());
         }
+    }
+
+    /** The value at {@code path} when the loader recorded it, else its enclosing top-level field. */
+    private static io.onepanel.workflow.diagnostics.SourcePosition at(Template t, String path) {
+        if (t.positions().has(path)) {
+            return t.positions().of(path);
+        }
+        int dot = path.indexOf('.');
+        return t.positions().of(dot < 0 ? path : path.substring(0, dot));
     }
 }

@@ -11,10 +11,10 @@ import io.onepanel.workflow.template.TemplateType;
 import io.onepanel.workflow.template.Workflow;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,9 +33,13 @@ final class StructureCheck {
         this.out = out;
     }
 
-    /** Templates reached from the entrypoint and exit handlers, in the order reached. */
-    Set<Template> run() {
-        Set<Template> reached = new LinkedHashSet<>();
+    /**
+     * Templates reached from the entrypoint and exit handlers, in the order reached. Kept by name:
+     * a template's record hash walks its whole DAG and its fabric8 objects, and a Quantity that
+     * does not parse throws from hashCode.
+     */
+    Collection<Template> run() {
+        Map<String, Template> reached = new LinkedHashMap<>();
         checkTemplateNames();
         String entrypoint = workflow.entrypoint();
         SourcePosition entryAt = workflow.positions().of("entrypoint");
@@ -72,7 +76,7 @@ final class StructureCheck {
                 walk(exit, reached);
             }
         }
-        return reached;
+        return List.copyOf(reached.values());
     }
 
     private void checkTemplateNames() {
@@ -87,12 +91,12 @@ final class StructureCheck {
         }
     }
 
-    private void walk(Template start, Set<Template> reached) {
+    private void walk(Template start, Map<String, Template> reached) {
         Deque<Template> todo = new ArrayDeque<>();
         todo.add(start);
         while (!todo.isEmpty()) {
             Template t = todo.pollFirst();
-            if (!reached.add(t)) {
+            if (reached.putIfAbsent(t.name(), t) != null) {
                 continue;
             }
             checkType(t);
@@ -156,9 +160,13 @@ final class StructureCheck {
         }
         cycles(edges, byName);
         if (t.dag().target() != null && !t.dag().target().contains("{{")) {
-            for (String target : t.dag().target().trim().split("\\s+")) {
+            String targets = t.dag().target();
+            java.util.regex.Matcher each = java.util.regex.Pattern.compile("\\S+").matcher(targets);
+            while (each.find()) {
+                String target = each.group();
                 if (!byName.containsKey(target)) {
-                    out.error(t.dag().positions().of("target"), "unknown-task", "target '" + target
+                    out.error(TextPosition.of(t.dag().positions().of("target"), targets, each.start()), "unknown-task",
+                            "target '" + target
                             + "' is not a task of template '" + t.name() + "'"
                             + ClosestName.hint(target, byName.keySet()));
                 }
@@ -193,9 +201,13 @@ final class StructureCheck {
                         + task.name() + "': " + e.reason());
             }
         } else {
-            for (String dep : task.dependencies()) {
+            for (int i = 0; i < task.dependencies().size(); i++) {
+                String dep = task.dependencies().get(i);
                 if (!byName.containsKey(dep)) {
-                    out.error(task.positions().of("dependencies"), "unknown-task", "task '" + task.name()
+                    String item = "dependencies." + i;
+                    SourcePosition at = task.positions().has(item) ? task.positions().of(item)
+                            : task.positions().of("dependencies");
+                    out.error(at, "unknown-task", "task '" + task.name()
                             + "' depends on '" + dep + "', which is not a task of template '" + owner.name() + "'"
                             + ClosestName.hint(dep, byName.keySet()));
                 } else if (!deps.contains(dep)) {
@@ -278,8 +290,28 @@ final class StructureCheck {
         // Dependencies point backwards; show the order in which the tasks would have to run.
         java.util.Collections.reverse(cycle);
         DagTask first = byName.get(backTo);
-        out.error(first.positions().of(first.depends() != null ? "depends" : "dependencies"), "cycle",
+        out.error(cycleEdge(first, cycle.get(cycle.size() - 2)), "cycle",
                 "dependency cycle: " + String.join(" -> ", cycle));
+    }
+
+    /** Where {@code task} names {@code dependency}: the item of its dependencies or the operand of its depends. */
+    private static SourcePosition cycleEdge(DagTask task, String dependency) {
+        if (task.depends() != null && !task.depends().isBlank()) {
+            SourcePosition at = task.positions().of("depends");
+            try {
+                for (DependsExpression.Operand op : DependsExpression.parse(task.depends()).operands()) {
+                    if (op.task().equals(dependency)) {
+                        return TextPosition.of(at, task.depends(), op.offset());
+                    }
+                }
+            } catch (ExpressionException e) {
+                return at;
+            }
+            return at;
+        }
+        int i = task.dependencies().indexOf(dependency);
+        String item = "dependencies." + i;
+        return task.positions().has(item) ? task.positions().of(item) : task.positions().of("dependencies");
     }
 
     private String candidates(TemplateType type) {

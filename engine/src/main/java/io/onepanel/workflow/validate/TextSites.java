@@ -25,11 +25,11 @@ final class TextSites {
         String where = "template '" + t.name() + "'";
         Positions p = t.positions();
         if (t.container() != null) {
-            tree(out, t.container(), p.of("container"), "the container of " + where);
+            tree(out, t.container(), p, "container", "the container of " + where);
         }
         if (t.script() != null) {
-            tree(out, t.script().container(), p.of("script"), "the script of " + where);
-            add(out, t.script().source(), p.of("script"), "the script source of " + where);
+            tree(out, t.script().container(), p, "script", "the script of " + where);
+            add(out, t.script().source(), at(p, "script.source", "script"), "the script source of " + where);
         }
         for (Parameter param : t.inputs().parameters()) {
             parameter(out, param, "input parameter '" + param.name() + "' of " + where);
@@ -48,24 +48,30 @@ final class TextSites {
             }
         }
         for (Map.Entry<String, String> e : t.nodeSelector().entrySet()) {
-            add(out, e.getValue(), p.of("nodeSelector"), "nodeSelector '" + e.getKey() + "' of " + where);
+            add(out, e.getValue(), at(p, "nodeSelector." + e.getKey(), "nodeSelector"), "nodeSelector '" + e.getKey() + "' of " + where);
         }
         add(out, t.activeDeadlineSeconds(), p.of("activeDeadlineSeconds"), "activeDeadlineSeconds of " + where);
         add(out, t.timeout(), p.of("timeout"), "timeout of " + where);
         add(out, t.podSpecPatch(), p.of("podSpecPatch"), "podSpecPatch of " + where);
         if (t.retryStrategy() != null) {
-            add(out, t.retryStrategy().limit(), p.of("retryStrategy"), "retryStrategy.limit of " + where);
+            add(out, t.retryStrategy().limit(), at(p, "retryStrategy.limit", "retryStrategy"), "retryStrategy.limit of " + where);
         }
-        for (SidecarContainer s : t.sidecars()) {
-            tree(out, s.container(), p.of("sidecars"), "a sidecar of " + where);
+        for (int i = 0; i < t.sidecars().size(); i++) {
+            tree(out, t.sidecars().get(i).container(), p, "sidecars." + i, "a sidecar of " + where);
         }
-        for (SidecarContainer s : t.initContainers()) {
-            tree(out, s.container(), p.of("initContainers"), "an init container of " + where);
+        for (int i = 0; i < t.initContainers().size(); i++) {
+            tree(out, t.initContainers().get(i).container(), p, "initContainers." + i, "an init container of " + where);
         }
-        t.volumes().forEach(v -> tree(out, v, p.of("volumes"), "volumes of " + where));
-        t.tolerations().forEach(v -> tree(out, v, p.of("tolerations"), "tolerations of " + where));
-        t.metadata().labels().forEach((k, v) -> add(out, v, p.of("metadata"), "label '" + k + "' of " + where));
-        t.metadata().annotations().forEach((k, v) -> add(out, v, p.of("metadata"), "annotation '" + k + "' of " + where));
+        for (int i = 0; i < t.volumes().size(); i++) {
+            tree(out, t.volumes().get(i), p, "volumes." + i, "volumes of " + where);
+        }
+        for (int i = 0; i < t.tolerations().size(); i++) {
+            tree(out, t.tolerations().get(i), p, "tolerations." + i, "tolerations of " + where);
+        }
+        t.metadata().labels().forEach((k, v) -> add(out, v, at(p, "metadata.labels." + k, "metadata"),
+                "label '" + k + "' of " + where));
+        t.metadata().annotations().forEach((k, v) -> add(out, v, at(p, "metadata.annotations." + k, "metadata"),
+                "annotation '" + k + "' of " + where));
         if (t.dag() != null) {
             add(out, t.dag().target(), t.dag().positions().of("target"), "the target of " + where);
         }
@@ -80,14 +86,14 @@ final class TextSites {
         add(out, task.when(), p.of("when"), "when of " + where);
         add(out, task.withParam(), p.of("withParam"), "withParam of " + where);
         if (task.withItems() != null) {
-            for (Object item : task.withItems()) {
-                plain(out, item, p.of("withItems"), "withItems of " + where);
+            for (int i = 0; i < task.withItems().size(); i++) {
+                plain(out, task.withItems().get(i), p, "withItems." + i, "withItems of " + where);
             }
         }
         if (task.withSequence() != null) {
-            add(out, task.withSequence().count(), p.of("withSequence"), "withSequence of " + where);
-            add(out, task.withSequence().start(), p.of("withSequence"), "withSequence of " + where);
-            add(out, task.withSequence().end(), p.of("withSequence"), "withSequence of " + where);
+            add(out, task.withSequence().count(), at(p, "withSequence.count", "withSequence"), "withSequence of " + where);
+            add(out, task.withSequence().start(), at(p, "withSequence.start", "withSequence"), "withSequence of " + where);
+            add(out, task.withSequence().end(), at(p, "withSequence.end", "withSequence"), "withSequence of " + where);
         }
         for (Parameter param : task.arguments().parameters()) {
             parameter(out, param, "argument '" + param.name() + "' of " + where);
@@ -116,56 +122,75 @@ final class TextSites {
         add(out, p.value(), p.positions().of("value"), what);
         add(out, p.defaultValue(), p.positions().of("default"), what);
         if (p.valueFrom() != null) {
-            SourcePosition at = p.positions().of("valueFrom");
-            add(out, p.valueFrom().path(), at, what);
-            add(out, p.valueFrom().parameter(), at, what);
-            add(out, p.valueFrom().defaultValue(), at, what);
+            Positions at = p.positions();
+            add(out, p.valueFrom().path(), at(at, "valueFrom.path", "valueFrom"), what);
+            add(out, p.valueFrom().parameter(), at(at, "valueFrom.parameter", "valueFrom"), what);
+            add(out, p.valueFrom().defaultValue(), at(at, "valueFrom.default", "valueFrom"), what);
         }
     }
 
     private static void artifact(List<TextSite> out, Artifact a, String what) {
         add(out, a.path(), a.positions().of("path"), what);
+        Positions p = a.positions();
         if (a.s3() != null) {
-            add(out, a.s3().key(), a.positions().of("s3"), what);
-            add(out, a.s3().bucket(), a.positions().of("s3"), what);
-            add(out, a.s3().endpoint(), a.positions().of("s3"), what);
+            add(out, a.s3().key(), at(p, "s3.key", "s3"), what);
+            add(out, a.s3().bucket(), at(p, "s3.bucket", "s3"), what);
+            add(out, a.s3().endpoint(), at(p, "s3.endpoint", "s3"), what);
         }
         if (a.git() != null) {
-            add(out, a.git().repo(), a.positions().of("git"), what);
-            add(out, a.git().revision(), a.positions().of("git"), what);
+            add(out, a.git().repo(), at(p, "git.repo", "git"), what);
+            add(out, a.git().revision(), at(p, "git.revision", "git"), what);
         }
         if (a.raw() != null) {
-            add(out, a.raw().data(), a.positions().of("raw"), what);
+            add(out, a.raw().data(), at(p, "raw.data", "raw"), what);
         }
         if (a.http() != null) {
-            add(out, a.http().url(), a.positions().of("http"), what);
+            add(out, a.http().url(), at(p, "http.url", "http"), what);
         }
     }
 
-    private static void plain(List<TextSite> out, Object v, SourcePosition at, String what) {
+    /**
+     * The position of the value at {@code path} when the loader recorded it, else of the enclosing
+     * {@code field} (a mapping, where no column inside a value means anything).
+     */
+    private static SourcePosition at(Positions p, String path, String field) {
+        return p.has(path) ? p.of(path) : p.of(field).withoutLayout();
+    }
+
+    private static void plain(List<TextSite> out, Object v, Positions p, String path, String what) {
         if (v instanceof String s) {
-            add(out, s, at, what);
+            add(out, s, at(p, path, "withItems"), what);
         } else if (v instanceof Map<?, ?> m) {
-            m.values().forEach(x -> plain(out, x, at, what));
+            m.forEach((k, x) -> plain(out, x, p, path + "." + k, what));
         } else if (v instanceof List<?> l) {
-            l.forEach(x -> plain(out, x, at, what));
+            for (int i = 0; i < l.size(); i++) {
+                plain(out, l.get(i), p, path + "." + i, what);
+            }
         }
     }
 
-    private static void tree(List<TextSite> out, Object k8sObject, SourcePosition at, String what) {
+    /** The texts of a Kubernetes object read from {@code path}, each at its own position. */
+    private static void tree(List<TextSite> out, Object k8sObject, Positions p, String path, String what) {
         if (k8sObject == null) {
             return;
         }
-        walk(out, Serialization.jsonMapper().valueToTree(k8sObject), at, what);
+        String field = path.contains(".") ? path.substring(0, path.indexOf('.')) : path;
+        walk(out, Serialization.jsonMapper().valueToTree(k8sObject), p, path, field, what);
     }
 
-    private static void walk(List<TextSite> out, JsonNode node, SourcePosition at, String what) {
+    private static void walk(List<TextSite> out, JsonNode node, Positions p, String path, String field,
+            String what) {
         if (node.isTextual()) {
-            add(out, node.asText(), at, what);
-        } else if (node.isContainerNode()) {
-            Iterator<JsonNode> it = node.elements();
+            add(out, node.asText(), at(p, path, field), what);
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                walk(out, node.get(i), p, path + "." + i, field, what);
+            }
+        } else if (node.isObject()) {
+            Iterator<Map.Entry<String, JsonNode>> it = node.fields();
             while (it.hasNext()) {
-                walk(out, it.next(), at, what);
+                Map.Entry<String, JsonNode> e = it.next();
+                walk(out, e.getValue(), p, path + "." + e.getKey(), field, what);
             }
         }
     }

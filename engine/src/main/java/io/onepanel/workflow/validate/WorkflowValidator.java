@@ -4,9 +4,9 @@ import io.onepanel.workflow.diagnostics.Diagnostic;
 import io.onepanel.workflow.diagnostics.Diagnostics;
 import io.onepanel.workflow.template.Template;
 import io.onepanel.workflow.template.Workflow;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Every check that can be made before anything runs. All findings are returned at once; a
@@ -23,7 +23,7 @@ public final class WorkflowValidator {
     /** Checks of the template alone. */
     public List<Diagnostic> validate(Workflow workflow) {
         Diagnostics out = new Diagnostics();
-        Set<Template> reached = new StructureCheck(workflow, out).run();
+        Collection<Template> reached = new StructureCheck(workflow, out).run();
         new VariableCheck(workflow, out).check(reached);
         new KubernetesCheck(workflow, out).check(reached);
         ParameterCheck parameters = new ParameterCheck(workflow, out);

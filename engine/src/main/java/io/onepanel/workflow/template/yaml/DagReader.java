@@ -57,7 +57,7 @@ final class DagReader {
             List<String> names = new ArrayList<>();
             List<String> before = previousGroup;
             for (Node stepNode : group) {
-                YamlMap.of(template.file(), stepNode, template.diagnostics(), "a step").ifPresent(step -> {
+                YamlMap.of(template.source(), stepNode, template.diagnostics(), "a step").ifPresent(step -> {
                     DagTask task = task(step, owner, before, inlineTemplates);
                     tasks.add(task);
                     names.add(task.name());
@@ -112,7 +112,7 @@ final class DagReader {
         }).orElse(ContinueOn.NEVER);
         DagTask task = new DagTask(name, template, ref, dependencies, t.text("depends"), t.text("when"),
                 io.arguments(t, "arguments"), withItems, t.text("withParam"), sequence, continueOn, t.text("onExit"),
-                t.positions());
+                t.positionsWithNested("withItems", "withSequence", "templateRef", "dependencies"));
         t.reportUnread("task '" + name + "'", TASK_FIELDS, TASK_IGNORED);
         return task;
     }

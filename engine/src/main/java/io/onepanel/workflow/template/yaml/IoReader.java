@@ -84,7 +84,7 @@ final class IoReader {
         }
         Parameter parameter = new Parameter(name, p.text("value"), p.text("default"), p.textList("enum"), valueFrom,
                 p.text("globalName"), p.text("description"), p.text("displayName"), p.text("hint"), p.text("type"),
-                options, p.text("visibility"), p.bool("required"), p.positions());
+                options, p.text("visibility"), p.bool("required"), p.positionsWithNested("valueFrom"));
         p.reportUnread("parameter '" + name + "'", PARAMETER_FIELDS, Set.of());
         return parameter;
     }
@@ -105,7 +105,7 @@ final class IoReader {
         }
         Artifact artifact = new Artifact(name, a.text("path"), a.text("from"), a.text("fromExpression"),
                 a.integer("mode"), Boolean.TRUE.equals(a.bool("optional")), a.text("globalName"), a.text("subPath"),
-                archive(a), s3(a), git(a), raw(a), http(a), a.positions());
+                archive(a), s3(a), git(a), raw(a), http(a), a.positionsWithNested("s3", "git", "raw", "http"));
         a.reportUnread("artifact '" + name + "'", ARTIFACT_FIELDS, ARTIFACT_IGNORED);
         return artifact;
     }

@@ -94,7 +94,8 @@ final class TemplateReader {
                 podSpecPatch(t), t.text("serviceAccountName"),
                 t.node("securityContext").flatMap(n -> k8s.read(n, PodSecurityContext.class, "securityContext of " + where))
                         .orElse(null),
-                t.text("priorityClassName"), t.positions());
+                t.text("priorityClassName"), t.positionsWithNested("container", "script", "sidecars", "initContainers",
+                        "volumes", "tolerations", "metadata", "nodeSelector", "retryStrategy"));
         t.reportUnread(where, FIELDS, IGNORED);
         return template;
     }

@@ -37,16 +37,23 @@ public final class WorkflowReader {
             "executor", "automountServiceAccountToken", "hostAliases", "schedulerName", "podResources");
     private static final Set<String> ONEPANEL_WORKSPACE = Set.of("containers", "ports", "routes");
 
+    private final SourceText source;
     private final String file;
     private final Diagnostics diagnostics;
 
     public WorkflowReader(String file, Diagnostics diagnostics) {
-        this.file = file;
+        this(SourceText.named(file), diagnostics);
+    }
+
+    /** A reader that can place every character of a value, for exact positions inside text. */
+    public WorkflowReader(SourceText source, Diagnostics diagnostics) {
+        this.source = source;
+        this.file = source.file();
         this.diagnostics = diagnostics;
     }
 
     public Optional<Workflow> read(Node document) {
-        Optional<YamlMap> rootMap = YamlMap.of(file, document, diagnostics, "a workflow document");
+        Optional<YamlMap> rootMap = YamlMap.of(source, document, diagnostics, "a workflow document");
         if (rootMap.isEmpty()) {
             return Optional.empty();
         }
@@ -67,7 +74,7 @@ public final class WorkflowReader {
                     + root.keys());
             return Optional.empty();
         }
-        return Optional.of(spec(root, "", null, null, Map.of(), root.position()));
+        return Optional.of(spec(root, "", null, null, Map.of(), root.position(), Map.of()));
     }
 
     private Optional<Workflow> argoDocument(YamlMap root, String kind) {
@@ -116,11 +123,13 @@ public final class WorkflowReader {
             diagnostics.error(root.position(), "missing-field", "the " + effectiveKind + " has no 'spec'");
             return Optional.empty();
         }
-        return Optional.of(spec(spec.get(), effectiveKind, name, namespace, labels, root.position()));
+        Map<String, io.onepanel.workflow.diagnostics.SourcePosition> documentFields = root.nestedPositions("metadata");
+        return Optional.of(spec(spec.get(), effectiveKind, name, namespace, labels, root.position(), documentFields));
     }
 
     private Workflow spec(YamlMap spec, String kind, String name, String namespace, Map<String, String> labels,
-            io.onepanel.workflow.diagnostics.SourcePosition start) {
+            io.onepanel.workflow.diagnostics.SourcePosition start,
+            Map<String, io.onepanel.workflow.diagnostics.SourcePosition> documentFields) {
         TemplateReader templateReader = new TemplateReader(file);
         IoReader io = new IoReader();
         KubernetesObjects k8s = new KubernetesObjects(file, diagnostics);
@@ -156,7 +165,9 @@ public final class WorkflowReader {
             return md;
         }).orElse(TemplateMetadata.EMPTY);
 
-        Positions positions = new Positions(start, spec.positions().fields());
+        Map<String, io.onepanel.workflow.diagnostics.SourcePosition> fields = new LinkedHashMap<>(documentFields);
+        fields.putAll(spec.positionsWithNested("volumes", "podMetadata", "nodeSelector").fields());
+        Positions positions = new Positions(start, fields);
         Workflow workflow = new Workflow(file, kind, name == null ? baseName(file) : name, namespace, labels,
                 spec.text("entrypoint"), io.arguments(spec, "arguments"), templates, spec.text("onExit"),
                 spec.integer("parallelism"), spec.longInteger("activeDeadlineSeconds"),

@@ -26,30 +26,35 @@ import org.yaml.snakeyaml.nodes.Tag;
  */
 public final class YamlMap {
 
+    /** Suffix of a nested path that names the position of a key rather than of its value. */
+    public static final String KEY = "@key";
+
+    private final SourceText source;
     private final String file;
     private final Node node;
     private final Diagnostics diagnostics;
     private final Map<String, NodeTuple> entries = new LinkedHashMap<>();
     private final Set<String> read = new LinkedHashSet<>();
 
-    private YamlMap(String file, MappingNode node, Diagnostics diagnostics) {
-        this.file = file;
+    private YamlMap(SourceText source, MappingNode node, Diagnostics diagnostics) {
+        this.source = source;
+        this.file = source.file();
         this.node = node;
         this.diagnostics = diagnostics;
-        collect(node, true);
+        collect(node);
     }
 
     /** The mapping at {@code node}, or empty (with an error) when the node is something else. */
-    public static Optional<YamlMap> of(String file, Node node, Diagnostics diagnostics, String what) {
+    public static Optional<YamlMap> of(SourceText source, Node node, Diagnostics diagnostics, String what) {
         if (node instanceof MappingNode m) {
-            return Optional.of(new YamlMap(file, m, diagnostics));
+            return Optional.of(new YamlMap(source, m, diagnostics));
         }
-        diagnostics.error(YamlSource.position(file, node), "wrong-type",
+        diagnostics.error(YamlSource.position(source.file(), node), "wrong-type",
                 what + " must be a mapping (key: value), not " + describe(node));
         return Optional.empty();
     }
 
-    private void collect(MappingNode mapping, boolean explicit) {
+    private void collect(MappingNode mapping) {
         List<NodeTuple> merges = new ArrayList<>();
         for (NodeTuple tuple : mapping.getValue()) {
             if (tuple.getKeyNode().getTag().equals(Tag.MERGE)) {
@@ -61,18 +66,17 @@ public final class YamlMap {
                 diagnostics.error(YamlSource.position(file, tuple.getKeyNode()), "wrong-type", "keys must be text");
                 continue;
             }
-            if (explicit || !entries.containsKey(key)) {
-                entries.put(key, tuple);
-            }
+            // Explicit keys come before merged ones; a duplicate key keeps its first value (YamlSource reports it).
+            entries.putIfAbsent(key, tuple);
         }
         for (NodeTuple merge : merges) {
             Node value = merge.getValueNode();
             if (value instanceof MappingNode m) {
-                collect(m, false);
+                collect(m);
             } else if (value instanceof SequenceNode seq) {
                 for (Node item : seq.getValue()) {
                     if (item instanceof MappingNode m) {
-                        collect(m, false);
+                        collect(m);
                     }
                 }
             }
@@ -81,6 +85,10 @@ public final class YamlMap {
 
     public String file() {
         return file;
+    }
+
+    public SourceText source() {
+        return source;
     }
 
     public Diagnostics diagnostics() {
@@ -111,7 +119,7 @@ public final class YamlMap {
 
     public SourcePosition valuePosition(String key) {
         NodeTuple t = entries.get(key);
-        return t == null ? position() : YamlSource.position(file, t.getValueNode());
+        return t == null ? position() : source.position(t.getValueNode());
     }
 
     public SourcePosition keyPosition(String key) {
@@ -122,8 +130,54 @@ public final class YamlMap {
     /** Positions of this mapping and each of its fields' values. */
     public Positions positions() {
         Map<String, SourcePosition> fields = new HashMap<>();
-        entries.forEach((k, t) -> fields.put(k, YamlSource.position(file, t.getValueNode())));
+        entries.forEach((k, t) -> fields.put(k, source.position(t.getValueNode())));
         return new Positions(position(), fields);
+    }
+
+    /** {@link #positions()}, plus the position of every text value below each of {@code keys}. */
+    public Positions positionsWithNested(String... keys) {
+        Positions p = positions();
+        Map<String, SourcePosition> fields = new HashMap<>(p.fields());
+        for (String key : keys) {
+            if (entries.containsKey(key)) {
+                fields.putAll(nestedPositions(key));
+            }
+        }
+        return new Positions(p.start(), fields);
+    }
+
+    /**
+     * The positions of every text value below {@code key}, by path ({@code container.args.0},
+     * {@code container.env.1.value}), so a problem inside a Kubernetes object is reported at the
+     * value itself rather than at the object's start.
+     */
+    public Map<String, SourcePosition> nestedPositions(String key) {
+        Map<String, SourcePosition> out = new HashMap<>();
+        NodeTuple t = entries.get(key);
+        if (t != null) {
+            nested(key, t.getValueNode(), out, 0);
+        }
+        return out;
+    }
+
+    private void nested(String path, Node n, Map<String, SourcePosition> out, int depth) {
+        if (depth > 64) {
+            return;
+        }
+        if (n instanceof ScalarNode) {
+            out.put(path, source.position(n));
+        } else if (n instanceof SequenceNode seq) {
+            for (int i = 0; i < seq.getValue().size(); i++) {
+                nested(path + "." + i, seq.getValue().get(i), out, depth + 1);
+            }
+        } else if (n instanceof MappingNode m) {
+            for (NodeTuple e : m.getValue()) {
+                if (e.getKeyNode() instanceof ScalarNode k && !e.getKeyNode().getTag().equals(Tag.MERGE)) {
+                    out.put(path + "." + k.getValue() + KEY, source.position(k));
+                    nested(path + "." + k.getValue(), e.getValueNode(), out, depth + 1);
+                }
+            }
+        }
     }
 
     /** A text field; numbers and booleans are text as written. Null when absent or null. */
@@ -191,7 +245,7 @@ public final class YamlMap {
         if (n.isEmpty() || isNull(n.get())) {
             return Optional.empty();
         }
-        return of(file, n.get(), diagnostics, "'" + key + "'");
+        return of(source, n.get(), diagnostics, "'" + key + "'");
     }
 
     /** A list field's items; a single mapping where a list is expected is an error. */
@@ -211,7 +265,7 @@ public final class YamlMap {
     public List<YamlMap> mapList(String key) {
         List<YamlMap> out = new ArrayList<>();
         for (Node item : list(key)) {
-            of(file, item, diagnostics, "each item of '" + key + "'").ifPresent(out::add);
+            of(source, item, diagnostics, "each item of '" + key + "'").ifPresent(out::add);
         }
         return out;
     }

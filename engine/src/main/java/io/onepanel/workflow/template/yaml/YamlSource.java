@@ -10,7 +10,12 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * Reads YAML text into SnakeYAML nodes (which keep line and column), within limits that keep a
@@ -23,6 +28,8 @@ public final class YamlSource {
 
     static final int MAX_NESTING = 200;
     static final int MAX_ALIASES = 100;
+    /** Values that aliases may add to a document beyond those written out. */
+    static final long MAX_EXPANSION = 1_000_000;
 
     private YamlSource() {}
 
@@ -53,14 +60,56 @@ public final class YamlSource {
             diagnostics.error(position(file, mark), "yaml-syntax", describe(e));
             return List.of();
         } catch (YAMLException e) {
-            diagnostics.error(new SourcePosition(file, 1, 1), "yaml-syntax", "invalid YAML: " + firstLine(e.getMessage()));
+            String message = firstLine(e.getMessage());
+            diagnostics.error(new SourcePosition(file, 1, 1), "yaml-syntax", message.contains("Nesting Depth")
+                    ? tooDeep() : message.contains("Number of aliases") ? tooManyAliases() : "invalid YAML: " + message);
             return List.of();
         } catch (StackOverflowError e) {
             diagnostics.error(new SourcePosition(file, 1, 1), "yaml-too-deep",
                     "the YAML is nested too deeply (more than " + MAX_NESTING + " levels)");
             return List.of();
         }
+        for (Node document : documents) {
+            if (expandsTooMuch(file, document, diagnostics)) {
+                return List.of();
+            }
+            reportDuplicateKeys(file, document, diagnostics);
+        }
         return documents;
+    }
+
+    /**
+     * SnakeYAML's composer keeps every key of a mapping, duplicates included (only its
+     * constructor rejects them); Kubernetes rejects them, so each is an error at the second key.
+     * Iterative, so it costs no stack whatever the document's shape.
+     */
+    private static void reportDuplicateKeys(String file, Node document, Diagnostics diagnostics) {
+        java.util.Deque<Node> todo = new java.util.ArrayDeque<>();
+        java.util.Set<Node> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        todo.push(document);
+        while (!todo.isEmpty()) {
+            Node node = todo.pop();
+            if (!seen.add(node)) {
+                continue; // an alias: already checked where its anchor is
+            }
+            if (node instanceof MappingNode mapping) {
+                java.util.Map<String, Node> keys = new java.util.HashMap<>();
+                for (NodeTuple t : mapping.getValue()) {
+                    if (t.getKeyNode() instanceof ScalarNode k && !k.getTag().equals(Tag.MERGE)) {
+                        Node first = keys.putIfAbsent(k.getValue(), k);
+                        if (first != null) {
+                            SourcePosition at = position(file, first);
+                            diagnostics.error(position(file, k), "duplicate-key", "duplicate key '" + k.getValue()
+                                    + "'; first at line " + at.line() + ", column " + at.column()
+                                    + " (the first value is used)");
+                        }
+                    }
+                    todo.push(t.getValueNode());
+                }
+            } else if (node instanceof SequenceNode seq) {
+                seq.getValue().forEach(todo::push);
+            }
+        }
     }
 
     public static SourcePosition position(String file, Mark mark) {
@@ -76,16 +125,99 @@ public final class YamlSource {
         String problem = e.getProblem() != null ? e.getProblem() : firstLine(e.getMessage());
         String context = e.getContext();
         if (problem.contains("Number of aliases")) {
-            return "too many YAML aliases (more than " + MAX_ALIASES + "); alias expansion is limited to stop"
-                    + " 'billion laughs' documents";
+            return tooManyAliases();
         }
         if (problem.contains("Nesting Depth")) {
-            return "the YAML is nested too deeply (more than " + MAX_NESTING + " levels)";
+            return tooDeep();
         }
         if (problem.contains("found duplicate key")) {
             return "duplicate key: " + problem.substring(problem.indexOf("found duplicate key") + 20).trim();
         }
+        Mark started = e.getContextMark();
+        if (context != null && started != null && e.getProblemMark() != null
+                && started.getLine() != e.getProblemMark().getLine()) {
+            context = context + " (started at line " + (started.getLine() + 1) + ", column " + (started.getColumn() + 1)
+                    + ")";
+        }
         return "invalid YAML: " + (context != null ? context + ", " : "") + problem;
+    }
+
+    private static String tooDeep() {
+        return "the YAML is nested too deeply (more than " + MAX_NESTING + " levels)";
+    }
+
+    private static String tooManyAliases() {
+        return "too many YAML aliases (more than " + MAX_ALIASES + "); alias expansion is limited to stop"
+                + " 'billion laughs' documents";
+    }
+
+    /**
+     * Refuses a document whose aliases would expand to more than {@link #MAX_EXPANSION} values
+     * beyond those written: a handful of aliases of aliases ("billion laughs") stays under the
+     * alias count yet would expand to hundreds of millions of values when read. Sizes are counted
+     * once per node, so this costs one pass over the nodes as written.
+     */
+    private static boolean expandsTooMuch(String file, Node document, Diagnostics diagnostics) {
+        java.util.Map<Node, Long> sizes = new java.util.IdentityHashMap<>();
+        java.util.Deque<Node> todo = new java.util.ArrayDeque<>();
+        todo.push(document);
+        while (!todo.isEmpty()) {
+            Node node = todo.peek();
+            if (sizes.containsKey(node)) {
+                todo.pop();
+                continue;
+            }
+            List<Node> children = children(node);
+            boolean ready = true;
+            for (Node child : children) {
+                if (!sizes.containsKey(child)) {
+                    todo.push(child);
+                    ready = false;
+                }
+            }
+            if (ready) {
+                long size = 1;
+                for (Node child : children) {
+                    size = Math.min(Long.MAX_VALUE / 2, size + sizes.get(child));
+                }
+                sizes.put(node, size);
+                todo.pop();
+            }
+        }
+        if (sizes.get(document) <= sizes.size() + MAX_EXPANSION) {
+            return false;
+        }
+        // Point at the smallest value that alone expands too far: where the aliases pile up.
+        Node at = document;
+        boolean deeper = true;
+        while (deeper) {
+            deeper = false;
+            for (Node child : children(at)) {
+                if (sizes.get(child) > MAX_EXPANSION) {
+                    at = child;
+                    deeper = true;
+                    break;
+                }
+            }
+        }
+        diagnostics.error(position(file, at), "yaml-aliases", "this value's YAML aliases expand to more than "
+                + MAX_EXPANSION + " values; alias expansion is limited to stop 'billion laughs' documents");
+        return true;
+    }
+
+    private static List<Node> children(Node node) {
+        if (node instanceof SequenceNode seq) {
+            return seq.getValue();
+        }
+        if (node instanceof MappingNode mapping) {
+            List<Node> out = new ArrayList<>(mapping.getValue().size() * 2);
+            for (NodeTuple t : mapping.getValue()) {
+                out.add(t.getKeyNode());
+                out.add(t.getValueNode());
+            }
+            return out;
+        }
+        return List.of();
     }
 
     private static String firstLine(String s) {
