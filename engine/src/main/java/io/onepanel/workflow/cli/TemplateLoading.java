@@ -80,7 +80,8 @@ final class TemplateLoading {
         WorkflowEngine built = engine.get().library(library).build();
         LoadResult result = read(built, options.file);
         diagnostics.addAll(result.diagnostics());
-        if (result.workflow() != null && !result.hasErrors()) {
+        // Every finding at once: a wrong -p is worth knowing about even when the template has errors too.
+        if (result.workflow() != null) {
             diagnostics.addAll(built.validate(result.workflow(), options.parameters));
         }
         return new Loaded(built, result.workflow(), diagnostics);

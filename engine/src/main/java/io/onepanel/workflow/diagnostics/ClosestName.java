@@ -18,9 +18,11 @@ public final class ClosestName {
                 best = candidate;
             }
         }
-        // Beyond a third of the name, a suggestion is more confusing than helpful.
+        // Beyond a third of the name, a suggestion is more confusing than helpful; and a name that
+        // would have to change entirely ('Z' for 'A') is no typo.
         int allowed = Math.max(2, wrong.length() / 3);
-        return best != null && bestDistance <= allowed ? Optional.of(best) : Optional.empty();
+        boolean typo = bestDistance <= allowed && bestDistance < wrong.length();
+        return best != null && typo ? Optional.of(best) : Optional.empty();
     }
 
     /** " did you mean 'x'?" or nothing, ready to append to a message. */

@@ -72,9 +72,10 @@ public final class WorkflowEngine {
         if (onepanelConventions) {
             workflow = OnepanelConventions.apply(workflow);
         }
-        List<Diagnostic> all = new ArrayList<>(loaded.diagnostics());
+        io.onepanel.workflow.diagnostics.Diagnostics all = new io.onepanel.workflow.diagnostics.Diagnostics();
+        all.addAll(loaded.diagnostics());
         all.addAll(validator.validate(workflow));
-        return new LoadResult(workflow, all);
+        return new LoadResult(workflow, all.sorted()); // file order, as a reader walks the template
     }
 
     public LoadResult load(Path file) throws IOException {

@@ -68,7 +68,7 @@ class WorkflowEngineFacadeTest {
                 "phase,exitCode,message,result,outputParameters,outputArtifacts");
         assertThat(components(RunInfo.class)).isEqualTo("workflowName,uid,namespace,creationTimestamp");
         assertThat(components(Diagnostic.class)).isEqualTo("severity,position,code,message");
-        assertThat(components(SourcePosition.class)).isEqualTo("file,line,column");
+        assertThat(components(SourcePosition.class)).isEqualTo("file,line,column,layout");
         assertThat(Arrays.stream(NodePhase.values()).map(NodePhase::argoName).toList())
                 .containsExactly("Pending", "Running", "Succeeded", "Failed", "Error", "Skipped", "Omitted");
     }
