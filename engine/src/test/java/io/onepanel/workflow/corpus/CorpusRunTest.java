@@ -41,7 +41,6 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>dag-daemon-task, dag-daemon-retry-strategy: daemons (influxdb server), not supported.
  *   <li>auto-cvat, ensemble-inference and the Onepanel training workflows: need CVAT, GPUs,
  *       TensorFlow/PyTorch images, git repositories and minutes of sleeps.
- *   <li>dag-coinflip, dag-diamond-steps: steps templates below a DAG; coinflip is random.
  *   <li>artifacts.md block1: sleeps 15 s and uploads to storage.googleapis.com; its copy in
  *       examples/ (inputs-outputs.yaml) runs in {@link #onepanelInputsOutputsSeed()}.
  * </ul>
@@ -149,6 +148,25 @@ class CorpusRunTest {
         String other = flip.equals("heads") ? "tails" : "heads";
         assertPhases(r, Map.of(flip, SUCCEEDED, other, SKIPPED));
         assertThat(r.outputs()).as(describe(r)).containsEntry("stepresult", node(r, flip).result());
+    }
+
+    @Test
+    void dagCoinflipEndsEveryRecursiveFlipOnHeads() throws Exception {
+        RunResult r = run("argo/examples__dag-coinflip.yaml");
+        assertThat(r.phase()).as(describe(r)).isEqualTo(SUCCEEDED);
+        assertPhases(r, Map.of("A", SUCCEEDED, "B", SUCCEEDED, "C", SUCCEEDED, "D", SUCCEEDED));
+        // tails recurses into coinflip until a flip comes up heads: one "it was heads" per task
+        assertThat(pods(r)).filteredOn(n -> "it was heads".equals(n.result())).as(describe(r)).hasSize(4);
+        assertThat(pods(r)).filteredOn(n -> "heads".equals(n.result()) || "tails".equals(n.result()))
+                .filteredOn(n -> "heads".equals(n.result())).hasSize(4);
+    }
+
+    @Test
+    void dagDiamondStepsRunsEachTaskAsSteps() throws Exception {
+        RunResult r = run("argo/examples__dag-diamond-steps.yaml");
+        assertThat(r.phase()).as(describe(r)).isEqualTo(SUCCEEDED);
+        assertPhases(r, Map.of("A", SUCCEEDED, "B", SUCCEEDED, "C", SUCCEEDED, "D", SUCCEEDED));
+        assertThat(pods(r)).as(describe(r)).hasSize(12).allSatisfy(n -> assertThat(n.phase()).isEqualTo(SUCCEEDED));
     }
 
     @Test
