@@ -185,8 +185,24 @@ final class DagRun {
         };
     }
 
+    /** What a task that never ran outputs, as Argo does: each output parameter's valueFrom.default. */
+    private Map<String, String> outputDefaults(String templateName) {
+        Template template = templateName == null ? null : run.workflow.templates().get(templateName);
+        if (template == null) {
+            return Map.of();
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Parameter p : template.outputs().parameters()) {
+            if (p.valueFrom() != null && p.valueFrom().defaultValue() != null) {
+                out.put(p.name(), p.valueFrom().defaultValue());
+            }
+        }
+        return out;
+    }
+
     private void marker(TaskState t, String id, NodePhase phase, String message) {
         Node n = run.newNode(id, t.task.name(), node.id, NodeType.SKIPPED, t.task.template());
+        n.outputParameters = outputDefaults(t.task.template());
         run.finishWith(n, phase, message);
         complete(t, n);
     }
@@ -272,6 +288,7 @@ final class DagRun {
         }
         if (!proceed) {
             Node n = run.newNode(id, displayName, parentId, NodeType.SKIPPED, task.template());
+            n.outputParameters = outputDefaults(task.template());
             run.finishWith(n, NodePhase.SKIPPED, "when '" + task.when() + "' evaluated false");
             onItemDone.accept(n);
             return;

@@ -21,15 +21,16 @@ public final class OnepanelConventions {
     public static Workflow apply(Workflow workflow) {
         Map<String, Template> templates = new LinkedHashMap<>();
         boolean changed = false;
-        for (Template t : workflow.templates().values()) {
+        for (Map.Entry<String, Template> e : workflow.templates().entrySet()) {
+            Template t = e.getValue();
             if (t.type().runsPod() && t.outputs().artifact(METRICS_ARTIFACT).isEmpty()) {
                 List<Artifact> artifacts = new ArrayList<>(t.outputs().artifacts());
                 artifacts.add(new Artifact(METRICS_ARTIFACT, METRICS_PATH, null, null, null, true, null, null,
                         ArchiveStrategy.NONE, null, null, null, null, t.positions()));
-                templates.put(t.name(), t.withOutputs(new Outputs(t.outputs().parameters(), artifacts)));
+                templates.put(e.getKey(), t.withOutputs(new Outputs(t.outputs().parameters(), artifacts)));
                 changed = true;
             } else {
-                templates.put(t.name(), t);
+                templates.put(e.getKey(), t);
             }
         }
         return changed ? workflow.withTemplates(templates) : workflow;

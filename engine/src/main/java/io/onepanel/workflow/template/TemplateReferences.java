@@ -9,8 +9,10 @@ import java.util.Optional;
 /**
  * Resolves {@code templateRef} against WorkflowTemplates loaded beside the workflow (the other
  * documents of its file, or library files): the referenced template is copied in under the name
- * {@code <workflowTemplate>:<template>} and the task points at it. A reference that cannot be
- * resolved is left for the validator to report.
+ * {@code <workflowTemplate>:<template>} and the task points at it. A copied DAG template is
+ * resolved in its own WorkflowTemplate: its plain {@code template:} names (and {@code onExit})
+ * are that WorkflowTemplate's templates, copied in the same way, and its own {@code templateRef}s
+ * are followed too. A reference that cannot be resolved is left for the validator to report.
  */
 public final class TemplateReferences {
 
@@ -20,39 +22,69 @@ public final class TemplateReferences {
         Map<String, Template> templates = new LinkedHashMap<>(workflow.templates());
         boolean changed = false;
         for (Template t : workflow.templates().values()) {
-            if (t.dag() == null || t.dag().tasks().stream().noneMatch(task -> task.templateRef() != null)) {
-                continue;
+            if (t.dag() != null && t.dag().tasks().stream().anyMatch(task -> task.templateRef() != null)) {
+                templates.put(t.name(), rewrite(t, null, library, templates));
+                changed = true;
             }
-            List<DagTask> tasks = new ArrayList<>();
-            for (DagTask task : t.dag().tasks()) {
-                TemplateRef ref = task.templateRef();
-                Optional<Template> target = ref == null ? Optional.empty() : find(library, ref);
-                if (target.isPresent()) {
-                    String name = ref.name() + ":" + ref.template();
-                    templates.putIfAbsent(name, target.get());
-                    task = new DagTask(task.name(), name, ref, task.dependencies(), task.depends(), task.when(),
-                            task.arguments(), task.withItems(), task.withParam(), task.withSequence(),
-                            task.continueOn(), task.onExit(), task.positions());
-                    changed = true;
-                }
-                tasks.add(task);
-            }
-            DagSpec dag = new DagSpec(tasks, t.dag().target(), t.dag().failFast(), t.dag().fromSteps(),
-                    t.dag().positions());
-            templates.put(t.name(), new Template(t.name(), t.type(), t.inputs(), t.outputs(), dag, t.container(),
-                    t.script(), t.suspend(), t.retryStrategy(), t.activeDeadlineSeconds(), t.timeout(), t.parallelism(),
-                    t.failFast(), t.daemon(), t.metadata(), t.nodeSelector(), t.tolerations(), t.affinity(), t.volumes(),
-                    t.sidecars(), t.initContainers(), t.podSpecPatch(), t.serviceAccountName(), t.securityContext(),
-                    t.priorityClassName(), t.positions()));
         }
         return changed ? workflow.withTemplates(templates) : workflow;
     }
 
-    private static Optional<Template> find(List<Workflow> library, TemplateRef ref) {
+    /**
+     * A DAG template with its tasks pointing at copied-in templates.
+     *
+     * @param home the WorkflowTemplate the template came from; null for the workflow itself, whose
+     *     plain template names need no change
+     */
+    private static Template rewrite(Template t, Workflow home, List<Workflow> library, Map<String, Template> into) {
+        List<DagTask> tasks = new ArrayList<>();
+        for (DagTask task : t.dag().tasks()) {
+            String template = task.template();
+            String onExit = task.onExit();
+            TemplateRef ref = task.templateRef();
+            if (ref != null) {
+                Optional<Workflow> owner = owner(library, ref);
+                if (owner.isPresent() && owner.get().template(ref.template()).isPresent()) {
+                    template = importTemplate(owner.get(), ref.template(), library, into);
+                }
+            } else if (home != null && template != null && home.template(template).isPresent()) {
+                template = importTemplate(home, template, library, into);
+            }
+            if (home != null && onExit != null && home.template(onExit).isPresent()) {
+                onExit = importTemplate(home, onExit, library, into);
+            }
+            tasks.add(new DagTask(task.name(), template, ref, task.dependencies(), task.depends(), task.when(),
+                    task.arguments(), task.withItems(), task.withParam(), task.withSequence(), task.continueOn(),
+                    onExit, task.positions()));
+        }
+        DagSpec dag = new DagSpec(tasks, t.dag().target(), t.dag().failFast(), t.dag().fromSteps(),
+                t.dag().positions());
+        return new Template(t.name(), t.type(), t.inputs(), t.outputs(), dag, t.container(),
+                t.script(), t.suspend(), t.retryStrategy(), t.activeDeadlineSeconds(), t.timeout(), t.parallelism(),
+                t.failFast(), t.daemon(), t.metadata(), t.nodeSelector(), t.tolerations(), t.affinity(), t.volumes(),
+                t.sidecars(), t.initContainers(), t.podSpecPatch(), t.serviceAccountName(), t.securityContext(),
+                t.priorityClassName(), t.positions());
+    }
+
+    /** Copies {@code owner}'s template in (once) and returns the name it has in the workflow. */
+    private static String importTemplate(Workflow owner, String templateName, List<Workflow> library,
+            Map<String, Template> into) {
+        String name = owner.name() + ":" + templateName;
+        if (!into.containsKey(name)) {
+            Template source = owner.template(templateName).orElseThrow();
+            into.put(name, source); // placeholder first: a template that refers to itself terminates
+            if (source.dag() != null) {
+                into.put(name, rewrite(source, owner, library, into));
+            }
+        }
+        return name;
+    }
+
+    private static Optional<Workflow> owner(List<Workflow> library, TemplateRef ref) {
         for (Workflow w : library) {
             boolean kindMatches = ref.clusterScope() == "ClusterWorkflowTemplate".equals(w.kind());
             if (kindMatches && ref.name() != null && ref.name().equals(w.name())) {
-                return w.template(ref.template());
+                return Optional.of(w);
             }
         }
         return Optional.empty();
