@@ -125,6 +125,13 @@ final class StructureCheck {
                     + describe(t.type()) + " template, which onepanel-workflow does not support; supported: dag,"
                     + " container, script, suspend (and steps below a DAG)");
         }
+        if (Boolean.TRUE.equals(t.daemon())) {
+            // A daemon runs beside the tasks that use it until its DAG ends; without that lifecycle the
+            // run would wait for a server that never exits.
+            out.error(t.positions().of("daemon"), "unsupported-daemon", "template '" + t.name()
+                    + "' is a daemon (daemon: true), a service kept running for later tasks, which"
+                    + " onepanel-workflow does not support; run the service as a sidecar of the task that uses it");
+        }
         if (t.type().runsPod() && t.mainContainer() != null && (t.mainContainer().getImage() == null
                 || t.mainContainer().getImage().isBlank())) {
             out.error(t.positions().of(t.type().key()), "missing-image", "template '" + t.name()

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -45,6 +44,12 @@ class CorpusTest {
             "argo/examples__expression-tag-template-workflow.yaml",
             new Rejection("invalid-expression", "sprig.date",
                     "uses expr closures ({# > 1}) and sprig.date, outside our bounded evaluator"),
+            "argo/examples__dag-daemon-task.yaml",
+            new Rejection("unsupported-daemon", "'influxdb' is a daemon",
+                    "daemoned tasks (services kept running for later tasks) are not supported"),
+            "argo/examples__dag-daemon-retry-strategy.yaml",
+            new Rejection("unsupported-daemon", "'server' is a daemon",
+                    "daemoned tasks (services kept running for later tasks) are not supported"),
             "onepanel/core-docs__docs__reference__workflows__templates.md__block4.yaml",
             new Rejection("unknown-template", "template 'echo' not found",
                     "a docs fragment: task A uses template 'echo', which the snippet does not define"));
@@ -62,20 +67,11 @@ class CorpusTest {
             new Rejection("missing-entrypoint", "no 'entrypoint'",
                     "a library of ClusterWorkflowTemplates, meant for templateRef, not a runnable workflow"),
             "argo/examples__dag-inline-cronworkflow.yaml",
-            new Rejection("missing-entrypoint", "no 'entrypoint'",
-                    "a CronWorkflow whose spec is only a workflowTemplateRef to a template not in the corpus"),
+            new Rejection("unsupported-workflow-template-ref", "WorkflowTemplate 'dag-inline'",
+                    "a CronWorkflow whose spec is only a workflowTemplateRef"),
             "onepanel/templates__sidecars__filesyncer__template.yaml",
             new Rejection("not-a-workflow", "Kubernetes Pod", "the filesyncer sidecar is a Pod spec"));
 
-    /**
-     * Known validator gaps (owned by the validate package, reported, not fixed here): these load
-     * without error but cannot run. Skipped with the reason until the validator rejects them.
-     */
-    static final Map<String, String> VALIDATOR_GAPS = Map.of(
-            "argo/examples__dag-daemon-task.yaml",
-            "daemon: true is accepted silently; the scheduler would wait for the daemon to exit",
-            "argo/examples__dag-daemon-retry-strategy.yaml",
-            "daemon: true is accepted silently; the scheduler would wait for the daemon to exit");
 
     static List<CorpusFiles.Entry> files() {
         return CorpusFiles.index();
@@ -106,7 +102,6 @@ class CorpusTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("files")
     void loadsOrIsRejectedPrecisely(CorpusFiles.Entry entry) throws IOException {
-        Assumptions.assumeFalse(VALIDATOR_GAPS.containsKey(entry.file()), () -> VALIDATOR_GAPS.get(entry.file()));
         LoadResult result = engine(library(LIBRARIES.get(entry.file()))).load(CorpusFiles.file(entry.file()));
         Rejection rejection = DAG_REJECTED.containsKey(entry.file()) ? DAG_REJECTED.get(entry.file())
                 : OTHER_REJECTED.get(entry.file());
@@ -138,7 +133,7 @@ class CorpusTest {
         List<String> indexed = CorpusFiles.index().stream().map(CorpusFiles.Entry::file).toList();
         assertThat(indexed).hasSizeGreaterThan(100)
                 .containsAll(DAG_REJECTED.keySet()).containsAll(OTHER_REJECTED.keySet())
-                .containsAll(LIBRARIES.keySet()).containsAll(LIBRARIES.values()).containsAll(VALIDATOR_GAPS.keySet());
+                .containsAll(LIBRARIES.keySet()).containsAll(LIBRARIES.values());
     }
 
     @Test

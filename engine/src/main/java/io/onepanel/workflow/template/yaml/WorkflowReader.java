@@ -119,6 +119,14 @@ public final class WorkflowReader {
             return Optional.empty();
         }
         root.reportUnread("the document", Set.of("apiVersion", "kind", "metadata", "spec"), Set.of("status"));
+        if (spec.isPresent() && spec.get().has("workflowTemplateRef")) {
+            String ref = spec.get().map("workflowTemplateRef").map(m -> m.text("name")).orElse("?");
+            diagnostics.error(spec.get().keyPosition("workflowTemplateRef"), "unsupported-workflow-template-ref",
+                    "the " + effectiveKind + " takes its whole spec from WorkflowTemplate '" + ref
+                            + "' (workflowTemplateRef), which is not supported: put that template's spec in this"
+                            + " file");
+            return Optional.empty();
+        }
         if (spec.isEmpty()) {
             diagnostics.error(root.position(), "missing-field", "the " + effectiveKind + " has no 'spec'");
             return Optional.empty();
