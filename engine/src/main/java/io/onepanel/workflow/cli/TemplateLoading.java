@@ -84,7 +84,9 @@ final class TemplateLoading {
         if (result.workflow() != null) {
             diagnostics.addAll(built.validate(result.workflow(), options.parameters));
         }
-        return new Loaded(built, result.workflow(), diagnostics);
+        io.onepanel.workflow.diagnostics.Diagnostics ordered = new io.onepanel.workflow.diagnostics.Diagnostics();
+        ordered.addAll(diagnostics);
+        return new Loaded(built, result.workflow(), ordered.sorted());
     }
 
     private static LoadResult read(WorkflowEngine engine, Path file) throws UnreadableFileException {
