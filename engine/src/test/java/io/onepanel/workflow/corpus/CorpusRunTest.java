@@ -43,10 +43,6 @@ import org.junit.jupiter.api.io.TempDir;
  *       TensorFlow/PyTorch images, git repositories and minutes of sleeps.
  *   <li>artifacts.md block1: sleeps 15 s and uploads to storage.googleapis.com; its copy in
  *       examples/ (inputs-outputs.yaml) runs in {@link #onepanelInputsOutputsSeed()}.
- *   <li>map-reduce: a known gap of the local runtime, which mounts a private directory at every
- *       declared output path before the command runs, so the template's own
- *       {@code os.mkdir("/mnt/out")} fails with FileExistsError (Argo does not create output
- *       paths). Its loading and validation are covered by CorpusTest.
  * </ul>
  */
 class CorpusRunTest {
@@ -227,6 +223,14 @@ class CorpusRunTest {
         assertThat(r.phase()).as(describe(r)).isEqualTo(SUCCEEDED);
         assertPhases(r, Map.of("producer", SKIPPED));
         assertThat(r.outputs()).as(describe(r)).containsEntry("result", "expr-fallback");
+    }
+
+    @Test
+    void mapReduceFansInArtifactsByKeyPrefix() throws Exception {
+        // split makes its own output directory (os.mkdir("/mnt/out")), as it may in a container.
+        RunResult r = run("argo/examples__map-reduce.yaml");
+        assertThat(r.phase()).as(describe(r) + "\n" + local.logs).isEqualTo(SUCCEEDED);
+        assertThat(pods(r).stream().filter(n -> n.name().startsWith("map(")).toList()).as(describe(r)).hasSize(4);
     }
 
     @Test

@@ -61,6 +61,33 @@ class LocalRunTest {
         return r.nodes().stream().filter(n -> n.type() == NodeType.POD).toList();
     }
 
+    /**
+     * An output directory does not exist before the task runs, as in a container: a task may make
+     * it itself (Argo's map-reduce does {@code os.mkdir}), and nothing appears on this machine.
+     */
+    @Test
+    void aTaskCreatesItsOwnOutputDirectoryAndNothingIsLeftOnTheMachine() throws Exception {
+        Path out = shared.resolve("made-by-task");
+        RunResult r = local.run("""
+                entrypoint: main
+                templates:
+                - name: main
+                  dag:
+                    tasks:
+                    - {name: make, template: make}
+                    - {name: read, depends: make, template: read, arguments: {artifacts: [{name: in, from: "{{tasks.make.outputs.artifacts.out}}"}]}}
+                - name: make
+                  container: {image: busybox, command: [sh, -c, "mkdir %1$s && echo made > %1$s/file"]}
+                  outputs: {artifacts: [{name: out, path: %1$s}]}
+                - name: read
+                  inputs: {artifacts: [{name: in, path: /tmp/in}]}
+                  container: {image: busybox, command: [cat, /tmp/in/file]}
+                """.formatted(out));
+        assertThat(r.phase()).as(describe(r) + local.logs).isEqualTo(NodePhase.SUCCEEDED);
+        assertThat(node(r, "read").result()).isEqualTo("made");
+        assertThat(out).doesNotExist();
+    }
+
     /** The Onepanel docs' diamond, with B and C each waiting (at most 60 s) to see the other started. */
     @Test
     void diamondRunsAThenBAndCTogetherThenD() throws Exception {

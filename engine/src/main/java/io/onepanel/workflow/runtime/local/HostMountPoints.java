@@ -29,6 +29,38 @@ final class HostMountPoints {
 
     private final Map<Path, Set<String>> users = new HashMap<>();
 
+    /** A file system mounted on this machine. */
+    record HostMount(Path path, boolean readOnly) {}
+
+    /**
+     * The file systems mounted strictly below {@code directory}, outermost first: an overlay of the
+     * directory would hide them, so they are bound again on top of it. Null when mountinfo cannot
+     * be read (then nothing is overlaid).
+     */
+    List<HostMount> mountsBelow(Path directory) {
+        String prefix = directory.toString().endsWith("/") ? directory.toString() : directory + "/";
+        List<HostMount> below = new java.util.ArrayList<>();
+        try {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+                String[] fields = line.split(" ");
+                if (fields.length > 5 && unescape(fields[4]).startsWith(prefix)) {
+                    boolean readOnly = java.util.Arrays.asList(fields[5].split(",")).contains("ro");
+                    below.add(new HostMount(Path.of(unescape(fields[4])), readOnly));
+                }
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        below.sort(java.util.Comparator.comparingInt(m -> m.path().getNameCount()));
+        return below;
+    }
+
+    /** mountinfo writes space, tab, newline and backslash as octal escapes. */
+    private static String unescape(String field) {
+        return field.replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n")
+                .replace("\\134", "\\");
+    }
+
     Object lock() {
         return this;
     }

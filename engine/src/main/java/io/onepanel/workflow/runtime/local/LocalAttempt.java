@@ -177,7 +177,8 @@ final class LocalAttempt implements TaskExecution, Runnable {
         HostMountPoints hostMountPoints = runtime.hostMountPoints();
         synchronized (hostMountPoints.lock()) {
             plan = new MountPlanner(attemptDir, hostMountPoints, LocalTaskRuntime.runKey(request.run()),
-                    key -> runtime.sharedVolume(request.run(), key), this::status).plan(paths, staged);
+                    key -> runtime.sharedVolume(request.run(), key), this::status, namespaces.overlays())
+                    .plan(paths, staged);
         }
         if (script) {
             String source = template.script().source();

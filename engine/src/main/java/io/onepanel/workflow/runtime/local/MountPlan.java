@@ -25,16 +25,31 @@ final class MountPlan {
      * @param readOnly remounted read-only after binding
      * @param privateToAttempt the source belongs to this attempt alone (else it is a run-shared
      *     volume or a host path)
+     * @param overlayWork for an overlay mount (the target's own contents below, {@code source} as the
+     *     writable layer), overlayfs' work directory; null for a bind mount
      */
-    record Mount(ContainerPath target, Path source, boolean directory, boolean readOnly, boolean privateToAttempt) {}
+    record Mount(ContainerPath target, Path source, boolean directory, boolean readOnly, boolean privateToAttempt,
+            Path overlayWork) {
+
+        Mount(ContainerPath target, Path source, boolean directory, boolean readOnly, boolean privateToAttempt) {
+            this(target, source, directory, readOnly, privateToAttempt, null);
+        }
+
+        boolean isOverlay() {
+            return overlayWork != null;
+        }
+    }
 
     /** Where a container path's bytes are on this machine, and whether only this attempt sees them. */
     record Location(Path host, boolean privateToAttempt) {}
 
     private final List<Mount> mounts = new ArrayList<>();
 
+    /** In the order to mount them: outermost first (a stable sort), so no mount hides a later one. */
     List<Mount> mounts() {
-        return List.copyOf(mounts);
+        List<Mount> ordered = new ArrayList<>(mounts);
+        ordered.sort(java.util.Comparator.comparingInt(m -> m.target().depth()));
+        return List.copyOf(ordered);
     }
 
     void add(Mount mount) {

@@ -46,6 +46,10 @@ final class MountPlanner {
         Path directory(String key) throws IOException;
     }
 
+    /** Overlay option values are split on ',' and ':'; only plain paths go there. */
+    private static final java.util.regex.Pattern SAFE_OPTION_PATH = java.util.regex.Pattern.compile("[A-Za-z0-9._/+-]+");
+
+    private final boolean overlays;
     private final Path attemptDir;
     private final HostMountPoints hostMountPoints;
     private final String run;
@@ -60,7 +64,8 @@ final class MountPlanner {
      * @param warnings receives one line per volume that cannot be provided as declared
      */
     MountPlanner(Path attemptDir, HostMountPoints hostMountPoints, String run, SharedVolumes sharedVolumes,
-            Consumer<String> warnings) {
+            Consumer<String> warnings, boolean overlays) {
+        this.overlays = overlays;
         this.attemptDir = attemptDir;
         this.hostMountPoints = hostMountPoints;
         this.run = run;
@@ -186,8 +191,55 @@ final class MountPlanner {
      * @param directory null when the template does not say which it is
      */
     private void output(ContainerPath path, Boolean directory) throws IOException, LocalRuntimeException {
-        if (plan.locate(path) == null) {
+        if (plan.locate(path) != null) {
+            return;
+        }
+        ContainerPath ancestor = overlayFor(path);
+        if (ancestor != null) {
+            overlay(ancestor);
+        } else {
             privateAtHostPath(path, directory, "output path " + path);
+        }
+    }
+
+    /**
+     * An output path that does not exist yet is left for the task to create, as in a container
+     * (Argo's map-reduce example runs {@code os.mkdir("/mnt/out")}). An overlay on its nearest
+     * existing ancestor gives the task a writable, private view of that directory: what it creates
+     * lands in this attempt's upper layer, the ancestor's own files stay visible, and nothing is
+     * created on this machine.
+     *
+     * @return the ancestor to overlay, or null when an overlay cannot be used here
+     */
+    private ContainerPath overlayFor(ContainerPath path) {
+        if (!overlays || Files.exists(path.onHost(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return null;
+        }
+        ContainerPath ancestor = path.parent();
+        while (!ancestor.isRoot() && !Files.exists(ancestor.onHost(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            ancestor = ancestor.parent();
+        }
+        boolean usable = !ancestor.isRoot() && Files.isDirectory(ancestor.onHost(), java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                && SAFE_OPTION_PATH.matcher(ancestor.toString()).matches()
+                && hostMountPoints.mountsBelow(ancestor.onHost()) != null;
+        return usable ? ancestor : null;
+    }
+
+    private void overlay(ContainerPath ancestor) throws IOException, LocalRuntimeException {
+        if (plan.mounts().stream().anyMatch(m -> m.isOverlay() && m.target().equals(ancestor))) {
+            return;
+        }
+        Path layers = newPrivate(true);
+        Path upper = Files.createDirectories(layers.resolve("upper"));
+        Path work = Files.createDirectories(layers.resolve("work"));
+        plan.add(new Mount(ancestor, upper, true, false, true, work));
+        // The overlay shows the ancestor's own directory only; what is mounted below it on this
+        // machine comes back on top, bound from where it was before the overlay hid it.
+        for (HostMountPoints.HostMount below : hostMountPoints.mountsBelow(ancestor.onHost())) {
+            ContainerPath target = ContainerPath.parse(below.path().toString(), "a mount below " + ancestor);
+            if (plan.mounts().stream().noneMatch(m -> m.target().equals(target))) {
+                plan.add(new Mount(target, below.path(), Files.isDirectory(below.path()), below.readOnly(), false));
+            }
         }
     }
 

@@ -23,7 +23,11 @@ import java.util.concurrent.TimeUnit;
 final class Namespaces {
 
     /** @param prefix the command line up to, not including, the setup script */
-    record Ready(List<String> prefix, Path mount) {}
+    /**
+     * @param overlays whether an attempt may mount overlayfs (as root, where the kernel has it;
+     *     unprivileged user namespaces refuse it on many kernels)
+     */
+    record Ready(List<String> prefix, Path mount, boolean overlays) {}
 
     private final LocalRuntimeOptions options;
     private final Path workRoot;
@@ -99,7 +103,7 @@ final class Namespaces {
             if (process.exitValue() != 0) {
                 throw new LocalRuntimeException(explain(unshare, userNamespace, root, output));
             }
-            return new Ready(List.copyOf(prefix), mount);
+            return new Ready(List.copyOf(prefix), mount, !userNamespace && kernelHasOverlay());
         } catch (IOException e) {
             throw new LocalRuntimeException("cannot run " + unshare + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -111,6 +115,14 @@ final class Namespaces {
             } catch (IOException e) {
                 // An empty probe directory left in the work root is harmless.
             }
+        }
+    }
+
+    private static boolean kernelHasOverlay() {
+        try {
+            return Files.readAllLines(Path.of("/proc/filesystems")).stream().anyMatch(l -> l.endsWith("\toverlay"));
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -65,6 +65,15 @@ final class SetupScript {
                 lines.add(mountLine(mountCommand, "--bind " + quote(m.source().toString()) + " " + quote(source),
                         "cannot bind " + m.source()));
             }
+            if (m.isOverlay()) {
+                // The target's own directory is the lower layer; upper and work sit in the attempt
+                // directory, named relative to it like every other source.
+                String work = "./" + attemptDir.relativize(m.overlayWork());
+                binds.add(mountLine(mountCommand, "-t overlay overlay -o " + quote("lowerdir=" + m.target()
+                        + ",upperdir=" + source + ",workdir=" + work) + " " + quote(m.target().toString()),
+                        "cannot overlay " + m.target()));
+                continue;
+            }
             binds.add(mountLine(mountCommand, "--no-canonicalize --bind " + quote(source) + " "
                     + quote(m.target().toString()), "cannot mount at " + m.target()));
             if (m.readOnly()) {

@@ -191,6 +191,11 @@ class LocalTaskRuntimeTest {
                 Tasks.container("sh", "-c", "echo first; echo on-stderr >&2; sleep 1000").build())), listener);
 
         listener.firstLine.await();
+        // Both lines come while the process sleeps; cancelling earlier could kill the shell between
+        // its two echos.
+        for (int i = 0; i < 1000 && listener.lines.size() < 2; i++) {
+            Thread.sleep(10);
+        }
 
         assertThat(execution.result()).isNotDone();
         assertThat(listener.lines.get(0)).isIn("first", "on-stderr");

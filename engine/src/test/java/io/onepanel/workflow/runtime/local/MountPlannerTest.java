@@ -50,9 +50,14 @@ class MountPlannerTest {
     }
 
     MountPlan plan(String run, TaskPaths paths, Map<String, Path> staged) throws LocalRuntimeException {
+        return plan(run, paths, staged, false);
+    }
+
+    MountPlan plan(String run, TaskPaths paths, Map<String, Path> staged, boolean overlays)
+            throws LocalRuntimeException {
         synchronized (hostMountPoints.lock()) {
             return new MountPlanner(attempt, hostMountPoints, run,
-                    key -> Files.createDirectories(temp.resolve("volumes").resolve(key)), warnings::add)
+                    key -> Files.createDirectories(temp.resolve("volumes").resolve(key)), warnings::add, overlays)
                     .plan(paths, staged);
         }
     }
@@ -92,6 +97,30 @@ class MountPlannerTest {
         hostMountPoints.release("r");
 
         assertThat(host.resolve("existing")).isEmptyDirectory();
+    }
+
+    @Test
+    void withOverlaysAMissingOutputIsLeftForTheTaskToCreateInAnOverlayOfItsParent() throws Exception {
+        MountPlan plan = plan("r", outputs(at("existing/out"), at("existing/model.h5")), Map.of(), true);
+
+        // One overlay of the parent serves both outputs; nothing is created on this machine.
+        assertThat(targets(plan)).containsExactly("/tmp", at("existing").value());
+        MountPlan.Mount overlay = plan.mounts().get(1);
+        assertThat(overlay.isOverlay()).isTrue();
+        assertThat(overlay.source()).isEmptyDirectory().startsWith(attempt);
+        assertThat(overlay.overlayWork()).isEmptyDirectory().startsWith(attempt);
+        assertThat(host.resolve("existing")).isEmptyDirectory();
+        // What the task writes there is read back from the overlay's upper layer.
+        assertThat(plan.locate(at("existing/out")).host()).isEqualTo(overlay.source().resolve("out"));
+    }
+
+    @Test
+    void anOutputThatAlreadyExistsIsStillMountedOverEvenWithOverlays() throws Exception {
+        Files.createDirectories(host.resolve("existing/out"));
+        MountPlan plan = plan("r", outputs(at("existing/out")), Map.of(), true);
+
+        assertThat(plan.mounts()).noneMatch(MountPlan.Mount::isOverlay);
+        assertThat(targets(plan)).containsExactly("/tmp", at("existing/out").value());
     }
 
     @Test
