@@ -262,7 +262,17 @@ public final class ArtifactTransferBenchmark {
     /** Wall clock and the CPU time used so far by this JVM (client) and by the S3Proxy JVM (server). */
     private record Mark(long nanos, long clientCpu, long serverCpu) {}
 
-    private static Mark mark() {
+    /**
+     * Collects garbage on both sides first, so a case does not pay for the garbage of the one
+     * before it (the server holds every object in its heap; a 1 GiB object leaves gigabytes behind).
+     */
+    private static Mark mark() throws Exception {
+        if (serverProcess != null) {
+            new ProcessBuilder("jcmd", Long.toString(serverProcess.pid()), "GC.run")
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start().waitFor();
+        }
+        System.gc();
         return new Mark(System.nanoTime(), clientCpu(), serverCpu());
     }
 
