@@ -66,6 +66,7 @@ public final class ArtifactTransferBenchmark {
                 throw new IllegalStateException("S3Proxy did not start");
             }
             URI endpoint = URI.create("http://127.0.0.1:" + line.substring(5).trim());
+            serverProcess = server.toHandle();
             run(endpoint, work);
         } finally {
             server.getOutputStream().close();
@@ -106,18 +107,43 @@ public final class ArtifactTransferBenchmark {
             for (String k : List.of("w/ours", "w/naive", "w/tm")) {
                 sync.deleteObject(d -> d.bucket("bench").key(k));
             }
+            // ... and the many-small-files paths once on 1,000 files, so (b) does not time the JIT of
+            // either side's small-request path (the first case to run used to pay for it alone)
+            Path warmMany = work.resolve("warm-many");
+            byte[] small = new byte[10 * 1024];
+            for (int i = 0; i < 1000; i++) {
+                Path f = warmMany.resolve("d" + (i % 10)).resolve("f" + i + ".bin");
+                Files.createDirectories(f.getParent());
+                Files.write(f, small);
+            }
+            ours.store(artifact("wm", "wm/ours"), warmMany, TransferListener.NONE);
+            ours.fetch(artifact("wm", "wm/ours"), work.resolve("warm-many.ours"), TransferListener.NONE);
+            List<Path> warmFiles;
+            try (Stream<Path> walk = Files.walk(warmMany)) {
+                warmFiles = walk.filter(Files::isRegularFile).toList();
+            }
+            for (Path f : warmFiles) {
+                String key = "wm/naive/" + warmMany.relativize(f);
+                sync.putObject(p -> p.bucket("bench").key(key), RequestBody.fromFile(f));
+                Path dest = work.resolve("warm-many.naive").resolve(warmMany.relativize(f).toString());
+                Files.createDirectories(dest.getParent());
+                sync.getObject(g -> g.bucket("bench").key(key), ResponseTransformer.toFile(dest));
+            }
+            tm.uploadDirectory(u -> u.source(warmMany).bucket("bench").s3Prefix("wm/tm")).completionFuture().join();
+            tm.downloadDirectory(d -> d.destination(work.resolve("warm-many.tm")).bucket("bench")
+                    .listObjectsV2RequestTransformer(l -> l.prefix("wm/tm/"))).completionFuture().join();
 
             // (a) one 1 GiB file
             Path big = work.resolve("big.bin");
             writeRandom(big, GiB);
             System.out.println("(a) one 1 GiB file");
             resetPeaks();
-            long t = System.nanoTime();
+            Mark t = mark();
             ours.store(artifact("big", "a/ours/big.bin"), big, TransferListener.NONE);
             report("ours up", t, GiB, 1);
             long upPeak = peakHeap();
             resetPeaks();
-            t = System.nanoTime();
+            t = mark();
             ours.fetch(artifact("big", "a/ours/big.bin"), work.resolve("big.ours"), TransferListener.NONE);
             report("ours down", t, GiB, 1);
             long downPeak = peakHeap();
@@ -126,21 +152,21 @@ public final class ArtifactTransferBenchmark {
             Files.delete(work.resolve("big.ours"));
             System.out.printf(Locale.ROOT, "  ours peak heap: up %d MiB, down %d MiB%n", upPeak >> 20, downPeak >> 20);
 
-            t = System.nanoTime();
+            t = mark();
             sync.putObject(p -> p.bucket("bench").key("a/naive/big.bin"), RequestBody.fromFile(big));
             report("naive SDK up", t, GiB, 1);
-            t = System.nanoTime();
+            t = mark();
             sync.getObject(g -> g.bucket("bench").key("a/naive/big.bin"), ResponseTransformer.toFile(work.resolve("big.naive")));
             report("naive SDK down", t, GiB, 1);
             check(big, work.resolve("big.naive"));
             sync.deleteObject(d -> d.bucket("bench").key("a/naive/big.bin"));
             Files.delete(work.resolve("big.naive"));
 
-            t = System.nanoTime();
+            t = mark();
             tm.uploadFile(u -> u.source(big).putObjectRequest(p -> p.bucket("bench").key("a/tm/big.bin")))
                     .completionFuture().join();
             report("transfer manager up", t, GiB, 1);
-            t = System.nanoTime();
+            t = mark();
             tm.downloadFile(d -> d.destination(work.resolve("big.tm")).getObjectRequest(g -> g.bucket("bench")
                     .key("a/tm/big.bin"))).completionFuture().join();
             report("transfer manager down", t, GiB, 1);
@@ -166,15 +192,15 @@ public final class ArtifactTransferBenchmark {
             }
             long bytes = (long) count * size;
             System.out.println("(b) 10,000 files of 10 KiB");
-            t = System.nanoTime();
+            t = mark();
             ours.store(artifact("many", "b/ours"), many, TransferListener.NONE);
             report("ours up", t, bytes, count);
-            t = System.nanoTime();
+            t = mark();
             ours.fetch(artifact("many", "b/ours"), work.resolve("many.ours"), TransferListener.NONE);
             report("ours down", t, bytes, count);
             checkTree(many, work.resolve("many.ours"));
 
-            t = System.nanoTime();
+            t = mark();
             List<Path> files;
             try (Stream<Path> walk = Files.walk(many)) {
                 files = walk.filter(Files::isRegularFile).toList();
@@ -184,7 +210,7 @@ public final class ArtifactTransferBenchmark {
                 sync.putObject(p -> p.bucket("bench").key(key), RequestBody.fromFile(f));
             }
             report("naive SDK up", t, bytes, count);
-            t = System.nanoTime();
+            t = mark();
             List<S3Object> listed = new ArrayList<>();
             sync.listObjectsV2Paginator(l -> l.bucket("bench").prefix("b/naive/")).contents().forEach(listed::add);
             for (S3Object o : listed) {
@@ -195,19 +221,28 @@ public final class ArtifactTransferBenchmark {
             report("naive SDK down", t, bytes, count);
             checkTree(many, work.resolve("many.naive"));
 
-            t = System.nanoTime();
+            t = mark();
             var upload = tm.uploadDirectory(u -> u.source(many).bucket("bench").s3Prefix("b/tm")).completionFuture().join();
             report("transfer manager uploadDirectory", t, bytes, count);
             if (!upload.failedTransfers().isEmpty()) {
                 System.out.println("  failed: " + upload.failedTransfers().size());
             }
-            t = System.nanoTime();
+            t = mark();
             var download = tm.downloadDirectory(d -> d.destination(work.resolve("many.tm")).bucket("bench")
                     .listObjectsV2RequestTransformer(l -> l.prefix("b/tm/"))).completionFuture().join();
             report("transfer manager downloadDirectory", t, bytes, count);
             if (!download.failedTransfers().isEmpty()) {
                 System.out.println("  failed: " + download.failedTransfers().size());
             }
+
+            // ours once more, last, to show how much of the gap is the order of the cases
+            t = mark();
+            ours.store(artifact("many", "b/ours2"), many, TransferListener.NONE);
+            report("ours up (again, run last)", t, bytes, count);
+            t = mark();
+            ours.fetch(artifact("many", "b/ours2"), work.resolve("many.ours2"), TransferListener.NONE);
+            report("ours down (again, run last)", t, bytes, count);
+            checkTree(many, work.resolve("many.ours2"));
         } finally {
             tm.close();
             async.close();
@@ -231,10 +266,42 @@ public final class ArtifactTransferBenchmark {
         }
     }
 
-    private static void report(String what, long startNanos, long bytes, int files) {
-        double seconds = (System.nanoTime() - startNanos) / 1e9;
-        System.out.printf(Locale.ROOT, "  %-36s %8.2f s  %8.1f MiB/s  %8.0f files/s%n", what, seconds,
-                bytes / seconds / (1 << 20), files / seconds);
+    private static ProcessHandle serverProcess;
+
+    /** Wall clock and the CPU time used so far by this JVM (client) and by the S3Proxy JVM (server). */
+    private record Mark(long nanos, long clientCpu, long serverCpu) {}
+
+    /**
+     * Collects garbage on both sides first, so a case does not pay for the garbage of the one
+     * before it (the server holds every object in its heap; a 1 GiB object leaves gigabytes behind).
+     */
+    private static Mark mark() throws Exception {
+        if (serverProcess != null) {
+            new ProcessBuilder("jcmd", Long.toString(serverProcess.pid()), "GC.run")
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start().waitFor();
+        }
+        System.gc();
+        return new Mark(System.nanoTime(), clientCpu(), serverCpu());
+    }
+
+    private static long clientCpu() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    private static long serverCpu() {
+        return serverProcess == null ? 0
+                : serverProcess.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+    }
+
+    /** Throughput, then the CPU seconds each side burnt (2 cores = at most 2 CPU s per wall second in all). */
+    private static void report(String what, Mark start, long bytes, int files) {
+        double seconds = (System.nanoTime() - start.nanos()) / 1e9;
+        double client = (clientCpu() - start.clientCpu()) / 1e9;
+        double server = (serverCpu() - start.serverCpu()) / 1e9;
+        System.out.printf(Locale.ROOT, "  %-36s %8.2f s  %8.1f MiB/s  %8.0f files/s   cpu: client %6.2f s, server %6.2f s%n",
+                what, seconds, bytes / seconds / (1 << 20), files / seconds, client, server);
     }
 
     private static void check(Path expected, Path actual) throws Exception {

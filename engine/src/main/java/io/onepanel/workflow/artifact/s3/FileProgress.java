@@ -21,7 +21,11 @@ final class FileProgress implements TransferListener {
 
     @Override
     public void bytesTransferred(Context.BytesTransferred context) {
-        long now = context.progressSnapshot().transferredBytes();
+        transferred(context.progressSnapshot().transferredBytes());
+    }
+
+    /** This file's bytes so far in the current attempt (a retry starts again from zero). */
+    void transferred(long now) {
         long delta;
         synchronized (this) {
             if (size >= 0) {

@@ -14,6 +14,15 @@ import io.onepanel.workflow.artifact.files.StagedTarget;
 import io.onepanel.workflow.template.ArchiveStrategy;
 import io.onepanel.workflow.template.Artifact;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.core.exception.RetryableException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,7 +36,6 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Object;
-import software.amazon.awssdk.transfer.s3.model.DownloadFileRequest;
 import software.amazon.awssdk.transfer.s3.model.UploadFileRequest;
 
 /**
@@ -90,7 +98,7 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
                 ProgressMeter meter = new ProgressMeter(listener, input.name(), size, 1);
                 meter.start();
                 Path file = staged.scratch().resolve("object");
-                transfer(List.of(at.key()), key -> download(c, at.bucket(), key, file, size, meter), at, what);
+                transferBlocking(List.of(at.key()), key -> download(c, at.bucket(), key, file, size, meter), at, what);
                 staged.commit(TarGz.unpackUnlessNone(input, file, staged.scratch()), input.mode());
             } else {
                 downloadTree(c, at, objects, staged.content(), new ProgressMeter(listener, input.name(), -1, -1), what);
@@ -158,25 +166,96 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
             for (Path d : directories) {
                 Files.createDirectories(d);
             }
+            Set<Path> parents = new HashSet<>();
             for (Planned f : files) {
-                Files.createDirectories(f.path().getParent());
+                if (parents.add(f.path().getParent())) {
+                    Files.createDirectories(f.path().getParent());
+                }
             }
         } catch (IOException e) {
             throw new ArtifactException(what + ": cannot lay out " + at.url() + " as a directory: " + e.getMessage(), e);
         }
         meter.totals(bytes, files.size());
-        transfer(files, f -> download(c, at.bucket(), f.key(), f.path(), f.size(), meter), at, what);
+        transferBlocking(files, f -> download(c, at.bucket(), f.key(), f.path(), f.size(), meter), at, what);
     }
 
-    private static CompletableFuture<?> download(S3Connections.Connection c, String bucket, String key, Path file,
-            long size, ProgressMeter meter) {
+    /** Read buffer per download thread; bytes are handed to the progress meter about once a MiB. */
+    private static final int BUFFER = 256 * 1024;
+    private static final long REPORT_EVERY = 1 << 20;
+    private static final ThreadLocal<byte[]> BUFFERS = ThreadLocal.withInitial(() -> new byte[BUFFER]);
+
+    /**
+     * One streaming GET into {@code file} on the calling thread, through the blocking client. Each
+     * attempt truncates the file and writes from the start; a failure while reading the body (a
+     * reset connection, a short body) is retried by the SDK like any other transient failure, one
+     * while writing the file (a full disk) is not.
+     */
+    private static void download(S3Connections.Connection c, String bucket, String key, Path file, long size,
+            ProgressMeter meter) {
         FileProgress progress = new FileProgress(meter, size);
-        DownloadFileRequest request = DownloadFileRequest.builder()
-                .getObjectRequest(g -> g.bucket(bucket).key(key))
-                .destination(file)
-                .addTransferListener(progress)
-                .build();
-        return c.downloads().downloadFile(request).completionFuture().thenRun(progress::done);
+        c.blocking().getObject(g -> g.bucket(bucket).key(key), (response, in) -> {
+            byte[] buffer = BUFFERS.get();
+            ByteBuffer wrapped = ByteBuffer.wrap(buffer);
+            long expected = response.contentLength() == null ? -1 : response.contentLength();
+            long done = 0;
+            long reported = 0;
+            try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                while (true) {
+                    int n;
+                    try {
+                        n = in.read(buffer);
+                    } catch (IOException e) {
+                        throw RetryableException.builder().message("reading " + key + ": " + e.getMessage())
+                                .cause(e).build();
+                    }
+                    if (n < 0) {
+                        break;
+                    }
+                    wrapped.clear().limit(n);
+                    while (wrapped.hasRemaining()) {
+                        out.write(wrapped);
+                    }
+                    done += n;
+                    if (done - reported >= REPORT_EVERY) {
+                        progress.transferred(done);
+                        reported = done;
+                    }
+                }
+            }
+            if (expected >= 0 && done != expected) {
+                throw RetryableException.builder()
+                        .message("reading " + key + ": the body ended after " + done + " of " + expected + " bytes")
+                        .build();
+            }
+            return response;
+        });
+        progress.done();
+    }
+
+    /**
+     * Runs {@code task} once per item on up to {@code maxConcurrency} threads of its own (blocking
+     * transfers), at most that many at once, and waits for all.
+     */
+    private <T> void transferBlocking(List<T> items, ThrowingConsumer<T> task, S3Location at, String what)
+            throws ArtifactException {
+        int threads = Math.max(1, Math.min(items.size(), connections.settings().maxConcurrency()));
+        AtomicInteger number = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "s3-download-" + number.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            transfer(items, item -> CompletableFuture.runAsync(() -> task.accept(item), pool), at, what);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @FunctionalInterface
+    private interface ThrowingConsumer<T> {
+        void accept(T item);
     }
 
     // ---------------------------------------------------------------- store
