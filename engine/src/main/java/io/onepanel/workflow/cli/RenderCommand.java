@@ -8,11 +8,8 @@ import io.onepanel.workflow.engine.RunOptions;
 import io.onepanel.workflow.engine.RunResult;
 import io.onepanel.workflow.engine.RunListener;
 import io.onepanel.workflow.engine.WorkflowEngine;
-import io.onepanel.workflow.pod.GpuResource;
-import io.onepanel.workflow.pod.PodChecks;
 import io.onepanel.workflow.pod.PodConfig;
 import io.onepanel.workflow.pod.PodRenderer;
-import io.onepanel.workflow.pod.StagerSpec;
 import io.onepanel.workflow.pod.TaskPodTranslator;
 import io.onepanel.workflow.template.Artifact;
 import java.io.IOException;
@@ -45,18 +42,8 @@ final class RenderCommand implements Callable<Integer> {
     @Mixin
     TemplateOptions template;
 
-    @Option(names = "--node-pools", paramLabel = "FILE", description = "A node pool catalogue: a YAML list of "
-            + "{name, labelValue, displayName, limits}; tasks selecting a pool get its limits, unknown pools are "
-            + "errors.")
-    Path nodePools;
-
-    @Option(names = "--gpu-resource", paramLabel = "NAME", description = "An extended resource that is a GPU "
-            + "(default: nvidia.com/gpu); repeatable.")
-    List<String> gpuResources = new ArrayList<>();
-
-    @Option(names = "--stager-image", paramLabel = "IMAGE", description = "The artifact staging container's image "
-            + "(default: " + StagerSpec.DEFAULT_IMAGE + ").")
-    String stagerImage;
+    @Mixin
+    PodOptions pods;
 
     @Option(names = "--s3-bucket", paramLabel = "BUCKET", defaultValue = "${env:ONEPANEL_S3_BUCKET}",
             description = "The artifact bucket output keys are placed in (env ONEPANEL_S3_BUCKET).")
@@ -75,7 +62,7 @@ final class RenderCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         PodConfig config;
         try {
-            config = podConfig();
+            config = pods.podConfig();
         } catch (IOException e) {
             err.println("onepanel-workflow: " + e.getMessage());
             return ExitCodes.INVALID;
@@ -83,13 +70,10 @@ final class RenderCommand implements Callable<Integer> {
         RenderRuntime runtime = new RenderRuntime(new TaskPodTranslator(config));
         ArtifactRepository repository = ArtifactRepository.onepanel(bucket != null ? bucket : "artifacts");
         ArtifactStore keys = new KeysOnly(repository);
-        PodChecks podChecks = new PodChecks(config);
         TemplateLoading.Loaded loaded;
         try {
-            loaded = TemplateLoading.load(template, () -> {
-                WorkflowEngine.Builder b = WorkflowEngine.builder().runtime(runtime).artifacts(keys);
-                return nodePools != null ? b.check((wf, t) -> podChecks.check(t, wf)) : b;
-            });
+            loaded = TemplateLoading.load(template,
+                    () -> pods.withChecks(WorkflowEngine.builder().runtime(runtime).artifacts(keys), config));
         } catch (TemplateLoading.UnreadableFileException e) {
             err.println("onepanel-workflow: " + e.getMessage());
             return ExitCodes.INVALID;
@@ -121,20 +105,6 @@ final class RenderCommand implements Callable<Integer> {
             return ExitCodes.FAILED;
         }
         return ExitCodes.OK;
-    }
-
-    private PodConfig podConfig() throws IOException {
-        PodConfig config = PodConfig.defaults();
-        if (!gpuResources.isEmpty()) {
-            config = config.withGpuResources(gpuResources.stream().map(GpuResource::tainted).toList());
-        }
-        if (stagerImage != null) {
-            config = config.withStager(config.stager().withImage(stagerImage));
-        }
-        if (nodePools != null) {
-            config = config.withNodePools(NodePoolFile.read(nodePools));
-        }
-        return config;
     }
 
     /** Gives outputs their keys in the repository; moves nothing. */

@@ -52,6 +52,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--kubernetes", description = "Run every task as a pod (needs --s3-bucket for artifacts).")
     boolean kubernetes;
 
+    @picocli.CommandLine.Mixin
+    PodOptions pods;
+
     @Option(names = "--namespace", paramLabel = "NS", description = "With --kubernetes: the namespace "
             + "(default: the kubeconfig's).")
     String namespace;
@@ -87,15 +90,22 @@ final class RunCommand implements Callable<Integer> {
                     + "ONEPANEL_S3_BUCKET): pods cannot reach " + artifacts.directory);
             return ExitCodes.INVALID;
         }
+        io.onepanel.workflow.pod.PodConfig podConfig;
+        try {
+            podConfig = pods.podConfig();
+        } catch (java.io.IOException e) {
+            err.println("onepanel-workflow: " + e.getMessage());
+            return ExitCodes.INVALID;
+        }
         Map<String, String> env = System.getenv();
         Terminal term = terminal != null ? terminal : Terminal.detect(env);
         PrintWriter progressOut = output == OutputFormat.json ? err : out;
         try (RoutingArtifactStore store = artifacts.store(new EnvironmentCredentials(env));
-                TaskRuntime runtime = runtime(store)) {
+                TaskRuntime runtime = runtime(store, podConfig)) {
             TemplateLoading.Loaded loaded;
             try {
                 loaded = TemplateLoading.load(template,
-                        () -> WorkflowEngine.builder().runtime(runtime).artifacts(store));
+                        () -> pods.withChecks(WorkflowEngine.builder().runtime(runtime).artifacts(store), podConfig));
             } catch (TemplateLoading.UnreadableFileException e) {
                 err.println("onepanel-workflow: " + e.getMessage());
                 return ExitCodes.INVALID;
@@ -165,9 +175,9 @@ final class RunCommand implements Callable<Integer> {
         return result.succeeded() ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
-    private TaskRuntime runtime(RoutingArtifactStore store) {
+    private TaskRuntime runtime(RoutingArtifactStore store, io.onepanel.workflow.pod.PodConfig podConfig) {
         if (kubernetes) {
-            KubernetesRuntimeConfig config = KubernetesRuntimeConfig.defaults();
+            KubernetesRuntimeConfig config = KubernetesRuntimeConfig.defaults().withPod(podConfig);
             if (namespace != null) {
                 config = config.withNamespace(namespace);
             }

@@ -44,6 +44,29 @@ class RunCommandTest {
     }
 
     @Test
+    void aNodePoolCatalogueChecksTheTemplateBeforeAnythingRuns() throws Exception {
+        Path pools = temp.resolve("pools.yaml");
+        Files.writeString(pools, "- {name: CPU, labelValue: n1-standard-4}\n"
+                + "- {name: GPU, labelValue: p2.xlarge, limits: {nvidia.com/gpu: 1}}\n");
+        Path file = temp.resolve("pool.yaml");
+        Files.writeString(file, """
+                entrypoint: main
+                templates:
+                - name: main
+                  dag: {tasks: [{name: train, template: train}]}
+                - name: train
+                  nodeSelector: {node.kubernetes.io/instance-type: p3.xlarge}
+                  container: {image: alpine, command: [echo, never]}
+                """);
+
+        Cli.Outcome o = run(file.toString(), "--node-pools", pools.toString());
+
+        assertThat(o.exitCode()).as(o.out() + o.err()).isEqualTo(2);
+        assertThat(o.err()).contains("p3.xlarge").contains("p2.xlarge").doesNotContain("never");
+        assertThat(o.out()).doesNotContain("never");
+    }
+
+    @Test
     void jsonOutputIsTheResultAloneOnStdout() throws Exception {
         Cli.Outcome o = run(Cli.diamond(), "--output", "json", "--name", "diamond-json");
 
