@@ -1,7 +1,9 @@
 package io.onepanel.workflow.template;
 
-import static io.onepanel.workflow.template.Loading.findings;
+import static io.onepanel.workflow.validate.Validation.findings;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import io.onepanel.workflow.validate.Validation;
 
 import io.onepanel.workflow.engine.LoadResult;
 import java.io.RandomAccessFile;
@@ -19,7 +21,7 @@ class HostileInputTest {
         try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
             f.setLength(50L * 1024 * 1024); // sparse: refused by its size alone
         }
-        LoadResult r = Loading.engine().load(big);
+        LoadResult r = Validation.engine().load(big);
         assertThat(r.workflow()).isNull();
         assertThat(r.diagnostics()).singleElement().asString().isEqualTo(big + ":1:1: error: the file is 52428800"
                 + " bytes; templates are limited to 33554432 (32 MiB) [file-too-large]");

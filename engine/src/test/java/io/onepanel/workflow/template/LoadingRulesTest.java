@@ -1,6 +1,6 @@
 package io.onepanel.workflow.template;
 
-import static io.onepanel.workflow.template.Loading.findings;
+import static io.onepanel.workflow.validate.Validation.findings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;

@@ -19,26 +19,26 @@ import java.util.Map;
  * resolution, validator), with a runtime and an artifact store that are never used: a template
  * that is only loaded never runs.
  */
-final class Validation {
+public final class Validation {
 
-    static final String FILE = "wf.yaml";
+    public static final String FILE = "wf.yaml";
 
     private Validation() {}
 
-    static WorkflowEngine engine() {
+    public static WorkflowEngine engine() {
         return WorkflowEngine.builder().runtime(new NoRuntime()).artifacts(new NoArtifacts()).build();
     }
 
-    static LoadResult load(String yaml) {
+    public static LoadResult load(String yaml) {
         return engine().load(FILE, yaml);
     }
 
     /** Every diagnostic as {@code line:column: severity: message}, in file order. */
-    static List<String> findings(String yaml) {
+    public static List<String> findings(String yaml) {
         return lines(load(yaml).diagnostics());
     }
 
-    static List<String> lines(List<Diagnostic> diagnostics) {
+    public static List<String> lines(List<Diagnostic> diagnostics) {
         return diagnostics.stream()
                 .map(d -> d.position().line() + ":" + d.position().column() + ": " + d.severity().label() + ": "
                         + d.message())
@@ -46,7 +46,7 @@ final class Validation {
     }
 
     /** The findings for the user's values (-p name=value) of a template that loads cleanly. */
-    static List<String> parameterFindings(String yaml, Map<String, String> values) {
+    public static List<String> parameterFindings(String yaml, Map<String, String> values) {
         LoadResult r = load(yaml);
         if (r.workflow() == null) {
             throw new AssertionError("did not load: " + r.diagnostics());
