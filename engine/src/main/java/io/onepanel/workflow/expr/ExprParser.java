@@ -21,31 +21,7 @@ final class ExprParser extends OperatorPrecedenceParser {
     }
 
     static Node parse(String text) {
-        ExprParser parser = new ExprParser(new TokenCursor(ExprLexer.tokens(text)));
-        if (parser.cursor.atEnd()) {
-            throw new ExpressionException("empty expression", 0);
-        }
-        Node root = parser.expression();
-        if (!parser.cursor.atEnd()) {
-            throw parser.cursor.unexpected("an operator or the end of the expression");
-        }
-        return root;
-    }
-
-    /** A whole (sub-)expression: the ternary level. Every nested one passes the nesting guard. */
-    private Node expression() {
-        int offset = cursor.peek().offset();
-        cursor.enter(offset);
-        Node condition = binary(0);
-        Node result = condition;
-        if (cursor.accept("?")) {
-            Node then = expression();
-            cursor.expect(":", "in a conditional 'condition ? then : otherwise'");
-            Node otherwise = expression();
-            result = new Node.Conditional(condition, then, otherwise, offset);
-        }
-        cursor.leave();
-        return result;
+        return new ExprParser(new TokenCursor(ExprLexer.tokens(text))).whole("expression");
     }
 
     @Override

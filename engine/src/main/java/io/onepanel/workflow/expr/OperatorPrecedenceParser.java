@@ -24,6 +24,34 @@ abstract class OperatorPrecedenceParser {
         this.cursor = cursor;
     }
 
+    /** The whole text as one {@code what} ("expression", "condition"), and nothing after it. */
+    final Node whole(String what) {
+        if (cursor.atEnd()) {
+            throw new ExpressionException("empty " + what, 0);
+        }
+        Node root = expression();
+        if (!cursor.atEnd()) {
+            throw cursor.unexpected("an operator or the end of the " + what);
+        }
+        return root;
+    }
+
+    /** A whole (sub-)expression: the ternary level. Every nested one passes the nesting guard. */
+    final Node expression() {
+        int offset = cursor.peek().offset();
+        cursor.enter(offset);
+        Node condition = binary(0);
+        Node result = condition;
+        if (cursor.accept("?")) {
+            Node then = expression();
+            cursor.expect(":", "in a conditional 'condition ? then : otherwise'");
+            Node otherwise = expression();
+            result = new Node.Conditional(condition, then, otherwise, offset);
+        }
+        cursor.leave();
+        return result;
+    }
+
     abstract Optional<OperatorMatch> binaryOperatorAtCursor();
 
     /** An operand with its prefix operators. */

@@ -16,30 +16,7 @@ final class WhenParser extends OperatorPrecedenceParser {
     }
 
     static Node parse(String text) {
-        WhenParser parser = new WhenParser(new TokenCursor(WhenLexer.tokens(text)));
-        if (parser.cursor.atEnd()) {
-            throw new ExpressionException("empty condition", 0);
-        }
-        Node root = parser.expression();
-        if (!parser.cursor.atEnd()) {
-            throw parser.cursor.unexpected("an operator or the end of the condition");
-        }
-        return root;
-    }
-
-    private Node expression() {
-        int offset = cursor.peek().offset();
-        cursor.enter(offset);
-        Node condition = binary(0);
-        Node result = condition;
-        if (cursor.accept("?")) {
-            Node then = expression();
-            cursor.expect(":", "in a conditional 'condition ? then : otherwise'");
-            Node otherwise = expression();
-            result = new Node.Conditional(condition, then, otherwise, offset);
-        }
-        cursor.leave();
-        return result;
+        return new WhenParser(new TokenCursor(WhenLexer.tokens(text))).whole("condition");
     }
 
     @Override
