@@ -1,18 +1,19 @@
 package io.onepanel.workflow.artifact;
 
+import io.onepanel.workflow.expr.ExpressionException;
+import io.onepanel.workflow.expr.TemplateText;
+import io.onepanel.workflow.expr.UnresolvedPolicy;
+import io.onepanel.workflow.expr.UnresolvedVariableException;
+import io.onepanel.workflow.expr.VariableScope;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * Expands {@code {{name}}} placeholders in an artifact repository's {@code keyFormat} (and in keys)
- * from a map of variables ({@code workflow.name}, {@code workflow.namespace}, {@code pod.name}, ...).
- * Deliberately tiny: plain lookups only, spaces inside the braces allowed, an unknown name is an
- * error. Full expressions belong to the {@code expr} package.
+ * Expands the repository's key format (and keys that still hold variables) with {@code {{...}}}
+ * variables such as {@code workflow.namespace}, {@code workflow.name} and {@code pod.name}, the
+ * same way every other template text is expanded. Every variable must be known: a key is never
+ * written with a placeholder left in it.
  */
 public final class KeyFormat {
-
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([^{}\\s]+)\\s*}}");
 
     private KeyFormat() {}
 
@@ -20,24 +21,25 @@ public final class KeyFormat {
      * @throws IllegalArgumentException naming the unknown variable and the format
      */
     public static String expand(String format, Map<String, String> variables) {
-        Matcher m = PLACEHOLDER.matcher(format);
-        StringBuilder out = new StringBuilder(format.length() + 32);
-        while (m.find()) {
-            String name = m.group(1);
-            String value = variables.get(name);
-            if (value == null) {
-                throw new IllegalArgumentException(
-                        "key format '" + format + "': unknown variable '" + name + "' (known: "
-                                + String.join(", ", new java.util.TreeSet<>(variables.keySet())) + ")");
-            }
-            m.appendReplacement(out, Matcher.quoteReplacement(value));
+        try {
+            return TemplateText.substitute(format, VariableScope.of(variables), UnresolvedPolicy.FAIL);
+        } catch (UnresolvedVariableException e) {
+            throw new IllegalArgumentException("key format '" + format + "': unknown variable '" + e.variable()
+                    + "' (known: " + String.join(", ", new java.util.TreeSet<>(variables.keySet())) + ")", e);
+        } catch (ExpressionException e) {
+            throw new IllegalArgumentException("key format '" + format + "': " + e.reason(), e);
         }
-        m.appendTail(out);
-        return out.toString();
     }
 
     /** Whether {@code text} holds a {@code {{...}}} placeholder. */
     public static boolean hasPlaceholder(String text) {
-        return text != null && PLACEHOLDER.matcher(text).find();
+        if (text == null || !text.contains("{{")) {
+            return false;
+        }
+        try {
+            return !TemplateText.scan(text).isEmpty();
+        } catch (ExpressionException e) {
+            return false; // an unclosed "{{" is text, not a placeholder
+        }
     }
 }
