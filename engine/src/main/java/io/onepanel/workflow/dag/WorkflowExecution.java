@@ -50,6 +50,7 @@ public final class WorkflowExecution implements WorkflowRun {
 
     private final Map<String, String> globalValues;
     private final Map<String, String> globalOutputs = new LinkedHashMap<>();
+    private final Map<String, io.onepanel.workflow.template.Artifact> globalArtifacts = new LinkedHashMap<>();
     private final Map<String, Node> nodes = new LinkedHashMap<>();
     private final Set<TaskExecution> running = ConcurrentHashMap.newKeySet();
     private final CompletableFuture<RunResult> completion = new CompletableFuture<>();
@@ -75,7 +76,12 @@ public final class WorkflowExecution implements WorkflowRun {
         int cap = Math.min(positive(workflow.parallelism()), positive(settings.parallelism()));
         this.pods = new Slots(cap == Integer.MAX_VALUE ? 0 : cap);
         String threadName = "onepanel-run-" + info.workflowName();
-        this.scheduler = Executors.newSingleThreadExecutor(r -> daemon(r, threadName));
+        // A deep stack: nested templates (up to Call.MAX_DEPTH) are started and ended by nested calls.
+        this.scheduler = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(null, r, threadName, 64L * 1024 * 1024);
+            t.setDaemon(true);
+            return t;
+        });
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, threadName + "-timer"));
     }
 
@@ -99,7 +105,8 @@ public final class WorkflowExecution implements WorkflowRun {
                         () -> cancelNow("the workflow's activeDeadlineSeconds (" + workflow.activeDeadlineSeconds()
                                 + "s) was exceeded"));
             }
-            execute(info.workflowName(), info.workflowName(), null, entry, workflow.arguments(), this::entrypointDone);
+            execute(info.workflowName(), info.workflowName(), null, entry, workflow.arguments(),
+                    Call.root(entry.name()), this::entrypointDone);
         });
         return this;
     }
@@ -143,9 +150,9 @@ public final class WorkflowExecution implements WorkflowRun {
         scheduler.execute(() -> {
             try {
                 event.run();
-            } catch (RuntimeException | Error e) {
+            } catch (RuntimeException | StackOverflowError e) {
+                // Never a stack trace for a user: the run ends in error with what happened, in one line.
                 fail("internal error: " + e);
-                throw e;
             }
         });
     }
@@ -199,27 +206,48 @@ public final class WorkflowExecution implements WorkflowRun {
         running.remove(execution);
     }
 
+    /** An output artifact with a {@code globalName}: {@code {{workflow.outputs.artifacts.NAME}}} from now on. */
+    void exportGlobalArtifact(String name, io.onepanel.workflow.template.Artifact artifact) {
+        globalArtifacts.put(name, artifact);
+    }
+
+    Map<String, io.onepanel.workflow.template.Artifact> globalArtifacts() {
+        return globalArtifacts;
+    }
+
     void exportGlobal(String name, String value) {
         globalOutputs.put(name, value);
         globalValues.put("workflow.outputs.parameters." + name, value);
     }
 
     /** Runs {@code template} as node {@code id}; {@code onDone} hears the node once it is fulfilled. */
-    void execute(String id, String displayName, String parentId, Template template, Arguments arguments,
+    void execute(String id, String displayName, String parentId, Template template, Arguments arguments, Call call,
             Consumer<Node> onDone) {
+        if (call.tooDeep()) {
+            Node node = newNode(id, displayName, parentId, typeOf(template), template.name());
+            finishWith(node, NodePhase.ERROR, call.tooDeepMessage());
+            onDone.accept(node);
+            return;
+        }
         TemplateBinding.Bound bound;
         try {
             bound = TemplateBinding.bind(template, arguments, globals);
         } catch (RuntimeException e) {
-            Node node = newNode(id, displayName, parentId, NodeType.POD, template.name());
+            Node node = newNode(id, displayName, parentId, typeOf(template), template.name());
             finishWith(node, NodePhase.ERROR, message(e));
             onDone.accept(node);
             return;
         }
         switch (template.type()) {
-            case DAG, STEPS -> new DagRun(this, id, displayName, parentId, bound, onDone).start();
+            case DAG, STEPS -> {
+                if (template.retryStrategy() != null) {
+                    new DagRetry(this, id, displayName, parentId, bound, call, onDone).start();
+                } else {
+                    new DagRun(this, id, displayName, parentId, bound, call, onDone).start();
+                }
+            }
             case CONTAINER, SCRIPT -> new PodRun(this, id, displayName, parentId, bound, onDone).start();
-            case SUSPEND -> suspend(id, displayName, parentId, bound.template(), onDone);
+            case SUSPEND -> suspend(id, displayName, parentId, bound, onDone);
             default -> {
                 Node node = newNode(id, displayName, parentId, NodeType.POD, template.name());
                 finishWith(node, NodePhase.ERROR, "template '" + template.name() + "' is a " + template.type().key()
@@ -229,12 +257,31 @@ public final class WorkflowExecution implements WorkflowRun {
         }
     }
 
-    private void suspend(String id, String displayName, String parentId, Template template, Consumer<Node> onDone) {
+    /** The node type a template runs as, also when it cannot start. */
+    static NodeType typeOf(Template template) {
+        return switch (template.type()) {
+            case DAG, STEPS -> NodeType.DAG;
+            case SUSPEND -> NodeType.SUSPEND;
+            default -> NodeType.POD;
+        };
+    }
+
+    private void suspend(String id, String displayName, String parentId, TemplateBinding.Bound bound,
+            Consumer<Node> onDone) {
+        Template template = bound.template();
         Node node = newNode(id, displayName, parentId, NodeType.SUSPEND, template.name());
         node.phase = NodePhase.RUNNING;
         node.startedAt = now();
         changed(node);
-        String duration = template.suspend().duration();
+        String duration;
+        try {
+            duration = Substitution.of(bound.vars(), "the suspend duration of template '" + template.name() + "'")
+                    .text(template.suspend().duration());
+        } catch (IllegalArgumentException e) {
+            finishWith(node, NodePhase.ERROR, e.getMessage());
+            onDone.accept(node);
+            return;
+        }
         if (duration == null || duration.isBlank()) {
             finishWith(node, NodePhase.ERROR, "suspend without a duration waits for a resume, which this engine"
                     + " cannot receive");
@@ -280,7 +327,8 @@ public final class WorkflowExecution implements WorkflowRun {
         }
         globalValues.put("workflow.status", root.phase.argoName());
         globalValues.put("workflow.failures", WorkflowVariables.failures(nodes.values()));
-        execute(info.workflowName() + ".onExit", "onExit", null, exit, Arguments.EMPTY, exitNode -> finish(root, exitNode));
+        execute(info.workflowName() + ".onExit", "onExit", null, exit, Arguments.EMPTY, Call.root(exit.name()),
+                exitNode -> finish(root, exitNode));
     }
 
     private void finish(Node root, Node exitNode) {
