@@ -7,6 +7,7 @@ import io.onepanel.workflow.template.Arguments;
 import io.onepanel.workflow.template.Artifact;
 import io.onepanel.workflow.template.DagSpec;
 import io.onepanel.workflow.template.DagTask;
+import io.onepanel.workflow.template.LifecycleHook;
 import io.onepanel.workflow.template.Parameter;
 import io.onepanel.workflow.template.Template;
 import java.util.ArrayDeque;
@@ -39,6 +40,8 @@ final class DagRun {
     private final List<TaskState> targets = new ArrayList<>();
     private final Deque<TaskState> ready = new ArrayDeque<>();
     private final Slots slots;
+    private final ExpressionHooks hooks;
+    private boolean hooksClosed;
     private boolean draining;
     private boolean finished;
     private int remaining;
@@ -54,6 +57,25 @@ final class DagRun {
         this.node = run.newNode(id, displayName, parentId, NodeType.DAG, template.name());
         Integer parallelism = template.parallelism();
         this.slots = new Slots(parallelism == null ? 0 : parallelism);
+        this.hooks = new ExpressionHooks(run, this::hookScope, () -> {
+            if (remaining == 0 && hooksClosed) {
+                finish();
+            }
+        });
+    }
+
+    /** What a hook's expression sees: finished tasks' variables, and every task's status as it is now. */
+    private Vars hookScope() {
+        Map<String, String> live = new LinkedHashMap<>();
+        live.put("workflow.status", NodePhase.RUNNING.argoName());
+        for (TaskState t : tasks.values()) {
+            // A task that is still running has a node of the run, not yet of its TaskState.
+            Node n = t.node != null ? t.node : run.node(node.id + "." + t.task.name());
+            if (n != null) {
+                live.put("tasks." + t.task.name() + ".status", n.phase.argoName());
+            }
+        }
+        return taskVars.with(live);
     }
 
     private DagSpec spec() {
@@ -212,6 +234,9 @@ final class DagRun {
     }
 
     private void launch(TaskState t, String id) {
+        if (!t.task.hooks().isEmpty()) {
+            hooks.watch(t.task.hooks(), id, t.task.name(), node.id, call);
+        }
         if (!t.task.isLoop()) {
             runItem(t, t.task, id, t.task.name(), node.id, taskVars, n -> complete(t, n));
             return;
@@ -335,19 +360,29 @@ final class DagRun {
                         ? " (its template gives no valueFrom.default)" : ""));
     }
 
-    /** A task's node is fulfilled: run its exit hook, then let its dependents go. */
+    /** A task's node is fulfilled: run its exit handlers (onExit, then hooks.exit), then let its dependents go. */
     private void complete(TaskState t, Node n) {
         t.node = n;
+        boolean exits = n.isCompleted() && !run.isCancelled();
+        LifecycleHook exitHook = t.task.hooks().get(LifecycleHook.EXIT);
+        Runnable afterOnExit = () -> {
+            if (exitHook != null && exits && !run.isCancelled()) {
+                hooks.runNow(LifecycleHook.EXIT, exitHook, n.id, t.task.name(), node.id, call,
+                        taskVars.with(t.variables("tasks")), h -> fulfilled(t));
+            } else {
+                fulfilled(t);
+            }
+        };
         String hook = t.task.onExit();
-        if (hook != null && n.isCompleted() && !run.isCancelled()) {
+        if (hook != null && exits) {
             Template exit = run.workflow.templates().get(hook);
             if (exit != null) {
                 run.execute(n.id + ".onExit", t.task.name() + ".onExit", node.id, exit, Arguments.EMPTY,
-                        call.then(t.task.name() + ".onExit", exit.name()), h -> fulfilled(t));
+                        call.then(t.task.name() + ".onExit", exit.name()), h -> afterOnExit.run());
                 return;
             }
         }
-        fulfilled(t);
+        afterOnExit.run();
     }
 
     private void fulfilled(TaskState t) {
@@ -370,6 +405,13 @@ final class DagRun {
     private void finish() {
         if (finished) {
             return;
+        }
+        if (!hooksClosed) {
+            hooksClosed = true;
+            hooks.close(); // a last look: hooks whose condition holds as the DAG ends still run
+        }
+        if (hooks.running() > 0) {
+            return; // the DAG ends when its last hook has
         }
         finished = true;
         NodePhase phase = PhaseAssessment.assess(tasks.values(), targets, spec().isFailFast());

@@ -61,7 +61,8 @@ final class TemplateSubstitution {
         Sequence seq = t.withSequence() == null ? null : new Sequence(s(t.withSequence().count()),
                 s(t.withSequence().start()), s(t.withSequence().end()), s(t.withSequence().format()));
         return new DagTask(t.name(), t.template(), t.templateRef(), t.dependencies(), t.depends(), s(t.when()),
-                arguments(t.arguments()), items, s(t.withParam()), seq, t.continueOn(), t.onExit(), t.positions());
+                arguments(t.arguments()), items, s(t.withParam()), seq, t.continueOn(), t.onExit(), t.positions(),
+                t.hooks());
     }
 
     /** Only the loop of a task ({@code withItems}, {@code withParam}, {@code withSequence}); the rest as written. */
@@ -70,7 +71,7 @@ final class TemplateSubstitution {
         Sequence seq = t.withSequence() == null ? null : new Sequence(s(t.withSequence().count()),
                 s(t.withSequence().start()), s(t.withSequence().end()), s(t.withSequence().format()));
         return new DagTask(t.name(), t.template(), t.templateRef(), t.dependencies(), t.depends(), t.when(),
-                t.arguments(), items, s(t.withParam()), seq, t.continueOn(), t.onExit(), t.positions());
+                t.arguments(), items, s(t.withParam()), seq, t.continueOn(), t.onExit(), t.positions(), t.hooks());
     }
 
     Arguments arguments(Arguments a) {

@@ -59,6 +59,10 @@ public final class WorkflowExecution implements WorkflowRun {
     // Readable from any thread: the latest status of each node, in creation order.
     private final Map<String, NodeStatus> statuses = new ConcurrentHashMap<>();
     private final java.util.Queue<String> order = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final List<java.util.function.BooleanSupplier> watchers = new ArrayList<>();
+    private boolean watchPosted;
+    private ExpressionHooks hooks;
+    private Runnable afterHooks;
     private volatile boolean cancelled;
     private String cancelReason;
     private Instant startedAt;
@@ -105,6 +109,14 @@ public final class WorkflowExecution implements WorkflowRun {
                         () -> cancelNow("the workflow's activeDeadlineSeconds (" + workflow.activeDeadlineSeconds()
                                 + "s) was exceeded"));
             }
+            // workflow.status is Running until the entrypoint ends, then its phase.
+            hooks = new ExpressionHooks(this, () -> globalValues.containsKey("workflow.status") ? globals
+                    : globals.with(Map.of("workflow.status", NodePhase.RUNNING.argoName())), () -> {
+                        if (afterHooks != null) {
+                            afterHooks.run();
+                        }
+                    });
+            hooks.watch(workflow.hooks(), info.workflowName(), info.workflowName(), null, Call.root(entry.name()));
             execute(info.workflowName(), info.workflowName(), null, entry, workflow.arguments(),
                     Call.root(entry.name()), this::entrypointDone);
         });
@@ -189,10 +201,37 @@ public final class WorkflowExecution implements WorkflowRun {
         return node;
     }
 
+    /** The node with this id, or null. */
+    Node node(String id) {
+        return nodes.get(id);
+    }
+
     void changed(Node node) {
         NodeStatus status = node.snapshot();
         statuses.put(node.id, status);
         listener.nodeChanged(status);
+        if (!watchers.isEmpty() && !watchPosted) {
+            watchPosted = true;
+            post(this::checkWatchers);
+        }
+    }
+
+    /** {@code watcher} is asked after nodes change (once per burst of changes) until it returns false. */
+    void watch(java.util.function.BooleanSupplier watcher) {
+        watchers.add(watcher);
+        if (!watchPosted) {
+            watchPosted = true;
+            post(this::checkWatchers);
+        }
+    }
+
+    private void checkWatchers() {
+        watchPosted = false;
+        for (java.util.function.BooleanSupplier w : List.copyOf(watchers)) {
+            if (!w.getAsBoolean()) {
+                watchers.remove(w);
+            }
+        }
     }
 
     void track(TaskExecution execution) {
@@ -319,16 +358,38 @@ public final class WorkflowExecution implements WorkflowRun {
     // ---- ending ------------------------------------------------------------------------------
 
     private void entrypointDone(Node root) {
-        String onExit = workflow.onExit();
-        Template exit = onExit == null ? null : workflow.templates().get(onExit);
-        if (exit == null || cancelled) {
-            finish(root, null);
-            return;
-        }
         globalValues.put("workflow.status", root.phase.argoName());
         globalValues.put("workflow.failures", WorkflowVariables.failures(nodes.values()));
-        execute(info.workflowName() + ".onExit", "onExit", null, exit, Arguments.EMPTY, Call.root(exit.name()),
-                exitNode -> finish(root, exitNode));
+        // Workflow hooks whose condition holds now (workflow.status == "Failed") still run; the run
+        // ends when they and the exit handler have.
+        if (!cancelled) {
+            hooks.close();
+        }
+        io.onepanel.workflow.template.LifecycleHook exitHook = workflow.hooks()
+                .get(io.onepanel.workflow.template.LifecycleHook.EXIT);
+        String onExit = workflow.onExit();
+        Template exit = onExit == null ? null : workflow.templates().get(onExit);
+        Consumer<Node> done = exitNode -> whenHooksEnd(() -> finish(root, exitNode));
+        if (cancelled) {
+            finish(root, null);
+        } else if (exitHook != null) {
+            // Argo: spec.hooks.exit is the exit handler (with arguments), in place of onExit.
+            hooks.runNow(io.onepanel.workflow.template.LifecycleHook.EXIT, exitHook, info.workflowName(),
+                    info.workflowName(), null, Call.root(info.workflowName()), globals, done);
+        } else if (exit != null) {
+            execute(info.workflowName() + ".onExit", "onExit", null, exit, Arguments.EMPTY, Call.root(exit.name()),
+                    done);
+        } else {
+            done.accept(null);
+        }
+    }
+
+    private void whenHooksEnd(Runnable then) {
+        if (hooks.running() == 0) {
+            then.run();
+        } else {
+            afterHooks = then;
+        }
     }
 
     private void finish(Node root, Node exitNode) {
