@@ -126,7 +126,8 @@ final class DagRun {
                 }
             }
         }
-        String target = spec().target();
+        String target = Substitution.of(taskVars, "the target of template '" + template.name() + "'")
+                .text(spec().target());
         if (target != null && !target.isBlank()) {
             for (String name : target.trim().split("\\s+")) {
                 TaskState t = tasks.get(name);

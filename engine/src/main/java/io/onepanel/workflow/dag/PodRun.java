@@ -36,6 +36,8 @@ final class PodRun {
     private final TemplateBinding.Bound bound;
     private final Consumer<Node> onDone;
     private final Retrying retrying;
+    /** The template as the last attempt ran it (substituted), for its output defaults. */
+    private Template lastResolved;
     private Node retries;
     private Instant firstStart;
 
@@ -131,6 +133,7 @@ final class PodRun {
         Vars attemptVars = vars.with(podVars);
         // The template's one substitution: everything it may name is known now.
         Template resolved = bound.resolve(attemptVars);
+        lastResolved = resolved;
         Map<String, String> keyVars = new LinkedHashMap<>();
         keyVars.put("workflow.name", run.info.workflowName());
         keyVars.put("workflow.namespace", run.info.namespace());
@@ -202,7 +205,7 @@ final class PodRun {
     /** Output parameters with their defaults where the runtime found no file. */
     private Map<String, String> outputParameters(TaskResult result) {
         Map<String, String> out = new LinkedHashMap<>(result.outputParameters());
-        for (Parameter p : template.outputs().parameters()) {
+        for (Parameter p : (lastResolved != null ? lastResolved : template).outputs().parameters()) {
             if (!out.containsKey(p.name()) && p.valueFrom() != null && p.valueFrom().defaultValue() != null) {
                 out.put(p.name(), p.valueFrom().defaultValue());
             }
