@@ -101,8 +101,8 @@ public record ArtifactRepository(
 
     /**
      * Gives an output its concrete location (see {@link ArtifactStore#locate}): the default bucket
-     * when it names none, a key from {@link #keyFormat} when it gives none, placeholders in a given
-     * key expanded, and its archive strategy made explicit. Outputs that live in git, raw or http are
+     * when it names none, a key from {@link #keyFormat} when it gives none (a given key is taken as
+     * it is), and its archive strategy made explicit. Outputs that live in git, raw or http are
      * returned as they are.
      *
      * @throws IllegalArgumentException a variable in the key format or key is unknown
@@ -116,9 +116,9 @@ public record ArtifactRepository(
         String key = s3.key();
         if (key == null || key.isBlank()) {
             key = ObjectKeys.join(KeyFormat.expand(keyFormat, variables), fileName(output, archive));
-        } else if (KeyFormat.hasPlaceholder(key)) {
-            key = KeyFormat.expand(key, variables);
         }
+        // A given key was substituted with the rest of its template, once; what it holds now may be
+        // data (a parameter's value), which is never expanded again.
         String located = s3.bucket() != null ? s3.bucket() : bucket;
         S3Source resolved = new S3Source(s3.endpoint(), located, s3.region(), s3.insecure(), key,
                 s3.accessKeySecret(), s3.secretKeySecret(), s3.useSDKCreds());

@@ -7,6 +7,7 @@ import io.onepanel.workflow.template.Arguments;
 import io.onepanel.workflow.template.Artifact;
 import io.onepanel.workflow.template.DagSpec;
 import io.onepanel.workflow.template.DagTask;
+import io.onepanel.workflow.template.LifecycleHook;
 import io.onepanel.workflow.template.Parameter;
 import io.onepanel.workflow.template.Template;
 import java.util.ArrayDeque;
@@ -30,6 +31,8 @@ final class DagRun {
     private final WorkflowExecution run;
     private final Template template;
     private final Vars taskVars;
+    private final TemplateBinding.Bound bound;
+    private final Call call;
     private final Map<String, String> completedVars = new HashMap<>();
     private final Consumer<Node> onDone;
     private final Node node;
@@ -37,19 +40,42 @@ final class DagRun {
     private final List<TaskState> targets = new ArrayList<>();
     private final Deque<TaskState> ready = new ArrayDeque<>();
     private final Slots slots;
+    private final ExpressionHooks hooks;
+    private boolean hooksClosed;
     private boolean draining;
     private boolean finished;
     private int remaining;
 
     DagRun(WorkflowExecution run, String id, String displayName, String parentId, TemplateBinding.Bound bound,
-            Consumer<Node> onDone) {
+            Call call, Consumer<Node> onDone) {
         this.run = run;
+        this.bound = bound;
+        this.call = call;
         this.template = bound.template();
         this.taskVars = bound.vars().withLive(completedVars);
         this.onDone = onDone;
         this.node = run.newNode(id, displayName, parentId, NodeType.DAG, template.name());
         Integer parallelism = template.parallelism();
         this.slots = new Slots(parallelism == null ? 0 : parallelism);
+        this.hooks = new ExpressionHooks(run, this::hookScope, () -> {
+            if (remaining == 0 && hooksClosed) {
+                finish();
+            }
+        });
+    }
+
+    /** What a hook's expression sees: finished tasks' variables, and every task's status as it is now. */
+    private Vars hookScope() {
+        Map<String, String> live = new LinkedHashMap<>();
+        live.put("workflow.status", NodePhase.RUNNING.argoName());
+        for (TaskState t : tasks.values()) {
+            // A task that is still running has a node of the run, not yet of its TaskState.
+            Node n = t.node != null ? t.node : run.node(node.id + "." + t.task.name());
+            if (n != null) {
+                live.put("tasks." + t.task.name() + ".status", n.phase.argoName());
+            }
+        }
+        return taskVars.with(live);
     }
 
     private DagSpec spec() {
@@ -100,7 +126,8 @@ final class DagRun {
                 }
             }
         }
-        String target = spec().target();
+        String target = Substitution.of(taskVars, "the target of template '" + template.name() + "'")
+                .text(spec().target());
         if (target != null && !target.isBlank()) {
             for (String name : target.trim().split("\\s+")) {
                 TaskState t = tasks.get(name);
@@ -208,20 +235,18 @@ final class DagRun {
     }
 
     private void launch(TaskState t, String id) {
-        DagTask task;
-        try {
-            task = new TemplateSubstitution(s -> Expressions.substitute(s, taskVars)).task(t.task);
-            task = withArtifactsResolved(task);
-        } catch (RuntimeException e) {
-            marker(t, id, NodePhase.ERROR, WorkflowExecution.message(e));
-            return;
+        if (!t.task.hooks().isEmpty()) {
+            hooks.watch(t.task.hooks(), id, t.task.name(), node.id, call);
         }
-        if (!task.isLoop()) {
-            runItem(t, task, id, t.task.name(), node.id, taskVars, n -> complete(t, n));
+        if (!t.task.isLoop()) {
+            runItem(t, t.task, id, t.task.name(), node.id, taskVars, n -> complete(t, n));
             return;
         }
         List<LoopItem> items;
+        DagTask task;
         try {
+            task = new TemplateSubstitution(Substitution.of(taskVars, "task '" + t.task.name() + "': its loop")::text)
+                    .loop(t.task);
             items = task.withItems() != null ? LoopExpansion.items(task.withItems())
                     : task.withParam() != null ? LoopExpansion.fromParam(task.withParam())
                     : LoopExpansion.fromSequence(task.withSequence());
@@ -243,12 +268,6 @@ final class DagRun {
         int[] left = {items.size()};
         for (LoopItem item : items) {
             Vars itemVars = taskVars.with(item.variables());
-            DagTask expanded;
-            try {
-                expanded = new TemplateSubstitution(s -> Expressions.substitute(s, itemVars)).task(task);
-            } catch (RuntimeException e) {
-                expanded = null;
-            }
             String itemName = item.nodeName(t.task.name());
             Consumer<Node> itemDone = n -> {
                 t.items.add(n);
@@ -264,16 +283,14 @@ final class DagRun {
                     complete(t, group);
                 }
             };
-            if (expanded == null) {
-                Node n = run.newNode(node.id + "." + itemName, itemName, group.id, NodeType.SKIPPED, task.template());
-                run.finishWith(n, NodePhase.ERROR, "cannot substitute the item into task " + t.task.name());
-                itemDone.accept(n);
-            } else {
-                runItem(t, expanded, node.id + "." + itemName, itemName, group.id, itemVars, itemDone);
-            }
+            runItem(t, task, node.id + "." + itemName, itemName, group.id, itemVars, itemDone);
         }
     }
 
+    /**
+     * Runs one task (or one item of a loop): its {@code when} first, and only if it says run are its
+     * arguments substituted, each text once, from {@code vars}.
+     */
     private void runItem(TaskState t, DagTask task, String id, String displayName, String parentId, Vars vars,
             Consumer<Node> onItemDone) {
         boolean proceed;
@@ -281,8 +298,8 @@ final class DagRun {
             proceed = Expressions.when(task.when(), vars);
         } catch (RuntimeException e) {
             Node n = run.newNode(id, displayName, parentId, NodeType.SKIPPED, task.template());
-            run.finishWith(n, NodePhase.ERROR, "cannot evaluate when '" + task.when() + "': "
-                    + WorkflowExecution.message(e));
+            run.finishWith(n, NodePhase.ERROR, "task '" + t.task.name() + "': when '" + task.when() + "': "
+                    + reason(e));
             onItemDone.accept(n);
             return;
         }
@@ -300,25 +317,73 @@ final class DagRun {
             onItemDone.accept(n);
             return;
         }
-        slots.acquire(() -> run.execute(id, displayName, parentId, target, task.arguments(), n -> {
+        Arguments arguments;
+        try {
+            arguments = withArtifactsResolved(t.task.name(),
+                    new TaskArguments(t.task.name(), vars, this::absence).resolve(task.arguments(), target), vars,
+                    target);
+        } catch (RuntimeException e) {
+            Node n = run.newNode(id, displayName, parentId, WorkflowExecution.typeOf(target), target.name());
+            run.finishWith(n, NodePhase.ERROR, WorkflowExecution.message(e));
+            onItemDone.accept(n);
+            return;
+        }
+        Call call = this.call.then(t.task.name(), target.name());
+        slots.acquire(() -> run.execute(id, displayName, parentId, target, arguments, call, n -> {
             slots.release();
             onItemDone.accept(n);
         }));
     }
 
-    /** A task's node is fulfilled: run its exit hook, then let its dependents go. */
+    /** An expression error's reason without its offset; other errors' messages. */
+    private static String reason(RuntimeException e) {
+        return e instanceof io.onepanel.workflow.expr.ExpressionException x ? x.reason() : WorkflowExecution.message(e);
+    }
+
+    /**
+     * Why {@code variable} has no value, when it names an output of a task of this DAG that has
+     * ended without it (skipped, omitted, failed); empty otherwise.
+     */
+    private Optional<String> absence(String variable) {
+        String[] parts = variable.split("\\.");
+        if (parts.length < 4 || !(parts[0].equals("tasks") || parts[0].equals("steps"))
+                || !parts[2].equals("outputs")) {
+            return Optional.empty();
+        }
+        TaskState producer = tasks.get(parts[1]);
+        if (producer == null || producer.node == null || !producer.done) {
+            return Optional.empty();
+        }
+        String output = parts.length > 4 ? "output " + parts[3].replaceAll("s$", "") + " '" + parts[4] + "'"
+                : "output " + parts[3];
+        return Optional.of("is absent: " + TaskArguments.ended(parts[1], producer.node.phase) + " and has no "
+                + output + (producer.node.phase == NodePhase.SKIPPED || producer.node.phase == NodePhase.OMITTED
+                        ? " (its template gives no valueFrom.default)" : ""));
+    }
+
+    /** A task's node is fulfilled: run its exit handlers (onExit, then hooks.exit), then let its dependents go. */
     private void complete(TaskState t, Node n) {
         t.node = n;
+        boolean exits = n.isCompleted() && !run.isCancelled();
+        LifecycleHook exitHook = t.task.hooks().get(LifecycleHook.EXIT);
+        Runnable afterOnExit = () -> {
+            if (exitHook != null && exits && !run.isCancelled()) {
+                hooks.runNow(LifecycleHook.EXIT, exitHook, n.id, t.task.name(), node.id, call,
+                        taskVars.with(t.variables("tasks")), h -> fulfilled(t));
+            } else {
+                fulfilled(t);
+            }
+        };
         String hook = t.task.onExit();
-        if (hook != null && n.isCompleted() && !run.isCancelled()) {
+        if (hook != null && exits) {
             Template exit = run.workflow.templates().get(hook);
             if (exit != null) {
                 run.execute(n.id + ".onExit", t.task.name() + ".onExit", node.id, exit, Arguments.EMPTY,
-                        h -> fulfilled(t));
+                        call.then(t.task.name() + ".onExit", exit.name()), h -> afterOnExit.run());
                 return;
             }
         }
-        fulfilled(t);
+        afterOnExit.run();
     }
 
     private void fulfilled(TaskState t) {
@@ -342,13 +407,21 @@ final class DagRun {
         if (finished) {
             return;
         }
+        if (!hooksClosed) {
+            hooksClosed = true;
+            hooks.close(); // a last look: hooks whose condition holds as the DAG ends still run
+        }
+        if (hooks.running() > 0) {
+            return; // the DAG ends when its last hook has
+        }
         finished = true;
         NodePhase phase = PhaseAssessment.assess(tasks.values(), targets, spec().isFailFast());
         String message = null;
         if (phase.isFailure()) {
             message = targets.stream().filter(t -> t.node != null && t.node.phase.isFailure()).findFirst()
-                    .map(t -> "task '" + t.task.name() + "' " + t.node.phase.argoName().toLowerCase(java.util.Locale.ROOT)
-                            + (t.node.message != null ? ": " + t.node.message : ""))
+                    .map(t -> shorten("task '" + t.task.name() + "' "
+                            + t.node.phase.argoName().toLowerCase(java.util.Locale.ROOT)
+                            + (t.node.message != null ? ": " + t.node.message : "")))
                     .orElse("a branch of the DAG failed");
         }
         if (run.isCancelled()) {
@@ -368,23 +441,40 @@ final class DagRun {
         onDone.accept(node);
     }
 
+    /**
+     * A failure message that nested DAGs have prefixed level by level, cut in the middle when long:
+     * its start says where, its end says why.
+     */
+    static String shorten(String message) {
+        return message.length() <= 600 ? message : message.substring(0, 150) + " … " + message.substring(
+                message.length() - 440);
+    }
+
     private void collectOutputs() {
         Map<String, String> params = new LinkedHashMap<>();
         for (Parameter p : template.outputs().parameters()) {
             String value = null;
+            Substitution once = Substitution.of(taskVars, "output parameter '" + p.name() + "'");
             if (p.valueFrom() != null && p.valueFrom().parameter() != null) {
-                value = Expressions.substitute(p.valueFrom().parameter(), taskVars);
-                if (value.contains("{{")) {
-                    value = null;
+                boolean[] missing = {false};
+                value = once.reporting((tag, variable) -> missing[0] = true).text(p.valueFrom().parameter());
+                if (missing[0]) {
+                    value = null; // an output that never came: the default below, if any
                 }
             } else if (p.valueFrom() != null && p.valueFrom().expression() != null) {
-                Object v = Expressions.evaluate(p.valueFrom().expression(), taskVars);
+                Object v;
+                try {
+                    v = Expressions.evaluate(p.valueFrom().expression(), taskVars);
+                } catch (io.onepanel.workflow.expr.ExpressionException e) {
+                    throw new IllegalArgumentException("output parameter '" + p.name() + "': valueFrom.expression '"
+                            + p.valueFrom().expression() + "': " + e.reason(), e);
+                }
                 value = v == null ? null : LoopItem.text(v);
             } else if (p.value() != null) {
-                value = Expressions.substitute(p.value(), taskVars);
+                value = once.text(p.value());
             }
             if (value == null && p.valueFrom() != null) {
-                value = p.valueFrom().defaultValue();
+                value = once.text(p.valueFrom().defaultValue());
             }
             if (value == null) {
                 throw new IllegalArgumentException("output parameter '" + p.name() + "' has no value");
@@ -397,27 +487,36 @@ final class DagRun {
         node.outputParameters = params;
         List<Artifact> artifacts = new ArrayList<>();
         for (Artifact a : template.outputs().artifacts()) {
-            resolveArtifact(a).ifPresent(artifacts::add);
+            Optional<Artifact> out = resolveArtifact(a, taskVars);
+            out.ifPresent(artifacts::add);
+            if (out.isPresent() && a.globalName() != null) {
+                run.exportGlobalArtifact(a.globalName(), out.get());
+            }
         }
         node.outputArtifacts = artifacts;
     }
 
-    private DagTask withArtifactsResolved(DagTask task) {
-        if (task.arguments().artifacts().stream().noneMatch(a -> a.from() != null || a.fromExpression() != null)) {
-            return task;
+    private Arguments withArtifactsResolved(String taskName, Arguments arguments, Vars vars, Template target) {
+        if (arguments.artifacts().stream().noneMatch(a -> a.from() != null || a.fromExpression() != null)) {
+            return arguments;
         }
         List<Artifact> resolved = new ArrayList<>();
-        for (Artifact a : task.arguments().artifacts()) {
-            resolveArtifact(a).ifPresent(resolved::add);
+        for (Artifact a : arguments.artifacts()) {
+            // An input the called template marks optional may be absent, as the argument itself may.
+            boolean optional = target.inputs().artifact(a.name()).map(Artifact::optional).orElse(false);
+            try {
+                resolveArtifact(optional ? new Artifact(a.name(), a.path(), a.from(), a.fromExpression(),
+                        a.mode(), true, a.globalName(), a.subPath(), a.archive(), a.s3(), a.git(), a.raw(), a.http(),
+                        a.positions()) : a, vars).ifPresent(resolved::add);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("task '" + taskName + "': " + WorkflowExecution.message(e), e);
+            }
         }
-        Arguments args = new Arguments(task.arguments().parameters(), resolved);
-        return new DagTask(task.name(), task.template(), task.templateRef(), task.dependencies(), task.depends(),
-                task.when(), args, task.withItems(), task.withParam(), task.withSequence(), task.continueOn(),
-                task.onExit(), task.positions());
+        return new Arguments(arguments.parameters(), resolved);
     }
 
     /** An artifact with its {@code from}/{@code fromExpression} turned into a location; empty if optional and absent. */
-    private Optional<Artifact> resolveArtifact(Artifact a) {
+    private Optional<Artifact> resolveArtifact(Artifact a, Vars vars) {
         String reference = a.from();
         if (reference == null && a.fromExpression() != null) {
             Map<String, String> refs = new LinkedHashMap<>();
@@ -429,7 +528,15 @@ final class DagRun {
                     }
                 }
             }
-            Object v = Expressions.evaluate(a.fromExpression(), taskVars.with(refs));
+            run.globalArtifacts().keySet().forEach(name -> refs.put("workflow.outputs.artifacts." + name,
+                    "workflow.outputs.artifacts." + name));
+            Object v;
+            try {
+                v = Expressions.evaluate(a.fromExpression(), vars.with(refs));
+            } catch (io.onepanel.workflow.expr.ExpressionException e) {
+                throw new IllegalArgumentException("artifact '" + a.name() + "': fromExpression '"
+                        + a.fromExpression() + "': " + e.reason(), e);
+            }
             reference = v == null ? null : "{{" + v + "}}";
         }
         if (reference == null) {
@@ -440,17 +547,28 @@ final class DagRun {
             if (a.optional()) {
                 return Optional.empty();
             }
-            throw new IllegalArgumentException("artifact '" + a.name() + "': " + reference + " does not exist");
+            String inner = inner(reference.trim());
+            Optional<String> why = absence(inner);
+            throw new IllegalArgumentException("artifact '" + a.name() + "': " + reference + " "
+                    + why.orElse("does not exist"));
         }
         return Optional.of(a.withLocationOf(source.get()));
     }
 
-    private Optional<Artifact> lookup(String reference) {
-        String inner = reference.startsWith("{{") && reference.endsWith("}}")
+    private static String inner(String reference) {
+        return reference.startsWith("{{") && reference.endsWith("}}")
                 ? reference.substring(2, reference.length() - 2).trim() : reference;
-        List<String> parts = Arrays.asList(inner.split("\\."));
+    }
+
+    private Optional<Artifact> lookup(String reference) {
+        List<String> parts = Arrays.asList(inner(reference).split("\\."));
         if (parts.size() == 3 && parts.get(0).equals("inputs") && parts.get(1).equals("artifacts")) {
-            return template.inputs().artifact(parts.get(2)).filter(Artifact::hasLocation);
+            return bound.given().containsKey(parts.get(2)) ? Optional.of(bound.given().get(parts.get(2)))
+                    : template.inputs().artifact(parts.get(2)).filter(Artifact::hasLocation);
+        }
+        if (parts.size() == 4 && parts.get(0).equals("workflow") && parts.get(1).equals("outputs")
+                && parts.get(2).equals("artifacts")) {
+            return Optional.ofNullable(run.globalArtifacts().get(parts.get(3)));
         }
         if (parts.size() == 5 && (parts.get(0).equals("tasks") || parts.get(0).equals("steps"))
                 && parts.get(2).equals("outputs") && parts.get(3).equals("artifacts")) {

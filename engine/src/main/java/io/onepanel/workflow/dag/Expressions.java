@@ -4,6 +4,7 @@ import io.onepanel.workflow.expr.DependsExpression;
 import io.onepanel.workflow.expr.Dialect;
 import io.onepanel.workflow.expr.Expression;
 import io.onepanel.workflow.expr.ExpressionException;
+import io.onepanel.workflow.expr.Tag;
 import io.onepanel.workflow.expr.TemplateText;
 import io.onepanel.workflow.expr.UnresolvedPolicy;
 import io.onepanel.workflow.expr.VariableScope;
@@ -11,6 +12,7 @@ import io.onepanel.workflow.template.ContinueOn;
 import io.onepanel.workflow.template.DagTask;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 
 /** The scheduler's one door into the {@code expr} package. */
 final class Expressions {
@@ -21,17 +23,29 @@ final class Expressions {
         return VariableScope.of(vars.flatten());
     }
 
-    /** Replaces what can be replaced now; other tags stay for a later stage, as Argo does. */
-    static String substitute(String text, Vars vars) {
+    /**
+     * Replaces every tag of {@code text} from {@code vars}, in the one pass this text gets: values are
+     * inserted as they are and never scanned again. A tag whose variable is missing is left as written
+     * and reported to {@code unresolved}.
+     */
+    static String substitute(String text, Vars vars, BiConsumer<Tag, String> unresolved) {
         if (text == null || !text.contains("{{")) {
             return text;
         }
         // Expression tags may walk whole structures (inputs.parameters), so they get every variable.
         VariableScope scope = text.contains("{{=") ? scope(vars) : lazyScope(vars);
-        return TemplateText.substitute(text, scope, UnresolvedPolicy.KEEP);
+        return TemplateText.substitute(text, scope, UnresolvedPolicy.LEAVE, unresolved);
     }
 
-    /** Argo's {@code when}: substituted, then evaluated with bare words as strings. */
+    static String substitute(String text, Vars vars) {
+        return substitute(text, vars, (tag, variable) -> { });
+    }
+
+    /**
+     * Argo's {@code when}: substituted, then evaluated with bare words as strings. As in Argo, the
+     * substituted values become part of the condition's text (that is how {@code "{{x}} == heads"}
+     * compares), but a tag inside a value is never substituted.
+     */
     static boolean when(String text, Vars vars) {
         if (text == null || text.isBlank()) {
             return true;

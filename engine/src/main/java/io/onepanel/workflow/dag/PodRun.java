@@ -27,17 +27,17 @@ import java.util.function.Consumer;
  */
 final class PodRun {
 
-    /** Argo retries forever when a strategy has no limit; we stop somewhere sane. */
-    static final int UNLIMITED_RETRIES = 1000;
-
     private final WorkflowExecution run;
     private final String id;
     private final String displayName;
     private final String parentId;
     private final Template template;
     private final Vars vars;
-    private final boolean hasTags;
+    private final TemplateBinding.Bound bound;
     private final Consumer<Node> onDone;
+    private final Retrying retrying;
+    /** The template as the last attempt ran it (substituted), for its output defaults. */
+    private Template lastResolved;
     private Node retries;
     private Instant firstStart;
 
@@ -49,12 +49,13 @@ final class PodRun {
         this.parentId = parentId;
         this.template = bound.template();
         this.vars = bound.vars();
-        this.hasTags = bound.hasTags();
+        this.bound = bound;
+        this.retrying = Retrying.of(template, vars, run);
         this.onDone = onDone;
     }
 
     void start() {
-        if (template.retryStrategy() != null) {
+        if (retrying != null) {
             retries = run.newNode(id, displayName, parentId, NodeType.RETRIES, template.name());
             retries.phase = NodePhase.RUNNING;
             retries.startedAt = run.now();
@@ -130,8 +131,9 @@ final class PodRun {
         podVars.put("retries", Integer.toString(attempt));
         podVars.put("node.name", node.id);
         Vars attemptVars = vars.with(podVars);
-        Template resolved = hasTags
-                ? new TemplateSubstitution(t -> Expressions.substitute(t, attemptVars)).apply(template) : template;
+        // The template's one substitution: everything it may name is known now.
+        Template resolved = bound.resolve(attemptVars);
+        lastResolved = resolved;
         Map<String, String> keyVars = new LinkedHashMap<>();
         keyVars.put("workflow.name", run.info.workflowName());
         keyVars.put("workflow.namespace", run.info.namespace());
@@ -175,7 +177,7 @@ final class PodRun {
         node.finishedAt = run.now();
         run.changed(node);
         if (node.phase != NodePhase.SUCCEEDED && !run.isCancelled()) {
-            Duration wait = retryAfter(node, attempt);
+            Duration wait = retrying == null ? null : retrying.after(node, attempt, firstStart);
             if (wait != null) {
                 run.listener.status(node.snapshot(), "retrying in " + wait.toMillis() + " ms (attempt "
                         + (attempt + 2) + ")");
@@ -190,6 +192,12 @@ final class PodRun {
                     run.exportGlobal(p.globalName(), value);
                 }
             }
+            for (Artifact a : template.outputs().artifacts()) {
+                if (a.globalName() != null) {
+                    node.outputArtifacts.stream().filter(o -> o.name().equals(a.name())).findFirst()
+                            .ifPresent(o -> run.exportGlobalArtifact(a.globalName(), o));
+                }
+            }
         }
         done(node);
     }
@@ -197,89 +205,12 @@ final class PodRun {
     /** Output parameters with their defaults where the runtime found no file. */
     private Map<String, String> outputParameters(TaskResult result) {
         Map<String, String> out = new LinkedHashMap<>(result.outputParameters());
-        for (Parameter p : template.outputs().parameters()) {
+        for (Parameter p : (lastResolved != null ? lastResolved : template).outputs().parameters()) {
             if (!out.containsKey(p.name()) && p.valueFrom() != null && p.valueFrom().defaultValue() != null) {
                 out.put(p.name(), p.valueFrom().defaultValue());
             }
         }
         return out;
-    }
-
-    /** How long to wait before the next attempt, or null when there is none. */
-    private Duration retryAfter(Node node, int attempt) {
-        RetryStrategy strategy = template.retryStrategy();
-        if (strategy == null) {
-            return null;
-        }
-        int limit;
-        try {
-            limit = limit(strategy);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-        if (attempt >= limit) {
-            return null;
-        }
-        boolean retry = switch (strategy.policyOrDefault()) {
-            case "Always" -> true;
-            case "OnError" -> node.phase == NodePhase.ERROR;
-            case "OnTransientError" -> node.phase == NodePhase.ERROR && isTransient(node.message);
-            default -> node.phase == NodePhase.FAILED;
-        };
-        if (!retry) {
-            return null;
-        }
-        if (strategy.expression() != null && !strategy.expression().isBlank()) {
-            Map<String, String> last = new LinkedHashMap<>();
-            last.put("lastRetry.exitCode", node.exitCode == null ? "-1" : Integer.toString(node.exitCode));
-            last.put("lastRetry.status", node.phase.argoName());
-            last.put("lastRetry.duration", Long.toString(Duration.between(node.startedAt, node.finishedAt).toSeconds()));
-            last.put("lastRetry.message", node.message == null ? "" : node.message);
-            try {
-                if (!Boolean.TRUE.equals(Expressions.evaluate(strategy.expression(), vars.with(last)))) {
-                    return null;
-                }
-            } catch (RuntimeException e) {
-                return null;
-            }
-        }
-        return backoff(strategy, attempt);
-    }
-
-    private Duration backoff(RetryStrategy strategy, int attempt) {
-        RetryStrategy.Backoff b = strategy.backoff();
-        if (b == null || b.duration() == null) {
-            return Duration.ZERO;
-        }
-        Duration base = Durations.parse(b.duration());
-        double factor = b.factor() == null || b.factor().isBlank() ? 1 : Double.parseDouble(b.factor().trim());
-        Duration wait = Duration.ofMillis((long) (base.toMillis() * Math.pow(factor, attempt)));
-        if (b.maxDuration() != null && !b.maxDuration().isBlank()) {
-            Duration max = Durations.parse(b.maxDuration());
-            Duration elapsed = Duration.between(firstStart, run.now());
-            if (elapsed.plus(wait).compareTo(max) > 0) {
-                return null; // Argo: no retry would start within maxDuration
-            }
-        }
-        return wait;
-    }
-
-    private static int limit(RetryStrategy strategy) {
-        if (strategy.limit() == null || strategy.limit().isBlank()) {
-            return UNLIMITED_RETRIES;
-        }
-        try {
-            return Integer.parseInt(strategy.limit().trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("retryStrategy.limit must be a whole number, not '" + strategy.limit()
-                    + "'");
-        }
-    }
-
-    private static boolean isTransient(String message) {
-        String m = message == null ? "" : message.toLowerCase(java.util.Locale.ROOT);
-        return m.contains("timeout") || m.contains("connection") || m.contains("temporar") || m.contains("503")
-                || m.contains("unavailable");
     }
 
     private void done(Node last) {

@@ -14,33 +14,57 @@ import java.util.Optional;
 /**
  * Gives a template its inputs from a caller's arguments (Argo's ProcessArgs): each input parameter
  * takes the argument's value, else its own value or default; each input artifact takes the
- * argument's location. Then every {@code {{inputs...}}} and {@code {{workflow...}}} in the template is
- * replaced.
+ * argument's location.
+ *
+ * <p>Binding does not substitute the template's body: it only works out the variables the body may
+ * use ({@code inputs.*}, {@code outputs.*.path}). The body is substituted once, when everything it
+ * may name is known ({@link Bound#resolve}), so a value inserted into it is never scanned again: a
+ * parameter value that looks like {@code {{=expression}}} stays that text.
  */
 final class TemplateBinding {
 
     private TemplateBinding() {}
 
     /**
-     * The bound template and the variables its body may use.
+     * The template as written, what its caller gave it, and the variables its body may use.
      *
-     * @param hasTags whether some text still holds a tag for a later stage ({{pod.name}}, {{retries}})
+     * @param template the template as written (no tag of it substituted yet)
+     * @param values each input parameter's value (data, put in after substitution)
+     * @param given input artifacts whose location the caller gave (data, put in after substitution)
      */
-    record Bound(Template template, Vars vars, boolean hasTags) {}
+    record Bound(Template template, Map<String, String> values, Map<String, Artifact> given, Vars vars) {
+
+        /**
+         * The template with every tag replaced from {@code scope} in one pass, then the caller's
+         * values and artifact locations put in place: data never goes through substitution.
+         */
+        Template resolve(Vars scope) {
+            Template substituted = Substitution.of(scope, "template '" + template.name() + "'").apply(template);
+            List<Parameter> params = new ArrayList<>();
+            for (Parameter p : substituted.inputs().parameters()) {
+                params.add(values.containsKey(p.name()) ? p.withValue(values.get(p.name())) : p);
+            }
+            List<Artifact> artifacts = new ArrayList<>();
+            for (Artifact a : substituted.inputs().artifacts()) {
+                artifacts.add(given.containsKey(a.name()) ? a.withLocationOf(given.get(a.name())) : a);
+            }
+            return substituted.withInputs(new Inputs(params, artifacts));
+        }
+    }
 
     /** @throws IllegalArgumentException naming the input that has no value */
     static Bound bind(Template template, Arguments arguments, Vars outer) {
-        List<Parameter> params = new ArrayList<>();
+        Map<String, String> values = new LinkedHashMap<>();
         Map<String, String> vars = new LinkedHashMap<>();
         for (Parameter input : template.inputs().parameters()) {
             Optional<Parameter> arg = arguments.parameter(input.name());
             String value = arg.map(Parameter::value).orElse(null);
-            // An argument naming an output that never came (a skipped producer without a default)
-            // falls back to the input's own default, as in Argo.
-            boolean unresolved = value != null && value.contains("{{") && (input.value() != null
-                    || input.defaultValue() != null);
-            if (value == null || unresolved) {
-                value = input.value() != null ? input.value() : input.defaultValue();
+            if (value == null) {
+                // The template's own value or default is template text: its tags (globals) are replaced,
+                // once. A caller's value is data and is taken as it is.
+                String own = input.value() != null ? input.value() : input.defaultValue();
+                value = own == null ? null : Substitution.of(outer, "input parameter '" + input.name()
+                        + "' of template '" + template.name() + "'").text(own);
             }
             if (value == null) {
                 throw new IllegalArgumentException("input parameter '" + input.name() + "' of template '"
@@ -50,60 +74,38 @@ final class TemplateBinding {
                 throw new IllegalArgumentException("input parameter '" + input.name() + "' of template '"
                         + template.name() + "' is '" + value + "', not one of " + input.enumValues());
             }
-            params.add(input.withValue(value));
+            values.put(input.name(), value);
             vars.put("inputs.parameters." + input.name(), value);
         }
-        List<Artifact> artifacts = new ArrayList<>();
+        Vars paramScope = outer.with(vars);
+        Substitution authored = Substitution.of(paramScope, "template '" + template.name() + "'");
+        Map<String, Artifact> given = new LinkedHashMap<>();
         for (Artifact input : template.inputs().artifacts()) {
             Optional<Artifact> arg = arguments.artifact(input.name());
-            Artifact bound = input;
             if (arg.isPresent() && arg.get().hasLocation()) {
-                bound = input.withLocationOf(arg.get());
+                given.put(input.name(), arg.get());
             } else if (!input.hasLocation() && !input.optional() && input.from() == null) {
                 throw new IllegalArgumentException("input artifact '" + input.name() + "' of template '"
                         + template.name() + "' was not supplied");
             }
-            artifacts.add(bound);
-            if (bound.path() != null) {
-                vars.put("inputs.artifacts." + input.name() + ".path", bound.path());
+            if (input.path() != null) {
+                vars.put("inputs.artifacts." + input.name() + ".path", authored.text(input.path()));
             }
         }
         Vars inputScope = outer.with(vars);
-        Template withInputs = template.withInputs(new Inputs(params, artifacts));
-        // Texts without a tag never reach the function, so this records whether any tag is left.
-        boolean[] left = {false};
-        java.util.function.UnaryOperator<String> inputs = text -> {
-            String out = Expressions.substitute(text, inputScope);
-            left[0] |= out.contains("{{");
-            return out;
-        };
-        Template substituted = new TemplateSubstitution(inputs).apply(withInputs);
-        Vars scope = inputScope;
-        // Output artifact paths may be named too ({{outputs.artifacts.x.path}}).
+        // Output paths may be named too ({{outputs.artifacts.x.path}}); they are template text.
+        Substitution paths = Substitution.of(inputScope, "template '" + template.name() + "'");
         Map<String, String> outputPaths = new LinkedHashMap<>();
-        substituted.outputs().artifacts().forEach(a -> {
+        template.outputs().artifacts().forEach(a -> {
             if (a.path() != null) {
-                outputPaths.put("outputs.artifacts." + a.name() + ".path", a.path());
+                outputPaths.put("outputs.artifacts." + a.name() + ".path", paths.text(a.path()));
             }
         });
-        substituted.outputs().parameters().forEach(p -> {
+        template.outputs().parameters().forEach(p -> {
             if (p.valueFrom() != null && p.valueFrom().path() != null) {
-                outputPaths.put("outputs.parameters." + p.name() + ".path", p.valueFrom().path());
+                outputPaths.put("outputs.parameters." + p.name() + ".path", paths.text(p.valueFrom().path()));
             }
         });
-        if (!outputPaths.isEmpty() && left[0]) {
-            Vars withOutputs = scope.with(outputPaths);
-            left[0] = false;
-            java.util.function.UnaryOperator<String> outputs = text -> {
-                String out = Expressions.substitute(text, withOutputs);
-                left[0] |= out.contains("{{");
-                return out;
-            };
-            substituted = new TemplateSubstitution(outputs).apply(substituted);
-            scope = withOutputs;
-        } else if (!outputPaths.isEmpty()) {
-            scope = scope.with(outputPaths);
-        }
-        return new Bound(substituted, scope, left[0]);
+        return new Bound(template, values, given, inputScope.with(outputPaths));
     }
 }

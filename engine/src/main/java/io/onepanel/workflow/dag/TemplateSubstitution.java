@@ -61,7 +61,17 @@ final class TemplateSubstitution {
         Sequence seq = t.withSequence() == null ? null : new Sequence(s(t.withSequence().count()),
                 s(t.withSequence().start()), s(t.withSequence().end()), s(t.withSequence().format()));
         return new DagTask(t.name(), t.template(), t.templateRef(), t.dependencies(), t.depends(), s(t.when()),
-                arguments(t.arguments()), items, s(t.withParam()), seq, t.continueOn(), t.onExit(), t.positions());
+                arguments(t.arguments()), items, s(t.withParam()), seq, t.continueOn(), t.onExit(), t.positions(),
+                t.hooks());
+    }
+
+    /** Only the loop of a task ({@code withItems}, {@code withParam}, {@code withSequence}); the rest as written. */
+    DagTask loop(DagTask t) {
+        List<Object> items = t.withItems() == null ? null : t.withItems().stream().map(this::plain).toList();
+        Sequence seq = t.withSequence() == null ? null : new Sequence(s(t.withSequence().count()),
+                s(t.withSequence().start()), s(t.withSequence().end()), s(t.withSequence().format()));
+        return new DagTask(t.name(), t.template(), t.templateRef(), t.dependencies(), t.depends(), t.when(),
+                t.arguments(), items, s(t.withParam()), seq, t.continueOn(), t.onExit(), t.positions(), t.hooks());
     }
 
     Arguments arguments(Arguments a) {
@@ -115,7 +125,7 @@ final class TemplateSubstitution {
         return sc == null ? null : new ScriptSpec(k8s(sc.container()), s(sc.source()));
     }
 
-    private RetryStrategy retry(RetryStrategy r) {
+    RetryStrategy retry(RetryStrategy r) {
         if (r == null) {
             return null;
         }

@@ -50,6 +50,7 @@ public final class WorkflowExecution implements WorkflowRun {
 
     private final Map<String, String> globalValues;
     private final Map<String, String> globalOutputs = new LinkedHashMap<>();
+    private final Map<String, io.onepanel.workflow.template.Artifact> globalArtifacts = new LinkedHashMap<>();
     private final Map<String, Node> nodes = new LinkedHashMap<>();
     private final Set<TaskExecution> running = ConcurrentHashMap.newKeySet();
     private final CompletableFuture<RunResult> completion = new CompletableFuture<>();
@@ -58,6 +59,10 @@ public final class WorkflowExecution implements WorkflowRun {
     // Readable from any thread: the latest status of each node, in creation order.
     private final Map<String, NodeStatus> statuses = new ConcurrentHashMap<>();
     private final java.util.Queue<String> order = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final List<java.util.function.BooleanSupplier> watchers = new ArrayList<>();
+    private boolean watchPosted;
+    private ExpressionHooks hooks;
+    private Runnable afterHooks;
     private volatile boolean cancelled;
     private String cancelReason;
     private Instant startedAt;
@@ -75,7 +80,12 @@ public final class WorkflowExecution implements WorkflowRun {
         int cap = Math.min(positive(workflow.parallelism()), positive(settings.parallelism()));
         this.pods = new Slots(cap == Integer.MAX_VALUE ? 0 : cap);
         String threadName = "onepanel-run-" + info.workflowName();
-        this.scheduler = Executors.newSingleThreadExecutor(r -> daemon(r, threadName));
+        // A deep stack: nested templates (up to Call.MAX_DEPTH) are started and ended by nested calls.
+        this.scheduler = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(null, r, threadName, 64L * 1024 * 1024);
+            t.setDaemon(true);
+            return t;
+        });
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, threadName + "-timer"));
     }
 
@@ -99,7 +109,16 @@ public final class WorkflowExecution implements WorkflowRun {
                         () -> cancelNow("the workflow's activeDeadlineSeconds (" + workflow.activeDeadlineSeconds()
                                 + "s) was exceeded"));
             }
-            execute(info.workflowName(), info.workflowName(), null, entry, workflow.arguments(), this::entrypointDone);
+            // workflow.status is Running until the entrypoint ends, then its phase.
+            hooks = new ExpressionHooks(this, () -> globalValues.containsKey("workflow.status") ? globals
+                    : globals.with(Map.of("workflow.status", NodePhase.RUNNING.argoName())), () -> {
+                        if (afterHooks != null) {
+                            afterHooks.run();
+                        }
+                    });
+            hooks.watch(workflow.hooks(), info.workflowName(), info.workflowName(), null, Call.root(entry.name()));
+            execute(info.workflowName(), info.workflowName(), null, entry, workflow.arguments(),
+                    Call.root(entry.name()), this::entrypointDone);
         });
         return this;
     }
@@ -143,9 +162,9 @@ public final class WorkflowExecution implements WorkflowRun {
         scheduler.execute(() -> {
             try {
                 event.run();
-            } catch (RuntimeException | Error e) {
+            } catch (RuntimeException | StackOverflowError e) {
+                // Never a stack trace for a user: the run ends in error with what happened, in one line.
                 fail("internal error: " + e);
-                throw e;
             }
         });
     }
@@ -182,10 +201,37 @@ public final class WorkflowExecution implements WorkflowRun {
         return node;
     }
 
+    /** The node with this id, or null. */
+    Node node(String id) {
+        return nodes.get(id);
+    }
+
     void changed(Node node) {
         NodeStatus status = node.snapshot();
         statuses.put(node.id, status);
         listener.nodeChanged(status);
+        if (!watchers.isEmpty() && !watchPosted) {
+            watchPosted = true;
+            post(this::checkWatchers);
+        }
+    }
+
+    /** {@code watcher} is asked after nodes change (once per burst of changes) until it returns false. */
+    void watch(java.util.function.BooleanSupplier watcher) {
+        watchers.add(watcher);
+        if (!watchPosted) {
+            watchPosted = true;
+            post(this::checkWatchers);
+        }
+    }
+
+    private void checkWatchers() {
+        watchPosted = false;
+        for (java.util.function.BooleanSupplier w : List.copyOf(watchers)) {
+            if (!w.getAsBoolean()) {
+                watchers.remove(w);
+            }
+        }
     }
 
     void track(TaskExecution execution) {
@@ -199,27 +245,48 @@ public final class WorkflowExecution implements WorkflowRun {
         running.remove(execution);
     }
 
+    /** An output artifact with a {@code globalName}: {@code {{workflow.outputs.artifacts.NAME}}} from now on. */
+    void exportGlobalArtifact(String name, io.onepanel.workflow.template.Artifact artifact) {
+        globalArtifacts.put(name, artifact);
+    }
+
+    Map<String, io.onepanel.workflow.template.Artifact> globalArtifacts() {
+        return globalArtifacts;
+    }
+
     void exportGlobal(String name, String value) {
         globalOutputs.put(name, value);
         globalValues.put("workflow.outputs.parameters." + name, value);
     }
 
     /** Runs {@code template} as node {@code id}; {@code onDone} hears the node once it is fulfilled. */
-    void execute(String id, String displayName, String parentId, Template template, Arguments arguments,
+    void execute(String id, String displayName, String parentId, Template template, Arguments arguments, Call call,
             Consumer<Node> onDone) {
+        if (call.tooDeep()) {
+            Node node = newNode(id, displayName, parentId, typeOf(template), template.name());
+            finishWith(node, NodePhase.ERROR, call.tooDeepMessage());
+            onDone.accept(node);
+            return;
+        }
         TemplateBinding.Bound bound;
         try {
             bound = TemplateBinding.bind(template, arguments, globals);
         } catch (RuntimeException e) {
-            Node node = newNode(id, displayName, parentId, NodeType.POD, template.name());
+            Node node = newNode(id, displayName, parentId, typeOf(template), template.name());
             finishWith(node, NodePhase.ERROR, message(e));
             onDone.accept(node);
             return;
         }
         switch (template.type()) {
-            case DAG, STEPS -> new DagRun(this, id, displayName, parentId, bound, onDone).start();
+            case DAG, STEPS -> {
+                if (template.retryStrategy() != null) {
+                    new DagRetry(this, id, displayName, parentId, bound, call, onDone).start();
+                } else {
+                    new DagRun(this, id, displayName, parentId, bound, call, onDone).start();
+                }
+            }
             case CONTAINER, SCRIPT -> new PodRun(this, id, displayName, parentId, bound, onDone).start();
-            case SUSPEND -> suspend(id, displayName, parentId, bound.template(), onDone);
+            case SUSPEND -> suspend(id, displayName, parentId, bound, onDone);
             default -> {
                 Node node = newNode(id, displayName, parentId, NodeType.POD, template.name());
                 finishWith(node, NodePhase.ERROR, "template '" + template.name() + "' is a " + template.type().key()
@@ -229,12 +296,31 @@ public final class WorkflowExecution implements WorkflowRun {
         }
     }
 
-    private void suspend(String id, String displayName, String parentId, Template template, Consumer<Node> onDone) {
+    /** The node type a template runs as, also when it cannot start. */
+    static NodeType typeOf(Template template) {
+        return switch (template.type()) {
+            case DAG, STEPS -> NodeType.DAG;
+            case SUSPEND -> NodeType.SUSPEND;
+            default -> NodeType.POD;
+        };
+    }
+
+    private void suspend(String id, String displayName, String parentId, TemplateBinding.Bound bound,
+            Consumer<Node> onDone) {
+        Template template = bound.template();
         Node node = newNode(id, displayName, parentId, NodeType.SUSPEND, template.name());
         node.phase = NodePhase.RUNNING;
         node.startedAt = now();
         changed(node);
-        String duration = template.suspend().duration();
+        String duration;
+        try {
+            duration = Substitution.of(bound.vars(), "the suspend duration of template '" + template.name() + "'")
+                    .text(template.suspend().duration());
+        } catch (IllegalArgumentException e) {
+            finishWith(node, NodePhase.ERROR, e.getMessage());
+            onDone.accept(node);
+            return;
+        }
         if (duration == null || duration.isBlank()) {
             finishWith(node, NodePhase.ERROR, "suspend without a duration waits for a resume, which this engine"
                     + " cannot receive");
@@ -272,15 +358,38 @@ public final class WorkflowExecution implements WorkflowRun {
     // ---- ending ------------------------------------------------------------------------------
 
     private void entrypointDone(Node root) {
-        String onExit = workflow.onExit();
-        Template exit = onExit == null ? null : workflow.templates().get(onExit);
-        if (exit == null || cancelled) {
-            finish(root, null);
-            return;
-        }
         globalValues.put("workflow.status", root.phase.argoName());
         globalValues.put("workflow.failures", WorkflowVariables.failures(nodes.values()));
-        execute(info.workflowName() + ".onExit", "onExit", null, exit, Arguments.EMPTY, exitNode -> finish(root, exitNode));
+        // Workflow hooks whose condition holds now (workflow.status == "Failed") still run; the run
+        // ends when they and the exit handler have.
+        if (!cancelled) {
+            hooks.close();
+        }
+        io.onepanel.workflow.template.LifecycleHook exitHook = workflow.hooks()
+                .get(io.onepanel.workflow.template.LifecycleHook.EXIT);
+        String onExit = workflow.onExit();
+        Template exit = onExit == null ? null : workflow.templates().get(onExit);
+        Consumer<Node> done = exitNode -> whenHooksEnd(() -> finish(root, exitNode));
+        if (cancelled) {
+            finish(root, null);
+        } else if (exitHook != null) {
+            // Argo: spec.hooks.exit is the exit handler (with arguments), in place of onExit.
+            hooks.runNow(io.onepanel.workflow.template.LifecycleHook.EXIT, exitHook, info.workflowName(),
+                    info.workflowName(), null, Call.root(info.workflowName()), globals, done);
+        } else if (exit != null) {
+            execute(info.workflowName() + ".onExit", "onExit", null, exit, Arguments.EMPTY, Call.root(exit.name()),
+                    done);
+        } else {
+            done.accept(null);
+        }
+    }
+
+    private void whenHooksEnd(Runnable then) {
+        if (hooks.running() == 0) {
+            then.run();
+        } else {
+            afterHooks = then;
+        }
     }
 
     private void finish(Node root, Node exitNode) {

@@ -123,13 +123,29 @@ public final class WorkflowEngine {
         for (Parameter p : workflow.arguments().parameters()) {
             String value = given.containsKey(p.name()) ? given.get(p.name())
                     : p.value() != null ? p.value() : p.defaultValue();
-            value = value == null ? "" : value
-                    .replace("{{workflow.namespace}}", info.namespace())
-                    .replace("{{workflow.name}}", info.workflowName())
-                    .replace("{{workflow.uid}}", info.uid());
-            out.put(p.name(), value);
+            out.put(p.name(), value == null ? "" : conveniences(value, info));
         }
         return out;
+    }
+
+    private static final java.util.regex.Pattern CONVENIENCE =
+            java.util.regex.Pattern.compile("\\{\\{workflow\\.(namespace|name|uid)}}");
+
+    /**
+     * Onepanel's conveniences in parameter values, the only substitution a value ever gets: exactly
+     * {@code {{workflow.namespace}}}, {@code {{workflow.name}}} and {@code {{workflow.uid}}}, in one pass
+     * (what they insert is not scanned again); any other tag, {@code {{=...}}} included, stays as written.
+     */
+    static String conveniences(String value, RunInfo info) {
+        if (!value.contains("{{workflow.")) {
+            return value;
+        }
+        return CONVENIENCE.matcher(value).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(
+                switch (m.group(1)) {
+                    case "namespace" -> info.namespace();
+                    case "name" -> info.workflowName();
+                    default -> info.uid();
+                }));
     }
 
     private static Workflow withFailFast(Workflow workflow, Boolean failFast) {

@@ -35,12 +35,12 @@ enum Builtin {
     LOWER("lower", 1, 1, a -> a.string(0).toLowerCase(Locale.ROOT)),
     TRIM("trim", 1, 2, a -> a.size() == 1 ? a.string(0).strip() : trimChars(a.string(0), a.string(1))),
     SPLIT("split", 2, 2, a -> split(a.string(0), a.string(1))),
-    JOIN("join", 1, 2, a -> join(a.list(0), a.size() == 2 ? a.string(1) : "")),
-    REPLACE("replace", 3, 3, a -> a.string(0).replace(a.string(1), a.string(2))),
+    JOIN("join", 1, 2, a -> join(a, a.list(0), a.size() == 2 ? a.string(1) : "")),
+    REPLACE("replace", 3, 3, a -> replace(a, a.string(0), a.string(1), a.string(2))),
     SPRIG_UPPER("sprig.upper", 1, 1, a -> a.string(0).toUpperCase(Locale.ROOT)),
     SPRIG_LOWER("sprig.lower", 1, 1, a -> a.string(0).toLowerCase(Locale.ROOT)),
     SPRIG_TRIM("sprig.trim", 1, 1, a -> a.string(0).strip()),
-    SPRIG_REPLACE("sprig.replace", 3, 3, a -> a.string(2).replace(a.string(0), a.string(1))),
+    SPRIG_REPLACE("sprig.replace", 3, 3, a -> replace(a, a.string(2), a.string(0), a.string(1))),
     SPRIG_TRIM_PREFIX("sprig.trimPrefix", 2, 2,
             a -> a.string(1).startsWith(a.string(0)) ? a.string(1).substring(a.string(0).length()) : a.string(1)),
     SPRIG_TRIM_SUFFIX("sprig.trimSuffix", 2, 2, a -> a.string(1).endsWith(a.string(0))
@@ -53,7 +53,7 @@ enum Builtin {
     SPRIG_TO_STRING("sprig.toString", 1, 1, a -> ValueText.of(a.value(0))),
     SPRIG_TO_JSON("sprig.toJson", 1, 1, a -> Json.write(a.value(0))),
     SPRIG_SPLIT_LIST("sprig.splitList", 2, 2, a -> split(a.string(1), a.string(0))),
-    SPRIG_JOIN("sprig.join", 2, 2, a -> join(a.list(1), a.string(0))),
+    SPRIG_JOIN("sprig.join", 2, 2, a -> join(a, a.list(1), a.string(0))),
     SPRIG_B64ENC("sprig.b64enc", 1, 1,
             a -> Base64.getEncoder().encodeToString(a.string(0).getBytes(StandardCharsets.UTF_8))),
     SPRIG_B64DEC("sprig.b64dec", 1, 1, Builtin::base64Decode),
@@ -234,7 +234,32 @@ enum Builtin {
         return parts;
     }
 
-    private static String join(List<?> items, String separator) {
+    /** Refuses a replacement whose result would pass {@link Limits#MAX_VALUE}, before building it. */
+    private static String replace(Arguments a, String text, String old, String replacement) {
+        long growth = (long) replacement.length() - old.length();
+        if (growth > 0) {
+            long count = 0;
+            if (old.isEmpty()) {
+                count = text.length() + 1L;
+            } else {
+                for (int at = text.indexOf(old); at >= 0; at = text.indexOf(old, at + old.length())) {
+                    count++;
+                }
+            }
+            if (text.length() + count * growth > Limits.MAX_VALUE) {
+                throw a.failure("the result would be " + (text.length() + count * growth)
+                        + " characters long; at most " + Limits.MAX_VALUE + " are allowed");
+            }
+        }
+        return text.replace(old, replacement);
+    }
+
+    private static String join(Arguments a, List<?> items, String separator) {
+        long size = Math.max(0, items.size() - 1L) * separator.length()
+                + Evaluation.size(items, Limits.MAX_VALUE + 1L);
+        if (size > Limits.MAX_VALUE) {
+            throw a.failure("the result would be longer than " + Limits.MAX_VALUE + " characters");
+        }
         return items.stream().map(ValueText::of).collect(Collectors.joining(separator));
     }
 

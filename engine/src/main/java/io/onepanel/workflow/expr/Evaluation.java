@@ -30,6 +30,7 @@ final class Evaluation {
     private boolean missedAny;
     private final int maxSteps;
     private int steps;
+    private long work;
 
     Evaluation(VariableScope scope, Dialect dialect, int maxSteps) {
         this.scope = scope;
@@ -46,6 +47,52 @@ final class Evaluation {
         if (++steps > maxSteps) {
             throw new ExpressionException("evaluation took more than " + maxSteps + " steps", offset);
         }
+    }
+
+    /**
+     * Counts a value an operation takes or makes against {@link Limits#MAX_VALUE} and {@link Limits#MAX_WORK}.
+     *
+     * @throws ExpressionException at {@code offset}, naming {@code what}, when a bound is passed
+     */
+    void produced(Object value, String what, int offset) {
+        long size = size(value, Limits.MAX_VALUE + 1L);
+        if (size > Limits.MAX_VALUE) {
+            throw new ExpressionException(what + " would be larger than " + Limits.MAX_VALUE
+                    + " characters, the most an expression may compute", offset);
+        }
+        work += size;
+        if (work > Limits.MAX_WORK) {
+            throw new ExpressionException("evaluation handled more than " + Limits.MAX_WORK
+                    + " characters in all, the most one expression may", offset);
+        }
+    }
+
+    /** The size of a value in characters, counting up to {@code cap} only (so measuring is bounded too). */
+    static long size(Object value, long cap) {
+        if (value instanceof String text) {
+            return text.length();
+        }
+        if (value instanceof List<?> list) {
+            long total = list.size();
+            for (Object item : list) {
+                if (total > cap) {
+                    break;
+                }
+                total += size(item, cap - total);
+            }
+            return total;
+        }
+        if (value instanceof Map<?, ?> map) {
+            long total = map.size();
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                if (total > cap) {
+                    break;
+                }
+                total += String.valueOf(e.getKey()).length() + size(e.getValue(), cap - total);
+            }
+            return total;
+        }
+        return 1;
     }
 
     boolean missedAny() {

@@ -24,6 +24,22 @@ final class Limits {
      */
     static final int MAX_STEPS = 100_000;
 
+    /**
+     * Largest value an expression may compute, in characters of text (a list or map counts its entries and their
+     * contents). Nested {@code replace} calls can otherwise double a string at every level: ten of them in a
+     * 226-character expression asked for gigabytes.
+     */
+    static final int MAX_VALUE = 4 * 1024 * 1024;
+
+    /**
+     * Most characters one evaluation may handle in all: the sizes of every function's arguments and result and of
+     * every operator's result, added up. Bounds the time and memory of an evaluation, whatever it is built of.
+     */
+    static final long MAX_WORK = 64L * 1024 * 1024;
+
+    /** Longest text a substitution may produce: a tag may insert a large value, but not without end. */
+    public static final int MAX_TEXT = 16 * 1024 * 1024;
+
     private Limits() {
     }
 

@@ -107,6 +107,7 @@ sealed interface Node {
                 int operandMark = evaluation.mark();
                 result = link.operator().apply(left, () -> link.operand().evaluate(evaluation), evaluation,
                         link.offset());
+                evaluation.produced(result, "the result of '" + link.operator().symbol() + "'", link.offset());
                 mark = operandMark;
             }
             return result;
@@ -162,7 +163,11 @@ sealed interface Node {
             for (Node argument : arguments) {
                 values.add(argument.evaluate(evaluation));
             }
-            return function.call(values, offset);
+            // Measured before the call, so that no function is handed more than it may turn into its result.
+            evaluation.produced(values, "the arguments of " + function.functionName() + "()", offset);
+            Object result = function.call(values, offset);
+            evaluation.produced(result, "the result of " + function.functionName() + "()", offset);
+            return result;
         }
     }
 }

@@ -3,6 +3,7 @@ package io.onepanel.workflow.expr;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 
 /**
  * The {@code {{...}}} tag language of Argo templates.
@@ -65,6 +66,20 @@ public final class TemplateText {
      *                                     offset in {@code text}
      */
     public static String substitute(String text, VariableScope scope, UnresolvedPolicy policy) {
+        return substitute(text, scope, policy, (tag, variable) -> { });
+    }
+
+    /**
+     * {@link #substitute(String, VariableScope, UnresolvedPolicy)} that also tells {@code unresolved} of every tag
+     * left as written because a variable is missing (with the first missing variable).
+     *
+     * <p>Values are inserted as they are and the text is scanned once: a value that itself looks like a tag is
+     * never substituted. The result is at most {@link Limits#MAX_TEXT} characters.
+     *
+     * @throws ExpressionException when the result would exceed {@link Limits#MAX_TEXT}
+     */
+    public static String substitute(String text, VariableScope scope, UnresolvedPolicy policy,
+            BiConsumer<Tag, String> unresolved) {
         List<Tag> tags = scan(text);
         if (tags.isEmpty()) {
             return text;
@@ -73,14 +88,41 @@ public final class TemplateText {
         int copied = 0;
         for (Tag tag : tags) {
             result.append(text, copied, tag.start());
-            Optional<String> replacement = tag.isExpression()
-                    ? evaluate(tag, scope, policy)
-                    : simple(tag, scope, policy);
-            result.append(replacement.orElse(text.substring(tag.start(), tag.end())));
+            Optional<String> replacement;
+            if (policy == UnresolvedPolicy.LEAVE) {
+                try {
+                    replacement = tag.isExpression() ? evaluate(tag, scope, UnresolvedPolicy.FAIL)
+                            : simple(tag, scope, UnresolvedPolicy.FAIL);
+                } catch (UnresolvedVariableException e) {
+                    unresolved.accept(tag, e.variable());
+                    replacement = Optional.empty();
+                }
+            } else {
+                replacement = tag.isExpression() ? evaluate(tag, scope, policy) : simple(tag, scope, policy);
+                if (replacement.isEmpty()) {
+                    unresolved.accept(tag, tag.expression());
+                }
+            }
+            String inserted = replacement.orElse(text.substring(tag.start(), tag.end()));
+            if ((long) result.length() + inserted.length() > Limits.MAX_TEXT) {
+                throw new ExpressionException("the text would grow beyond " + Limits.MAX_TEXT
+                        + " characters when '" + abbreviate(text.substring(tag.start(), tag.end()))
+                        + "' is substituted", tag.start());
+            }
+            result.append(inserted);
             copied = tag.end();
+        }
+        if ((long) result.length() + text.length() - copied > Limits.MAX_TEXT) {
+            throw new ExpressionException("the substituted text would be longer than " + Limits.MAX_TEXT
+                    + " characters", copied);
         }
         result.append(text, copied, text.length());
         return result.toString();
+    }
+
+    /** A text short enough to quote in a message. */
+    static String abbreviate(String text) {
+        return text.length() <= 120 ? text : text.substring(0, 117) + "...";
     }
 
     private static Optional<String> simple(Tag tag, VariableScope scope, UnresolvedPolicy policy) {

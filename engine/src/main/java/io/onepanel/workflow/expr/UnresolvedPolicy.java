@@ -8,5 +8,11 @@ public enum UnresolvedPolicy {
      */
     KEEP,
     /** Throw {@link UnresolvedVariableException}: this is the last pass and every tag must resolve. */
-    FAIL
+    FAIL,
+    /**
+     * The one and only pass over a text, where a name may still be unknown (an output that never came): expressions
+     * are evaluated fully, so {@code ??} falls back; a tag whose variable is missing is left as written and
+     * reported to the caller, who decides whether that is an error.
+     */
+    LEAVE
 }

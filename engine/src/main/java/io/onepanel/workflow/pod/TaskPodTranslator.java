@@ -91,7 +91,8 @@ public final class TaskPodTranslator {
         if (!paths.copyOut().isEmpty()) {
             env.add(new EnvVar(PodContract.ENV_COPY_OUT, String.join("\n", paths.copyOut()), null));
         }
-        if (t.script() != null) {
+        if (t.script() != null && t.script().source() != null && !t.script().source().isEmpty()) {
+            // As in Argo, only a script with a source gets its path appended to the command.
             env.add(new EnvVar(PodContract.ENV_SCRIPT, t.script().source(), null));
         }
         VolumeMount exchange = new VolumeMountBuilder().withName(PodContract.EXCHANGE_VOLUME)

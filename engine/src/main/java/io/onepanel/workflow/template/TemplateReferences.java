@@ -55,7 +55,7 @@ public final class TemplateReferences {
             }
             tasks.add(new DagTask(task.name(), template, ref, task.dependencies(), task.depends(), task.when(),
                     task.arguments(), task.withItems(), task.withParam(), task.withSequence(), task.continueOn(),
-                    onExit, task.positions()));
+                    onExit, task.positions(), task.hooks()));
         }
         DagSpec dag = new DagSpec(tasks, t.dag().target(), t.dag().failFast(), t.dag().fromSteps(),
                 t.dag().positions());

@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param kind {@code Workflow}, {@code WorkflowTemplate}, {@code ClusterWorkflowTemplate}, or empty
  *     for Onepanel's bare spec
  * @param name metadata.name, or generateName, or the file's base name
+ * @param hooks lifecycle hooks of the workflow by name ({@code spec.hooks})
  */
 public record Workflow(
         String source,
@@ -44,9 +45,25 @@ public record Workflow(
         String podGCStrategy,
         String podSpecPatch,
         TemplateMetadata podMetadata,
-        Positions positions) {
+        Positions positions,
+        Map<String, LifecycleHook> hooks) {
+
+    /** A workflow without lifecycle hooks. */
+    public Workflow(String source, String kind, String name, String namespace, Map<String, String> labels,
+            String entrypoint, Arguments arguments, Map<String, Template> templates, String onExit, Integer parallelism,
+            Long activeDeadlineSeconds, List<Volume> volumes, List<PersistentVolumeClaim> volumeClaimTemplates,
+            String volumeClaimGCStrategy, Map<String, String> nodeSelector, List<Toleration> tolerations,
+            Affinity affinity, String serviceAccountName, List<LocalObjectReference> imagePullSecrets,
+            PodSecurityContext securityContext, String podGCStrategy, String podSpecPatch,
+            TemplateMetadata podMetadata, Positions positions) {
+        this(source, kind, name, namespace, labels, entrypoint, arguments, templates, onExit, parallelism,
+                activeDeadlineSeconds, volumes, volumeClaimTemplates, volumeClaimGCStrategy, nodeSelector, tolerations,
+                affinity, serviceAccountName, imagePullSecrets, securityContext, podGCStrategy, podSpecPatch,
+                podMetadata, positions, Map.of());
+    }
 
     public Workflow {
+        hooks = hooks == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(hooks));
         labels = Map.copyOf(labels);
         templates = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(templates));
         volumes = List.copyOf(volumes);
@@ -60,14 +77,22 @@ public record Workflow(
         return new Workflow(source, kind, name, namespace, labels, entrypoint, arguments, newTemplates, onExit,
                 parallelism, activeDeadlineSeconds, volumes, volumeClaimTemplates, volumeClaimGCStrategy, nodeSelector,
                 tolerations, affinity, serviceAccountName, imagePullSecrets, securityContext, podGCStrategy,
-                podSpecPatch, podMetadata, positions);
+                podSpecPatch, podMetadata, positions, hooks);
     }
 
     public Workflow withArguments(Arguments newArguments) {
         return new Workflow(source, kind, name, namespace, labels, entrypoint, newArguments, templates, onExit,
                 parallelism, activeDeadlineSeconds, volumes, volumeClaimTemplates, volumeClaimGCStrategy, nodeSelector,
                 tolerations, affinity, serviceAccountName, imagePullSecrets, securityContext, podGCStrategy,
-                podSpecPatch, podMetadata, positions);
+                podSpecPatch, podMetadata, positions, hooks);
+    }
+
+    /** The same workflow with {@code newHooks} as its lifecycle hooks. */
+    public Workflow withHooks(Map<String, LifecycleHook> newHooks) {
+        return new Workflow(source, kind, name, namespace, labels, entrypoint, arguments, templates, onExit,
+                parallelism, activeDeadlineSeconds, volumes, volumeClaimTemplates, volumeClaimGCStrategy, nodeSelector,
+                tolerations, affinity, serviceAccountName, imagePullSecrets, securityContext, podGCStrategy,
+                podSpecPatch, podMetadata, positions, newHooks);
     }
 
     public Optional<Template> template(String templateName) {

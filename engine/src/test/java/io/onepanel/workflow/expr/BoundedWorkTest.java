@@ -88,4 +88,46 @@ class BoundedWorkTest {
         assertThatThrownBy(() -> expression.evaluate(VariableScope.empty(), 5))
                 .hasMessageContaining("evaluation took more than 5 steps");
     }
+
+    @Test
+    void tenNestedReplacementsThatWouldGrowWithoutEndStopAtTheValueLimit() {
+        // 226 characters that asked for gigabytes: every level multiplies the text by sixteen.
+        String expression = "replace(".repeat(10) + "'aaaaaaaaaaaaaaaa'" + ", 'a', 'aaaaaaaaaaaaaaaa')".repeat(10);
+
+        assertThatThrownBy(() -> Expression.parse(expression, Dialect.EXPR).evaluate(VariableScope.empty()))
+                .isInstanceOfSatisfying(ExpressionException.class, e -> assertThat(e.reason())
+                        .startsWith("replace: the result would be ")
+                        .endsWith("characters long; at most 4194304 are allowed"));
+        String sprig = "sprig.replace('a', 'aaaaaaaaaaaaaaaa', ".repeat(10) + "'aaaaaaaaaaaaaaaa'" + ")".repeat(10);
+        assertThatThrownBy(() -> Expression.parse(sprig, Dialect.EXPR).evaluate(VariableScope.empty()))
+                .hasMessageContaining("at most 4194304 are allowed");
+    }
+
+    @Test
+    void aLargeValueUsedManyTimesCannotBeMultipliedPastTheLimits() {
+        VariableScope scope = VariableScope.of(Map.of("inputs.parameters.big", "x".repeat(1_000_000)));
+        String big = "inputs.parameters.big";
+
+        assertThatThrownBy(() -> Expression.parse((big + " + ").repeat(5) + big, Dialect.EXPR).evaluate(scope))
+                .hasMessageContaining("the result of '+' would be larger than 4194304 characters");
+        assertThatThrownBy(() -> Expression.parse("toJson([" + (big + ", ").repeat(5) + big + "])", Dialect.EXPR)
+                .evaluate(scope))
+                .hasMessageContaining("the arguments of toJson() would be larger than 4194304 characters");
+        assertThatThrownBy(() -> Expression.parse("join([" + (big + ", ").repeat(5) + big + "], '')", Dialect.EXPR)
+                .evaluate(scope))
+                .hasMessageContaining("larger than 4194304 characters");
+        // Each value within the limit, but together more work than one evaluation may do.
+        String many = "len(" + big + " + " + big + " + " + big + ")";
+        assertThatThrownBy(() -> Expression.parse((many + " + ").repeat(40) + many, Dialect.EXPR).evaluate(scope))
+                .hasMessageContaining("evaluation handled more than 67108864 characters in all");
+    }
+
+    @Test
+    void aSubstitutionThatWouldInsertTooMuchTextStops() {
+        VariableScope scope = VariableScope.of(Map.of("v", "x".repeat(1_000_000)));
+
+        assertThatThrownBy(() -> TemplateText.substitute("{{v}}".repeat(20), scope, UnresolvedPolicy.FAIL))
+                .hasMessageContaining("the text would grow beyond 16777216 characters");
+        assertThat(TemplateText.substitute("{{v}}".repeat(3), scope, UnresolvedPolicy.FAIL)).hasSize(3_000_000);
+    }
 }

@@ -103,7 +103,7 @@ public final class DirectoryArtifactStore implements ArtifactStore {
             }
         } catch (IOException e) {
             throw new ArtifactException("artifact '" + input.name() + "': cannot fetch '" + at.key + "' from bucket '"
-                    + at.bucket + "': " + e.getMessage(), e);
+                    + at.bucket + "': " + describe(e), e);
         }
     }
 
@@ -140,10 +140,16 @@ public final class DirectoryArtifactStore implements ArtifactStore {
         }
         ArchiveStrategy archive = repository.archiveOf(output);
         Path bucketDir = bucketDirectory(at.bucket);
+        try {
+            // A fresh checkout has no artifact directory yet: the store makes its root and bucket.
+            Files.createDirectories(bucketDir);
+        } catch (IOException e) {
+            throw new ArtifactException("artifact '" + output.name() + "': cannot create the artifact directory "
+                    + bucketDir + ": " + describe(e), e);
+        }
         Path finalPath = SafePaths.resolve(bucketDir, at.key);
         Path staging = null;
         try {
-            Files.createDirectories(bucketDir);
             Files.createDirectories(root.resolve(".staging"));
             staging = Files.createTempDirectory(root.resolve(".staging"), "store-");
             Path content = staging.resolve("content");
@@ -173,7 +179,7 @@ public final class DirectoryArtifactStore implements ArtifactStore {
             return ArtifactRepository.withArchive(output, archive);
         } catch (IOException e) {
             throw new ArtifactException("artifact '" + output.name() + "': cannot store under '" + at.key
-                    + "' in bucket '" + at.bucket + "': " + e.getMessage(), e);
+                    + "' in bucket '" + at.bucket + "': " + describe(e), e);
         } finally {
             StagedTarget.deleteTree(staging);
         }
@@ -246,6 +252,24 @@ public final class DirectoryArtifactStore implements ArtifactStore {
             key = ObjectKeys.check(ObjectKeys.join(key, artifact.subPath()));
         }
         return new Location(bucket, key);
+    }
+
+    /** What went wrong with a file, in words: Java's file exceptions carry only a path as their message. */
+    static String describe(IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException n) {
+            return "no such file or directory: " + n.getFile();
+        } else if (e instanceof java.nio.file.AccessDeniedException a) {
+            return "permission denied: " + a.getFile();
+        } else if (e instanceof java.nio.file.FileAlreadyExistsException f) {
+            return "a file is in the way: " + f.getFile();
+        } else if (e instanceof java.nio.file.NotDirectoryException d) {
+            return "not a directory: " + d.getFile();
+        } else if (e instanceof java.nio.file.DirectoryNotEmptyException d) {
+            return "directory not empty: " + d.getFile();
+        } else if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getReason() + ": " + f.getFile();
+        }
+        return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 
     private Path bucketDirectory(String bucket) throws ArtifactException {

@@ -157,7 +157,9 @@ final class LocalAttempt implements TaskExecution, Runnable {
                     + (template == null ? "missing" : "of type " + template.type().key()));
         }
         Container container = template.mainContainer();
-        boolean script = template.type() == TemplateType.SCRIPT;
+        // As in Argo, a script's path is appended to the command only when there is a source.
+        boolean script = template.type() == TemplateType.SCRIPT && template.script().source() != null
+                && !template.script().source().isEmpty();
         LocalRuntimeOptions options = runtime.options();
         TaskPaths paths = TaskPaths.of(template, request.workflow(), options.defaultWorkingDir());
         ContainerCommand command = ContainerCommand.of(container, script ? SetupScript.SCRIPT_PATH : null,

@@ -21,8 +21,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 final class DagReader {
 
     private static final Set<String> TASK_FIELDS = Set.of("name", "template", "templateRef", "inline", "dependencies",
-            "depends", "when", "arguments", "withItems", "withParam", "withSequence", "continueOn", "onExit");
-    private static final Set<String> TASK_IGNORED = Set.of("hooks");
+            "depends", "when", "arguments", "withItems", "withParam", "withSequence", "continueOn", "onExit", "hooks");
+    private static final Set<String> TASK_IGNORED = Set.of();
 
     private final IoReader io = new IoReader();
     private final TemplateReader templates;
@@ -112,7 +112,8 @@ final class DagReader {
         }).orElse(ContinueOn.NEVER);
         DagTask task = new DagTask(name, template, ref, dependencies, t.text("depends"), t.text("when"),
                 io.arguments(t, "arguments"), withItems, t.text("withParam"), sequence, continueOn, t.text("onExit"),
-                t.positionsWithNested("withItems", "withSequence", "templateRef", "dependencies"));
+                t.positionsWithNested("withItems", "withSequence", "templateRef", "dependencies"),
+                new HookReader().hooks(t, "task '" + name + "'"));
         t.reportUnread("task '" + name + "'", TASK_FIELDS, TASK_IGNORED);
         return task;
     }

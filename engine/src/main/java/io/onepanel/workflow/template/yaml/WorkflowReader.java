@@ -29,8 +29,8 @@ public final class WorkflowReader {
     private static final Set<String> SPEC_FIELDS = Set.of("entrypoint", "arguments", "templates", "onExit",
             "parallelism", "activeDeadlineSeconds", "volumes", "volumeClaimTemplates", "volumeClaimGC", "nodeSelector",
             "tolerations", "affinity", "serviceAccountName", "imagePullSecrets", "securityContext", "podGC",
-            "podSpecPatch", "podMetadata");
-    private static final Set<String> SPEC_IGNORED = Set.of("hooks", "metrics", "synchronization", "ttlStrategy",
+            "podSpecPatch", "podMetadata", "hooks");
+    private static final Set<String> SPEC_IGNORED = Set.of("metrics", "synchronization", "ttlStrategy",
             "ttlSecondsAfterFinished", "archiveLogs", "artifactRepositoryRef", "priority", "podPriorityClassName",
             "podPriority", "hostNetwork", "dnsPolicy", "dnsConfig", "workflowMetadata", "retryStrategy",
             "templateDefaults", "shutdown", "suspend", "workflowTemplateRef", "artifactGC", "podDisruptionBudget",
@@ -190,7 +190,8 @@ public final class WorkflowReader {
                         .map(n -> k8s.readList(n, LocalObjectReference.class, "imagePullSecrets")).orElse(List.of()),
                 spec.node("securityContext").flatMap(n -> k8s.read(n, PodSecurityContext.class, "securityContext"))
                         .orElse(null),
-                podGC, TemplateReader.podSpecPatch(spec), podMetadata, positions);
+                podGC, TemplateReader.podSpecPatch(spec), podMetadata, positions,
+                new HookReader().hooks(spec, "the workflow"));
         spec.reportUnread("the workflow spec", SPEC_FIELDS, SPEC_IGNORED);
         return workflow;
     }

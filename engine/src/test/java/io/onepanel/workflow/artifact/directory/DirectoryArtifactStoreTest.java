@@ -91,4 +91,29 @@ class DirectoryArtifactStoreTest extends ArtifactStoreContract {
                 .isInstanceOf(ArtifactException.class)
                 .hasMessageContaining("bucket 'no-such-bucket' does not exist");
     }
+
+    @Test
+    void aFreshArtifactDirectoryIsCreatedByTheFirstOutput() throws Exception {
+        // As on a fresh checkout: neither the root nor the bucket exists yet.
+        Path fresh = tmp.resolve("checkout/.onepanel-workflow/artifacts");
+        ArtifactStore first = new DirectoryArtifactStore(fresh, ArtifactRepository.onepanel("local"));
+        Path file = write(tmp.resolve("out/model.bin"), "weights");
+
+        first.store(s3("model", "/out/model.bin", "artifacts/ns/wf/pod/model.bin"), file, TransferListener.NONE);
+
+        assertThat(fresh.resolve("local/artifacts/ns/wf/pod/model.bin")).hasContent("weights");
+    }
+
+    @Test
+    void aStoreErrorSaysWhatWentWrongInWords() throws Exception {
+        // A file where the artifact directory should be: no directory can be made there.
+        Path blocked = write(tmp.resolve("blocked"), "not a directory");
+        ArtifactStore store = new DirectoryArtifactStore(blocked, ArtifactRepository.onepanel("local"));
+        Path file = write(tmp.resolve("out/a.txt"), "A");
+
+        assertThatThrownBy(() -> store.store(s3("a", "/out/a.txt", "k/a.txt"), file, TransferListener.NONE))
+                .isInstanceOf(ArtifactException.class)
+                .hasMessageStartingWith("artifact 'a': cannot create the artifact directory " + blocked.resolve("local"))
+                .hasMessageContaining("Not a directory: " + blocked.resolve("local"));
+    }
 }

@@ -147,7 +147,7 @@ class S3ArtifactStoreTest extends ArtifactStoreContract {
         SecretKeyRef accessRef = new SecretKeyRef("my-s3-credentials", "accessKey");
         SecretKeyRef secretRef = new SecretKeyRef("my-s3-credentials", "secretKey");
         S3Source override = new S3Source(Server.server.endpoint().getHost() + ":" + Server.server.endpoint().getPort(),
-                second, "eu-west-1", true, "{{workflow.parameters.model-path}}", accessRef, secretRef, null);
+                second, "eu-west-1", true, "my-data/output", accessRef, secretRef, null);
         Path out = write(tmp.resolve("tmp/output/message.txt"), "hello").getParent();
         var stored = s.store(s.locate(s3("output-three", "/tmp/output", override), VARIABLES), out,
                 TransferListener.NONE);

@@ -1,0 +1,61 @@
+package io.onepanel.workflow.dag;
+
+import io.onepanel.workflow.expr.ExpressionException;
+import io.onepanel.workflow.expr.Tag;
+import io.onepanel.workflow.template.Arguments;
+import io.onepanel.workflow.template.Template;
+import java.util.function.BiConsumer;
+
+/**
+ * The single pass that replaces the tags of a piece of template text, with the place it belongs to
+ * ({@code task 'B': argument 'message'}) for its errors. Every template text goes through exactly one
+ * substitution, when all it may name is known, and values are inserted as they are: nothing a value
+ * contains is ever substituted or evaluated.
+ */
+final class Substitution {
+
+    private final Vars vars;
+    private final String where;
+    private final BiConsumer<Tag, String> unresolved;
+
+    private Substitution(Vars vars, String where, BiConsumer<Tag, String> unresolved) {
+        this.vars = vars;
+        this.where = where;
+        this.unresolved = unresolved;
+    }
+
+    static Substitution of(Vars vars, String where) {
+        return new Substitution(vars, where, (tag, variable) -> { });
+    }
+
+    /** The same substitution, telling {@code listener} of each tag left as written because a variable is missing. */
+    Substitution reporting(BiConsumer<Tag, String> listener) {
+        return new Substitution(vars, where, listener);
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the place, the text and what is wrong with it
+     */
+    String text(String text) {
+        if (text == null || !text.contains("{{")) {
+            return text;
+        }
+        try {
+            return Expressions.substitute(text, vars, unresolved);
+        } catch (ExpressionException e) {
+            throw new IllegalArgumentException(where + ": '" + abbreviate(text) + "': " + e.reason(), e);
+        }
+    }
+
+    Template apply(Template template) {
+        return new TemplateSubstitution(this::text).apply(template);
+    }
+
+    Arguments arguments(Arguments arguments) {
+        return new TemplateSubstitution(this::text).arguments(arguments);
+    }
+
+    static String abbreviate(String text) {
+        return text.length() <= 200 ? text : text.substring(0, 197) + "...";
+    }
+}
