@@ -249,7 +249,7 @@ class SchedulerTest {
                   inputs: {parameters: [{name: m}]}
                   container: {image: alpine, command: [echo, "{{inputs.parameters.m}}"]}
                 """;
-        ScriptedRuntime runtime = new ScriptedRuntime(r -> Outcome.ok(30));
+        ScriptedRuntime runtime = new ScriptedRuntime(8, r -> Outcome.ok(30));
         RunResult result = run(yaml, runtime);
         assertThat(result.phase()).isEqualTo(NodePhase.SUCCEEDED);
         assertThat(runtime.started()).contains("items(0:a)", "items(1:b)", "items(2:c)", "maps(0:os:debian,v:9)",
@@ -408,7 +408,7 @@ class SchedulerTest {
                 - name: t
                   container: {image: alpine, command: [true]}
                 """;
-        ScriptedRuntime runtime = new ScriptedRuntime(r -> Outcome.ok(30));
+        ScriptedRuntime runtime = new ScriptedRuntime(2, r -> Outcome.ok(30));
         RunResult result = run(yaml, runtime);
         assertThat(result.phase()).isEqualTo(NodePhase.SUCCEEDED);
         assertThat(runtime.started()).hasSize(6);
@@ -428,7 +428,7 @@ class SchedulerTest {
                 - name: t
                   container: {image: alpine, command: [true]}
                 """;
-        ScriptedRuntime runtime = new ScriptedRuntime(r -> Outcome.ok(30));
+        ScriptedRuntime runtime = new ScriptedRuntime(3, r -> Outcome.ok(30));
         run(yaml, runtime);
         assertThat(runtime.maxRunning()).isEqualTo(3);
     }

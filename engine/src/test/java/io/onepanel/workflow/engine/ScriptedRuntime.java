@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -49,18 +50,40 @@ public final class ScriptedRuntime implements TaskRuntime {
     private final List<Event> events = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger running = new AtomicInteger();
     private final AtomicInteger maxRunning = new AtomicInteger();
+    private final int holdUntilRunning;
+    private final CompletableFuture<Void> enoughRunning = new CompletableFuture<>();
 
     public ScriptedRuntime(Function<TaskRequest, Outcome> script) {
+        this(0, script);
+    }
+
+    /**
+     * A runtime whose attempts do not end before {@code holdUntilRunning} of them have run at the
+     * same time (or 10 s have passed): a test of how many tasks the scheduler lets run together
+     * then does not depend on how fast a loaded machine starts them.
+     */
+    public ScriptedRuntime(int holdUntilRunning, Function<TaskRequest, Outcome> script) {
+        this.holdUntilRunning = holdUntilRunning;
         this.script = script;
+        if (holdUntilRunning <= 0) {
+            enoughRunning.complete(null);
+        }
     }
 
     @Override
     public TaskExecution start(TaskRequest request, TaskListener listener) {
         events.add(new Event("start", request.taskName(), request));
-        maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+        if (maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max) >= holdUntilRunning) {
+            enoughRunning.complete(null);
+        }
         Outcome outcome = script.apply(request);
         CompletableFuture<TaskResult> result = new CompletableFuture<>();
-        var timer = clock.schedule(() -> end(request, result, outcome.result()), outcome.millis(), TimeUnit.MILLISECONDS);
+        AtomicBoolean ended = new AtomicBoolean();
+        enoughRunning.copy().completeOnTimeout(null, 10, TimeUnit.SECONDS).thenRun(() -> clock.schedule(() -> {
+            if (ended.compareAndSet(false, true)) {
+                end(request, result, outcome.result());
+            }
+        }, outcome.millis(), TimeUnit.MILLISECONDS));
         return new TaskExecution() {
             @Override
             public CompletableFuture<TaskResult> result() {
@@ -69,7 +92,7 @@ public final class ScriptedRuntime implements TaskRuntime {
 
             @Override
             public void cancel(String reason) {
-                if (timer.cancel(false)) {
+                if (ended.compareAndSet(false, true)) {
                     end(request, result, TaskResult.failed(null, "cancelled: " + reason));
                 }
             }
