@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The setup script's own logic, run by a plain {@code sh} without namespaces or mounts: quoting,
  * the working directory, the command lookup and the status it reports.
  */
+@NeedsShell
 class SetupScriptTest {
 
     @TempDir
