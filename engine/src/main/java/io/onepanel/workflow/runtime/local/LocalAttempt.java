@@ -177,7 +177,8 @@ final class LocalAttempt implements TaskExecution, Runnable {
         HostMountPoints hostMountPoints = runtime.hostMountPoints();
         synchronized (hostMountPoints.lock()) {
             plan = new MountPlanner(attemptDir, hostMountPoints, LocalTaskRuntime.runKey(request.run()),
-                    key -> runtime.sharedVolume(request.run(), key), this::status, namespaces.overlays())
+                    key -> runtime.sharedVolume(request.run(), key), this::status, namespaces.overlays(),
+                    List.of(options.defaultWorkingDir()))
                     .plan(paths, staged);
         }
         if (script) {

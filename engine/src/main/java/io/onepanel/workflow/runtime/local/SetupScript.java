@@ -62,8 +62,9 @@ final class SetupScript {
                 Path importedAt = attemptDir.resolve("external").resolve(Integer.toString(external++));
                 MountPlan.createIfAbsent(importedAt, m.directory());
                 source = "./" + attemptDir.relativize(importedAt);
-                lines.add(mountLine(mountCommand, "--bind " + quote(m.source().toString()) + " " + quote(source),
-                        "cannot bind " + m.source()));
+                // The machine's own directory brings what is mounted below it, as it would unhidden.
+                lines.add(mountLine(mountCommand, (m.machineOwn() ? "--rbind " : "--bind ")
+                        + quote(m.source().toString()) + " " + quote(source), "cannot bind " + m.source()));
             }
             if (m.isOverlay()) {
                 // The target's own directory is the lower layer; upper and work sit in the attempt
@@ -74,7 +75,8 @@ final class SetupScript {
                         "cannot overlay " + m.target()));
                 continue;
             }
-            binds.add(mountLine(mountCommand, "--no-canonicalize --bind " + quote(source) + " "
+            binds.add(mountLine(mountCommand, "--no-canonicalize " + (m.machineOwn() ? "--rbind " : "--bind ")
+                    + quote(source) + " "
                     + quote(m.target().toString()), "cannot mount at " + m.target()));
             if (m.readOnly()) {
                 binds.add(mountLine(mountCommand, "--no-canonicalize -o remount,bind,ro "
