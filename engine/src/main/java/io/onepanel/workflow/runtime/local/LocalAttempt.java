@@ -161,7 +161,7 @@ final class LocalAttempt implements TaskExecution, Runnable {
         LocalRuntimeOptions options = runtime.options();
         TaskPaths paths = TaskPaths.of(template, request.workflow(), options.defaultWorkingDir());
         ContainerCommand command = ContainerCommand.of(container, script ? SetupScript.SCRIPT_PATH : null,
-                options.environment(), request.podName(), request.run() == null ? null : request.run().namespace());
+                runtime.taskEnvironment(), request.podName(), request.run() == null ? null : request.run().namespace());
         Namespaces.Ready namespaces = runtime.namespaces().ready();
         runtime.announceImage(container.getImage(), this::status);
         command.warnings().forEach(this::status);

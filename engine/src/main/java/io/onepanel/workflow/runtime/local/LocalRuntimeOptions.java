@@ -10,9 +10,9 @@ import java.util.Objects;
  * @param unshare util-linux {@code unshare}; a bare name is looked up on this JVM's {@code PATH}
  * @param shell the POSIX shell that runs the generated setup script inside the namespaces
  * @param userNamespace when to add {@code --user --map-root-user}
- * @param environment the environment every task starts from, before the template's {@code env}
- *     (containers get theirs from the image; locally the machine's {@code PATH} is what finds
- *     commands)
+ * @param environment the engine's environment; a task starts from the few variables of it that
+ *     {@link TaskEnvironment} lets through ({@code PATH}, {@code HOME}, locale, {@code TZ}), then
+ *     the template's {@code env}; credentials and configuration never reach a task
  * @param defaultWorkingDir where a container without {@code workingDir} starts; {@code /} when
  *     this directory is not visible inside the task
  * @param resultLimitBytes how much of stdout {@code outputs.result} keeps (the last bytes, as Argo)

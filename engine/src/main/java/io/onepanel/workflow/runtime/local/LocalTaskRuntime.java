@@ -45,6 +45,7 @@ public final class LocalTaskRuntime implements TaskRuntime {
     private final Path workRoot;
     private final ArtifactStore store;
     private final LocalRuntimeOptions options;
+    private final Map<String, String> taskEnvironment;
     private final Namespaces namespaces;
     private final HostMountPoints hostMountPoints = new HostMountPoints();
     private final Set<String> announcedImages = ConcurrentHashMap.newKeySet();
@@ -68,6 +69,7 @@ public final class LocalTaskRuntime implements TaskRuntime {
         this.workRoot = workRoot.toAbsolutePath().normalize();
         this.store = Objects.requireNonNull(store, "store");
         this.options = Objects.requireNonNull(options, "options");
+        this.taskEnvironment = TaskEnvironment.from(options.environment());
         this.namespaces = new Namespaces(options, this.workRoot);
         this.threads = Executors.newCachedThreadPool(daemonThreads("onepanel-local"));
         ScheduledThreadPoolExecutor scheduler =
@@ -144,6 +146,11 @@ public final class LocalTaskRuntime implements TaskRuntime {
 
     LocalRuntimeOptions options() {
         return options;
+    }
+
+    /** What every task's environment starts from: the few variables {@link TaskEnvironment} passes. */
+    Map<String, String> taskEnvironment() {
+        return taskEnvironment;
     }
 
     Namespaces namespaces() {
