@@ -203,7 +203,15 @@ final class LocalAttempt implements TaskExecution, Runnable {
             if (stop.get() != null) {
                 return TaskResult.failed(null, stop.get().message());
             }
-            started = builder.start();
+            try {
+                started = builder.start();
+            } catch (IOException e) {
+                if (CommandLineLimit.isTooLong(e)) {
+                    throw new LocalRuntimeException(CommandLineLimit.explain(request.taskName(), commandLine,
+                            command.environment()), e);
+                }
+                throw e;
+            }
             process = started;
         }
         Future<?> stdout = runtime.threads().submit(new LinePump(started.getInputStream(), listener::log, tail));
