@@ -198,27 +198,42 @@ final class LocalAttempt implements TaskExecution, Runnable {
         builder.environment().putAll(command.environment());
 
         ResultTail tail = new ResultTail(options.resultLimitBytes());
-        Process started;
-        synchronized (this) {
-            if (stop.get() != null) {
+        StartPermit permit = new StartPermit(runtime.starting());
+        int exitCode;
+        try {
+            if (!permit.acquire(() -> stop.get() != null)) {
                 return TaskResult.failed(null, stop.get().message());
             }
-            try {
-                started = builder.start();
-            } catch (IOException e) {
-                if (CommandLineLimit.isTooLong(e)) {
-                    throw new LocalRuntimeException(CommandLineLimit.explain(request.taskName(), commandLine,
-                            command.environment()), e);
+            Process started;
+            synchronized (this) {
+                if (stop.get() != null) {
+                    return TaskResult.failed(null, stop.get().message());
                 }
-                throw e;
+                try {
+                    started = builder.start();
+                } catch (IOException e) {
+                    if (CommandLineLimit.isTooLong(e)) {
+                        throw new LocalRuntimeException(CommandLineLimit.explain(request.taskName(), commandLine,
+                                command.environment()), e);
+                    }
+                    throw e;
+                }
+                process = started;
             }
-            process = started;
+            Future<?> stderr = runtime.threads().submit(new LinePump(started.getErrorStream(), line -> {
+                if (!permit.released() && line.equals(SetupScript.STARTED)) {
+                    permit.release();
+                } else {
+                    stderrLine(line);
+                }
+            }, null));
+            // This thread drains stdout itself: one thread less per running task.
+            new LinePump(started.getInputStream(), listener::log, tail).run();
+            exitCode = started.waitFor();
+            await(stderr);
+        } finally {
+            permit.release();
         }
-        Future<?> stdout = runtime.threads().submit(new LinePump(started.getInputStream(), listener::log, tail));
-        Future<?> stderr = runtime.threads().submit(new LinePump(started.getErrorStream(), this::stderrLine, null));
-        int exitCode = started.waitFor();
-        await(stdout);
-        await(stderr);
         awaitKilled();
 
         Stop why = stop.get();

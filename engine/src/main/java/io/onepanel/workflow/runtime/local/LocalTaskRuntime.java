@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -52,6 +53,7 @@ public final class LocalTaskRuntime implements TaskRuntime {
     private final Set<String> runs = ConcurrentHashMap.newKeySet();
     private final Set<LocalAttempt> active = ConcurrentHashMap.newKeySet();
     private final AtomicLong attempts = new AtomicLong();
+    private final Semaphore starting;
     private final ExecutorService threads;
     private final ScheduledExecutorService timers;
     private volatile boolean closed;
@@ -71,6 +73,7 @@ public final class LocalTaskRuntime implements TaskRuntime {
         this.options = Objects.requireNonNull(options, "options");
         this.taskEnvironment = TaskEnvironment.from(options.environment());
         this.namespaces = new Namespaces(options, this.workRoot);
+        this.starting = new Semaphore(options.startingLimit(), true);
         this.threads = Executors.newCachedThreadPool(daemonThreads("onepanel-local"));
         ScheduledThreadPoolExecutor scheduler =
                 new ScheduledThreadPoolExecutor(1, daemonThreads("onepanel-local-timer"));
@@ -159,6 +162,11 @@ public final class LocalTaskRuntime implements TaskRuntime {
 
     HostMountPoints hostMountPoints() {
         return hostMountPoints;
+    }
+
+    /** Permits for attempts that are starting: {@link LocalRuntimeOptions#startingLimit()} of them. */
+    Semaphore starting() {
+        return starting;
     }
 
     ExecutorService threads() {

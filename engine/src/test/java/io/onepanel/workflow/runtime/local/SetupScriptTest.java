@@ -30,7 +30,8 @@ class SetupScriptTest {
         List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", text, "onepanel-setup"));
         command.addAll(List.of(argv));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                .replace(SetupScript.STARTED + "\n", "");
         int exit = process.waitFor();
         return new Run(exit, stdout, Files.readString(attempt.resolve(SetupScript.STATUS_FILE)).strip());
     }
