@@ -63,6 +63,7 @@ final class LocalAttempt implements TaskExecution, Runnable {
     private Process process;
     private List<ProcessHandle> killed = List.of();
     private ScheduledFuture<?> deadline;
+    private volatile StartPermit startPermit;
 
     LocalAttempt(LocalTaskRuntime runtime, TaskRequest request, TaskListener listener) {
         this.runtime = runtime;
@@ -83,6 +84,10 @@ final class LocalAttempt implements TaskExecution, Runnable {
     private void stop(Stop why) {
         if (result.isDone() || !stop.compareAndSet(null, why)) {
             return;
+        }
+        StartPermit permit = startPermit;
+        if (permit != null) {
+            permit.abandon();
         }
         killTree();
     }
@@ -199,9 +204,10 @@ final class LocalAttempt implements TaskExecution, Runnable {
 
         ResultTail tail = new ResultTail(options.resultLimitBytes());
         StartPermit permit = new StartPermit(runtime.starting());
+        startPermit = permit;
         int exitCode;
         try {
-            if (!permit.acquire(() -> stop.get() != null)) {
+            if (stop.get() != null || !permit.acquire()) {
                 return TaskResult.failed(null, stop.get().message());
             }
             Process started;

@@ -1,39 +1,57 @@
 package io.onepanel.workflow.runtime.local;
 
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 
 /**
  * One attempt's share of the runtime's limit on tasks starting at once: taken before its
  * processes are spawned, given back when its command starts (the setup script says so) or, at the
- * latest, when its processes are gone. Given back once, whichever comes first.
+ * latest, when its processes are gone. Given back once, whichever comes first. An attempt stopped
+ * while it waits stops waiting at once ({@link #abandon}); waiting costs nothing meanwhile (no
+ * polling: a thousand attempts may wait together).
  */
 final class StartPermit {
 
     private final Semaphore permits;
     private final AtomicBoolean held = new AtomicBoolean();
     private final AtomicBoolean done = new AtomicBoolean();
+    private volatile boolean abandoned;
+    private volatile Thread waiter;
 
     StartPermit(Semaphore permits) {
         this.permits = permits;
     }
 
-    /**
-     * Waits for a permit, checking {@code stopped} every 100 ms.
-     *
-     * @return false when stopped before a permit was free
-     */
-    boolean acquire(BooleanSupplier stopped) throws InterruptedException {
-        while (!permits.tryAcquire(100, TimeUnit.MILLISECONDS)) {
-            if (stopped.getAsBoolean()) {
-                done.set(true);
+    /** @return false when {@link #abandon} was called before a permit was free */
+    boolean acquire() throws InterruptedException {
+        waiter = Thread.currentThread();
+        try {
+            if (abandoned) {
                 return false;
             }
+            permits.acquire();
+            held.set(true);
+            return true;
+        } catch (InterruptedException e) {
+            if (abandoned) {
+                return false;
+            }
+            throw e;
+        } finally {
+            waiter = null;
+            if (abandoned) {
+                Thread.interrupted(); // our own interrupt, delivered late: not the pool's business
+            }
         }
-        held.set(true);
-        return true;
+    }
+
+    /** Stops a wait for a permit, now or later. */
+    void abandon() {
+        abandoned = true;
+        Thread waiting = waiter;
+        if (waiting != null) {
+            waiting.interrupt();
+        }
     }
 
     boolean released() {

@@ -61,4 +61,37 @@ class StartingLimitTest {
         assertThat(Files.readAllLines(log)).containsExactly("begin", "end", "begin", "end", "begin", "end",
                 "begin", "end");
     }
+
+    @Test
+    void anAttemptCancelledWhileWaitingToStartEndsWithoutWaitingForAPermit() throws Exception {
+        Path release = temp.resolve("release");
+        Path holding = temp.resolve("holding");
+        // Stands in for unshare: an attempt (not the probe) holds its start until the test releases it.
+        Path unshare = temp.resolve("unshare");
+        Files.writeString(unshare, "#!/bin/sh\ncase \"$*\" in *onepanel-setup*) touch '" + holding + "'; i=0;"
+                + " while [ ! -e '" + release + "' ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done;; esac\n"
+                + "exec /usr/bin/unshare \"$@\"\n");
+        Files.setPosixFilePermissions(unshare, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        try (LocalTaskRuntime runtime = new LocalTaskRuntime(temp.resolve("work"),
+                new FakeArtifactStore(Files.createDirectories(temp.resolve("store"))),
+                LocalRuntimeOptions.defaults().withUnshare(unshare).withStartingLimit(1))) {
+            TaskExecution first = runtime.start(Tasks.request(Tasks.run("wait"),
+                    Tasks.container("first", Tasks.container("echo", "first").build())), new RecordingListener());
+            while (Files.notExists(holding)) {
+                Thread.sleep(20);
+            }
+            TaskExecution second = runtime.start(Tasks.request(Tasks.run("wait"),
+                    Tasks.container("second", Tasks.container("echo", "second").build())), new RecordingListener());
+
+            second.cancel("not needed");
+            TaskResult cancelled = second.result().get();
+
+            assertThat(cancelled.phase()).isEqualTo(TaskPhase.FAILED);
+            assertThat(cancelled.message()).isEqualTo("cancelled: not needed");
+            assertThat(first.result()).as("the permit's holder is still starting").isNotDone();
+            Files.createFile(release);
+            assertThat(first.result().get().result()).isEqualTo("first");
+        }
+    }
 }
