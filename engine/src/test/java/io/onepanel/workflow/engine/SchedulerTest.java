@@ -249,7 +249,8 @@ class SchedulerTest {
                   inputs: {parameters: [{name: m}]}
                   container: {image: alpine, command: [echo, "{{inputs.parameters.m}}"]}
                 """;
-        ScriptedRuntime runtime = new ScriptedRuntime(r -> Outcome.ok(30));
+        // Each item runs 1 s, so that all eight overlap even on a loaded build machine (30 ms did not).
+        ScriptedRuntime runtime = new ScriptedRuntime(r -> Outcome.ok(1000));
         RunResult result = run(yaml, runtime);
         assertThat(result.phase()).isEqualTo(NodePhase.SUCCEEDED);
         assertThat(runtime.started()).contains("items(0:a)", "items(1:b)", "items(2:c)", "maps(0:os:debian,v:9)",
