@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.onepanel.workflow.runtime.local.NeedsNamespaces;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** run: real local processes, a summary for people or JSON for tools, exit codes that tell the outcome. */
+@NeedsNamespaces
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class RunCommandTest {
 

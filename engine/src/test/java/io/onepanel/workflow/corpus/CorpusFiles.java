@@ -6,11 +6,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The shared corpus and its INDEX.tsv. The build points {@code onepanel.corpus} at
  * {@code ../shared/corpus} beside the repository; a git worktree sits one level deeper, so when that
- * path does not exist the nearest ancestor's {@code shared/corpus} is used. A missing corpus fails.
+ * path does not exist the nearest ancestor's {@code shared/corpus} is used. The corpus is not part
+ * of the repository: where it is absent, tests marked {@link NeedsCorpus} are left out.
  */
 public final class CorpusFiles {
 
@@ -34,18 +36,30 @@ public final class CorpusFiles {
     private CorpusFiles() {}
 
     public static Path root() {
+        return find().orElseThrow(() -> new AssertionError(whereLooked()));
+    }
+
+    /** The corpus directory, if this machine has one where the build looks. */
+    public static Optional<Path> find() {
         String configured = System.getProperty("onepanel.corpus");
         if (configured != null && Files.isRegularFile(Path.of(configured, "INDEX.tsv"))) {
-            return Path.of(configured).normalize();
+            return Optional.of(Path.of(configured).toAbsolutePath().normalize());
         }
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             Path candidate = dir.resolve("shared").resolve("corpus");
             if (Files.isRegularFile(candidate.resolve("INDEX.tsv"))) {
-                return candidate;
+                return Optional.of(candidate);
             }
         }
-        throw new AssertionError("corpus not found: onepanel.corpus=" + configured
-                + " and no ancestor of the working directory has shared/corpus/INDEX.tsv");
+        return Optional.empty();
+    }
+
+    /** Where {@link #find} looked, for the line that says the corpus tests are left out. */
+    static String whereLooked() {
+        String configured = System.getProperty("onepanel.corpus");
+        return "no corpus at " + (configured == null ? "-Donepanel.corpus (unset)"
+                : Path.of(configured).toAbsolutePath().normalize()) + " nor shared/corpus/INDEX.tsv in any parent of "
+                + Path.of("").toAbsolutePath();
     }
 
     public static Path file(String name) {

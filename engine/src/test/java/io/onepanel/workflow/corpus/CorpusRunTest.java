@@ -14,6 +14,7 @@ import io.onepanel.workflow.engine.NodePhase;
 import io.onepanel.workflow.engine.NodeStatus;
 import io.onepanel.workflow.engine.NodeType;
 import io.onepanel.workflow.engine.RunResult;
+import io.onepanel.workflow.runtime.local.NeedsNamespaces;
 import io.onepanel.workflow.template.LoadedTemplate;
 import io.onepanel.workflow.template.TemplateLoader;
 import io.onepanel.workflow.template.Workflow;
@@ -45,6 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
  *       examples/ (inputs-outputs.yaml) runs in {@link #onepanelInputsOutputsSeed()}.
  * </ul>
  */
+@NeedsNamespaces
+@NeedsCorpus
 class CorpusRunTest {
 
     @TempDir

@@ -25,6 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * error, anything else is rejected with a precise reason. Exceptions in either direction are listed
  * here, each with the diagnostic code it must produce and why.
  */
+@NeedsCorpus
 class CorpusTest {
 
     /** What a rejected file must say: its code and a fragment of the message naming the cause. */

@@ -15,6 +15,7 @@ import io.onepanel.workflow.engine.NodeType;
 import io.onepanel.workflow.engine.RunListener;
 import io.onepanel.workflow.engine.RunResult;
 import io.onepanel.workflow.engine.WorkflowRun;
+import io.onepanel.workflow.runtime.local.NeedsNamespaces;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Whole workflows on the local runtime with real processes. Each attempt has a private /tmp, so
  * tasks that must see each other's files use {@link #shared}, a directory under target/.
  */
+@NeedsNamespaces
 class LocalRunTest {
 
     @TempDir

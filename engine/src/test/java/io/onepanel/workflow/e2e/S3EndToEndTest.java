@@ -16,6 +16,7 @@ import io.onepanel.workflow.engine.RunOptions;
 import io.onepanel.workflow.engine.RunResult;
 import io.onepanel.workflow.engine.WorkflowEngine;
 import io.onepanel.workflow.runtime.local.LocalTaskRuntime;
+import io.onepanel.workflow.runtime.local.NeedsNamespaces;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +38,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * output directory is stored unarchived under the {@code model-path} key, and a second task reads
  * that directory back by key.
  */
+@NeedsNamespaces
 class S3EndToEndTest {
 
     static S3ProxyServer server;

@@ -63,6 +63,7 @@ final class LocalAttempt implements TaskExecution, Runnable {
     private Process process;
     private List<ProcessHandle> killed = List.of();
     private ScheduledFuture<?> deadline;
+    private volatile StartPermit startPermit;
 
     LocalAttempt(LocalTaskRuntime runtime, TaskRequest request, TaskListener listener) {
         this.runtime = runtime;
@@ -83,6 +84,10 @@ final class LocalAttempt implements TaskExecution, Runnable {
     private void stop(Stop why) {
         if (result.isDone() || !stop.compareAndSet(null, why)) {
             return;
+        }
+        StartPermit permit = startPermit;
+        if (permit != null) {
+            permit.abandon();
         }
         killTree();
     }
@@ -163,7 +168,7 @@ final class LocalAttempt implements TaskExecution, Runnable {
         LocalRuntimeOptions options = runtime.options();
         TaskPaths paths = TaskPaths.of(template, request.workflow(), options.defaultWorkingDir());
         ContainerCommand command = ContainerCommand.of(container, script ? SetupScript.SCRIPT_PATH : null,
-                options.environment(), request.podName(), request.run() == null ? null : request.run().namespace());
+                runtime.taskEnvironment(), request.podName(), request.run() == null ? null : request.run().namespace());
         Namespaces.Ready namespaces = runtime.namespaces().ready();
         runtime.announceImage(container.getImage(), this::status);
         command.warnings().forEach(this::status);
@@ -179,7 +184,8 @@ final class LocalAttempt implements TaskExecution, Runnable {
         HostMountPoints hostMountPoints = runtime.hostMountPoints();
         synchronized (hostMountPoints.lock()) {
             plan = new MountPlanner(attemptDir, hostMountPoints, LocalTaskRuntime.runKey(request.run()),
-                    key -> runtime.sharedVolume(request.run(), key), this::status, namespaces.overlays())
+                    key -> runtime.sharedVolume(request.run(), key), this::status, namespaces.overlays(),
+                    List.of(options.defaultWorkingDir()))
                     .plan(paths, staged);
         }
         if (script) {
@@ -199,19 +205,43 @@ final class LocalAttempt implements TaskExecution, Runnable {
         builder.environment().putAll(command.environment());
 
         ResultTail tail = new ResultTail(options.resultLimitBytes());
-        Process started;
-        synchronized (this) {
-            if (stop.get() != null) {
+        StartPermit permit = new StartPermit(runtime.starting());
+        startPermit = permit;
+        int exitCode;
+        try {
+            if (stop.get() != null || !permit.acquire()) {
                 return TaskResult.failed(null, stop.get().message());
             }
-            started = builder.start();
-            process = started;
+            Process started;
+            synchronized (this) {
+                if (stop.get() != null) {
+                    return TaskResult.failed(null, stop.get().message());
+                }
+                try {
+                    started = builder.start();
+                } catch (IOException e) {
+                    if (CommandLineLimit.isTooLong(e)) {
+                        throw new LocalRuntimeException(CommandLineLimit.explain(request.taskName(), commandLine,
+                                command.environment()), e);
+                    }
+                    throw e;
+                }
+                process = started;
+            }
+            Future<?> stderr = runtime.threads().submit(new LinePump(started.getErrorStream(), line -> {
+                if (!permit.released() && line.equals(SetupScript.STARTED)) {
+                    permit.release();
+                } else {
+                    stderrLine(line);
+                }
+            }, null));
+            // This thread drains stdout itself: one thread less per running task.
+            new LinePump(started.getInputStream(), listener::log, tail).run();
+            exitCode = started.waitFor();
+            await(stderr);
+        } finally {
+            permit.release();
         }
-        Future<?> stdout = runtime.threads().submit(new LinePump(started.getInputStream(), listener::log, tail));
-        Future<?> stderr = runtime.threads().submit(new LinePump(started.getErrorStream(), this::stderrLine, null));
-        int exitCode = started.waitFor();
-        await(stdout);
-        await(stderr);
         awaitKilled();
 
         Stop why = stop.get();

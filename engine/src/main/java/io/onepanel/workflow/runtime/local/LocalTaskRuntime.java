@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -45,12 +46,14 @@ public final class LocalTaskRuntime implements TaskRuntime {
     private final Path workRoot;
     private final ArtifactStore store;
     private final LocalRuntimeOptions options;
+    private final Map<String, String> taskEnvironment;
     private final Namespaces namespaces;
     private final HostMountPoints hostMountPoints = new HostMountPoints();
     private final Set<String> announcedImages = ConcurrentHashMap.newKeySet();
     private final Set<String> runs = ConcurrentHashMap.newKeySet();
     private final Set<LocalAttempt> active = ConcurrentHashMap.newKeySet();
     private final AtomicLong attempts = new AtomicLong();
+    private final Semaphore starting;
     private final ExecutorService threads;
     private final ScheduledExecutorService timers;
     private volatile boolean closed;
@@ -68,7 +71,9 @@ public final class LocalTaskRuntime implements TaskRuntime {
         this.workRoot = workRoot.toAbsolutePath().normalize();
         this.store = Objects.requireNonNull(store, "store");
         this.options = Objects.requireNonNull(options, "options");
+        this.taskEnvironment = TaskEnvironment.from(options.environment());
         this.namespaces = new Namespaces(options, this.workRoot);
+        this.starting = new Semaphore(options.startingLimit(), true);
         this.threads = Executors.newCachedThreadPool(daemonThreads("onepanel-local"));
         ScheduledThreadPoolExecutor scheduler =
                 new ScheduledThreadPoolExecutor(1, daemonThreads("onepanel-local-timer"));
@@ -146,12 +151,22 @@ public final class LocalTaskRuntime implements TaskRuntime {
         return options;
     }
 
+    /** What every task's environment starts from: the few variables {@link TaskEnvironment} passes. */
+    Map<String, String> taskEnvironment() {
+        return taskEnvironment;
+    }
+
     Namespaces namespaces() {
         return namespaces;
     }
 
     HostMountPoints hostMountPoints() {
         return hostMountPoints;
+    }
+
+    /** Permits for attempts that are starting: {@link LocalRuntimeOptions#startingLimit()} of them. */
+    Semaphore starting() {
+        return starting;
     }
 
     ExecutorService threads() {

@@ -27,12 +27,25 @@ final class MountPlan {
      *     volume or a host path)
      * @param overlayWork for an overlay mount (the target's own contents below, {@code source} as the
      *     writable layer), overlayfs' work directory; null for a bind mount
+     * @param machineOwn the machine's own directory bound back at its own path (with what is mounted
+     *     below it), inside a private directory that would hide it; paths below it are the
+     *     machine's, as if this mount were not there
      */
     record Mount(ContainerPath target, Path source, boolean directory, boolean readOnly, boolean privateToAttempt,
-            Path overlayWork) {
+            Path overlayWork, boolean machineOwn) {
 
         Mount(ContainerPath target, Path source, boolean directory, boolean readOnly, boolean privateToAttempt) {
-            this(target, source, directory, readOnly, privateToAttempt, null);
+            this(target, source, directory, readOnly, privateToAttempt, null, false);
+        }
+
+        Mount(ContainerPath target, Path source, boolean directory, boolean readOnly, boolean privateToAttempt,
+                Path overlayWork) {
+            this(target, source, directory, readOnly, privateToAttempt, overlayWork, false);
+        }
+
+        /** The machine's directory {@code path}, seen again at its own path. */
+        static Mount machineOwn(ContainerPath path) {
+            return new Mount(path, path.onHost(), true, false, false, null, true);
         }
 
         boolean isOverlay() {
@@ -58,7 +71,8 @@ final class MountPlan {
 
     /**
      * Where {@code path} is on this machine as the task sees it: inside the innermost mount that
-     * covers it, or null when no mount does (the path is the machine's own).
+     * covers it, or null when no mount does or the innermost is the machine's own directory bound
+     * back (the path is the machine's own).
      */
     Location locate(ContainerPath path) {
         Mount best = null;
@@ -68,7 +82,7 @@ final class MountPlan {
                 best = mount;
             }
         }
-        if (best == null) {
+        if (best == null || best.machineOwn()) {
             return null;
         }
         Path host = best.directory() ? resolve(best.source(), path.relativeTo(best.target())) : best.source();

@@ -50,6 +50,7 @@ final class MountPlanner {
     private static final java.util.regex.Pattern SAFE_OPTION_PATH = java.util.regex.Pattern.compile("[A-Za-z0-9._/+-]+");
 
     private final boolean overlays;
+    private final List<ContainerPath> keptVisible;
     private final Path attemptDir;
     private final HostMountPoints hostMountPoints;
     private final String run;
@@ -62,10 +63,14 @@ final class MountPlanner {
      * @param attemptDir the attempt's own directory on this machine; private sources go below it
      * @param run the key under which created mount points are recorded
      * @param warnings receives one line per volume that cannot be provided as declared
+     * @param keptVisible the machine's directories the task must see at their own paths even though
+     *     they lie under {@code /tmp}, which is the attempt's own (the default working directory: a
+     *     checkout or a CI workspace under /tmp); others are ignored
      */
     MountPlanner(Path attemptDir, HostMountPoints hostMountPoints, String run, SharedVolumes sharedVolumes,
-            Consumer<String> warnings, boolean overlays) {
+            Consumer<String> warnings, boolean overlays, List<Path> keptVisible) {
         this.overlays = overlays;
+        this.keptVisible = underTmp(keptVisible);
         this.attemptDir = attemptDir;
         this.hostMountPoints = hostMountPoints;
         this.run = run;
@@ -83,6 +88,10 @@ final class MountPlanner {
             Path tmp = attemptDir.resolve("tmp");
             Files.createDirectories(tmp);
             plan.add(new Mount(ContainerPath.TMP, tmp, true, false, true));
+            for (ContainerPath kept : keptVisible) {
+                Files.createDirectories(tmp.resolve(kept.relativeTo(ContainerPath.TMP)));
+                plan.add(Mount.machineOwn(kept));
+            }
             for (Step step : steps(paths, stagedInputs)) {
                 step.apply();
             }
@@ -90,6 +99,27 @@ final class MountPlanner {
         } catch (IOException e) {
             throw new LocalRuntimeException("cannot prepare the task's file system on this machine: " + e, e);
         }
+    }
+
+    /**
+     * The directories strictly below {@code /tmp} that exist on this machine, without one inside
+     * another (the outer one brings the inner one along). {@code /tmp} itself is never kept: it is
+     * what the attempt has of its own.
+     */
+    private static List<ContainerPath> underTmp(List<Path> directories) {
+        List<ContainerPath> kept = new ArrayList<>();
+        directories.stream().map(d -> d.toAbsolutePath().normalize().toString()).sorted().forEach(d -> {
+            try {
+                ContainerPath path = ContainerPath.parse(d, "a directory kept visible");
+                if (path.isWithin(ContainerPath.TMP) && !path.equals(ContainerPath.TMP)
+                        && Files.isDirectory(path.onHost()) && kept.stream().noneMatch(path::isWithin)) {
+                    kept.add(path);
+                }
+            } catch (LocalRuntimeException e) {
+                // Not a path a task could see (relative, with ".."): nothing to keep.
+            }
+        });
+        return List.copyOf(kept);
     }
 
     @FunctionalInterface

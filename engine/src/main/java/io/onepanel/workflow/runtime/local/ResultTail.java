@@ -3,26 +3,37 @@ package io.onepanel.workflow.runtime.local;
 import java.nio.ByteBuffer;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The main container's stdout as Argo's {@code outputs.result}, in bounded memory. Argo's
  * executor ({@code CaptureScriptResult} in {@code workflow/executor/executor.go}) reads the whole
  * stdout, trims a single trailing newline and, when more than 256 kB remain, keeps only the last
- * 256 kB. This keeps a ring of the last {@code limit + 1} bytes, which is all that rule needs.
+ * 256 kB. This keeps a ring of the last {@code limit + 1} bytes, which is all that rule needs,
+ * grown as output arrives rather than allocated whole for every attempt.
  * Not thread-safe: one pump writes, and the result is read after the pump is done.
  */
 final class ResultTail {
 
+    /** What a ring starts with: most tasks print little, and a thousand may run at once. */
+    static final int INITIAL_BYTES = 256;
+
     private final int limit;
-    private final byte[] ring;
+    private final int capacity;
+    private byte[] ring;
     private long total;
 
     ResultTail(int limit) {
         this.limit = limit;
-        this.ring = new byte[limit + 1];
+        this.capacity = limit + 1;
+        this.ring = new byte[Math.min(capacity, INITIAL_BYTES)];
     }
 
     void write(byte[] bytes, int offset, int length) {
+        if (ring.length < capacity && total + length > ring.length) {
+            // Not wrapped yet (the ring wraps only at full capacity): grow, keeping positions.
+            ring = Arrays.copyOf(ring, (int) Math.min(capacity, Math.max(total + length, 2L * ring.length)));
+        }
         if (length > ring.length) {
             int skipped = length - ring.length;
             offset += skipped;

@@ -20,7 +20,8 @@ import java.util.List;
  * first bound into it, before anything is hidden. A script's source is opened as file descriptor
  * 3 and given to the interpreter as {@code /dev/fd/3}.
  *
- * <p>The script reports why it stopped in the file {@code status} of the attempt directory, one
+ * <p>Just before the command starts, the script writes the line {@link #STARTED} on stderr.
+ * The script reports why it stopped in the file {@code status} of the attempt directory, one
  * line: {@code E message} when setting up failed (exit 125), {@code N command} when the command was
  * not found (exit 127). An empty file means the command ran; then the exit code is its own.
  */
@@ -30,6 +31,12 @@ final class SetupScript {
     static final String SCRIPT_FILE = "script";
     static final String SCRIPT_PATH = "/dev/fd/3";
     static final int SETUP_FAILED = 125;
+
+    /**
+     * The first line the script writes on stderr once it is done and the command is about to
+     * start (never shown: the runtime takes it out of the task's log).
+     */
+    static final String STARTED = "\u0001onepanel-workflow: the command starts";
 
     private SetupScript() {}
 
@@ -62,8 +69,9 @@ final class SetupScript {
                 Path importedAt = attemptDir.resolve("external").resolve(Integer.toString(external++));
                 MountPlan.createIfAbsent(importedAt, m.directory());
                 source = "./" + attemptDir.relativize(importedAt);
-                lines.add(mountLine(mountCommand, "--bind " + quote(m.source().toString()) + " " + quote(source),
-                        "cannot bind " + m.source()));
+                // The machine's own directory brings what is mounted below it, as it would unhidden.
+                lines.add(mountLine(mountCommand, (m.machineOwn() ? "--rbind " : "--bind ")
+                        + quote(m.source().toString()) + " " + quote(source), "cannot bind " + m.source()));
             }
             if (m.isOverlay()) {
                 // The target's own directory is the lower layer; upper and work sit in the attempt
@@ -74,7 +82,8 @@ final class SetupScript {
                         "cannot overlay " + m.target()));
                 continue;
             }
-            binds.add(mountLine(mountCommand, "--no-canonicalize --bind " + quote(source) + " "
+            binds.add(mountLine(mountCommand, "--no-canonicalize " + (m.machineOwn() ? "--rbind " : "--bind ")
+                    + quote(source) + " "
                     + quote(m.target().toString()), "cannot mount at " + m.target()));
             if (m.readOnly()) {
                 binds.add(mountLine(mountCommand, "--no-canonicalize -o remount,bind,ro "
@@ -99,6 +108,8 @@ final class SetupScript {
         lines.add("}");
         lines.add("onepanel_found \"$1\" || { printf 'N %s\\n' \"$1\" >&4; exit 127; }");
         lines.add("exec 4>&-");
+        // The runtime counts the attempt as started, no longer setting up, when it reads this line.
+        lines.add("printf '%s\\n' " + quote(STARTED) + " >&2");
         // exec in a subshell: the program on PATH as the kubelet would start it, never a shell builtin.
         lines.add("(exec \"$@\")");
         lines.add("exit $?");

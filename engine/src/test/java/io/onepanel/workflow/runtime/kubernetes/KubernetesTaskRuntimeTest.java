@@ -230,7 +230,8 @@ class KubernetesTaskRuntimeTest {
     @Test
     void aTimeoutWhileUnschedulableSaysWhy() throws Exception {
         Template t = echo("echo");
-        TaskRequest req = request("F", t, new Records.W().build(t), Duration.ofSeconds(3));
+        // Long enough that a loaded build machine sets the status before the deadline deletes the pod.
+        TaskRequest req = request("F", t, new Records.W().build(t), Duration.ofSeconds(5));
         Recorder listener = new Recorder();
         TaskExecution e = runtime.start(req, listener);
         cluster.awaitPod(req.podName());
@@ -239,7 +240,7 @@ class KubernetesTaskRuntimeTest {
 
         TaskResult r = await(e);
         assertThat(r.phase()).isEqualTo(TaskPhase.FAILED);
-        assertThat(r.message()).startsWith("timed out after 3s");
+        assertThat(r.message()).startsWith("timed out after 5s");
         cluster.awaitGone(req.podName()); // deletion is asynchronous on a real API server too
     }
 

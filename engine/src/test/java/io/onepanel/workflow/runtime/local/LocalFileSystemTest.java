@@ -36,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Some of these create mount points such as /mnt/output or /data on this machine, as the runtime
  * does for real runs; they check those are gone again once the run is finished.
  */
+@NeedsNamespaces
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class LocalFileSystemTest {
 

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Deadlines, cancel and close end the whole process tree before the result completes. */
+@NeedsNamespaces
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class LocalStopTest {
 

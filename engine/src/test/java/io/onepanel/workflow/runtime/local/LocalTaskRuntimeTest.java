@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A container or script template runs as a real local process with Kubernetes' command semantics. */
+@NeedsNamespaces
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class LocalTaskRuntimeTest {
 
@@ -81,6 +82,19 @@ class LocalTaskRuntimeTest {
 
         assertThat(result.phase()).isEqualTo(TaskPhase.SUCCEEDED);
         assertThat(result.result()).isEqualTo("from args");
+    }
+
+    @Test
+    void aCommandLineTooLongToStartIsAnErrorNamingTheTaskAndTheLimits() throws Exception {
+        String huge = "x".repeat(200_000);
+
+        TaskResult result = run(Tasks.container("huge", Tasks.container("echo", huge).build()));
+
+        assertThat(result.phase()).isEqualTo(TaskPhase.ERROR);
+        assertThat(result.message()).startsWith("task 'huge': its command line is too long to start: ")
+                .contains("the longest argument or variable 200,001 bytes")
+                .contains("131,072 bytes in one argument")
+                .doesNotContain("IOException", huge);
     }
 
     @Test

@@ -57,7 +57,8 @@ class MountPlannerTest {
             throws LocalRuntimeException {
         synchronized (hostMountPoints.lock()) {
             return new MountPlanner(attempt, hostMountPoints, run,
-                    key -> Files.createDirectories(temp.resolve("volumes").resolve(key)), warnings::add, overlays)
+                    key -> Files.createDirectories(temp.resolve("volumes").resolve(key)), warnings::add, overlays,
+                    List.of(Path.of("").toAbsolutePath()))
                     .plan(paths, staged);
         }
     }
@@ -70,8 +71,14 @@ class MountPlannerTest {
         return new TaskPaths(List.of(), List.of(), outputs, List.of(), ContainerPath.ROOT, false);
     }
 
+    /** The mounts, without the build directory bound back when the checkout is under /tmp. */
+    static List<Mount> declared(MountPlan plan) {
+        return plan.mounts().stream().filter(m -> !m.machineOwn()).toList();
+    }
+
+    /** The mounts' targets, without the build directory bound back when the checkout is under /tmp. */
     static List<String> targets(MountPlan plan) {
-        return plan.mounts().stream().map(m -> m.target().value()).toList();
+        return plan.mounts().stream().filter(m -> !m.machineOwn()).map(m -> m.target().value()).toList();
     }
 
     @Test
@@ -91,8 +98,8 @@ class MountPlannerTest {
                 at("existing/model.h5").value());
         assertThat(host.resolve("existing/output")).isEmptyDirectory();
         assertThat(host.resolve("existing/model.h5")).isEmptyFile();
-        assertThat(plan.mounts().get(1).source()).isDirectory().startsWith(attempt);
-        assertThat(plan.mounts().get(2).source()).isRegularFile().startsWith(attempt);
+        assertThat(declared(plan).get(1).source()).isDirectory().startsWith(attempt);
+        assertThat(declared(plan).get(2).source()).isRegularFile().startsWith(attempt);
 
         hostMountPoints.release("r");
 
@@ -105,7 +112,7 @@ class MountPlannerTest {
 
         // One overlay of the parent serves both outputs; nothing is created on this machine.
         assertThat(targets(plan)).containsExactly("/tmp", at("existing").value());
-        MountPlan.Mount overlay = plan.mounts().get(1);
+        MountPlan.Mount overlay = declared(plan).get(1);
         assertThat(overlay.isOverlay()).isTrue();
         assertThat(overlay.source()).isEmptyDirectory().startsWith(attempt);
         assertThat(overlay.overlayWork()).isEmptyDirectory().startsWith(attempt);

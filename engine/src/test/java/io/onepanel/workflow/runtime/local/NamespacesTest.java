@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Where namespaces cannot be made, every attempt fails at once with what is missing. */
+@NeedsNamespaces
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class NamespacesTest {
 

@@ -27,6 +27,22 @@ class ResultTailTest {
     }
 
     @Test
+    void theRingGrowsWithTheOutputAndStillKeepsTheLastBytesOfArgosLimit() {
+        StringBuilder all = new StringBuilder();
+        ResultTail tail = new ResultTail(LocalRuntimeOptions.ARGO_RESULT_LIMIT);
+        for (int i = 0; all.length() < 300_000; i++) {
+            byte[] chunk = ("line " + i + " " + "x".repeat(i % 700) + "\n").getBytes(StandardCharsets.UTF_8);
+            tail.write(chunk, 0, chunk.length);
+            all.append(new String(chunk, StandardCharsets.UTF_8));
+        }
+        String trimmed = all.substring(0, all.length() - 1);
+
+        assertThat(tail.result()).isEqualTo(trimmed.substring(trimmed.length() - LocalRuntimeOptions.ARGO_RESULT_LIMIT));
+        assertThat(tail.truncated()).isTrue();
+        assertThat(tail(LocalRuntimeOptions.ARGO_RESULT_LIMIT, "small\n").result()).isEqualTo("small");
+    }
+
+    @Test
     void outputUpToTheLimitIsKeptWholeAcrossWrites() {
         ResultTail tail = tail(10, "01234", "56789", "\n");
 

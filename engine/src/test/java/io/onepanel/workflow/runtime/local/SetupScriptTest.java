@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The setup script's own logic, run by a plain {@code sh} without namespaces or mounts: quoting,
  * the working directory, the command lookup and the status it reports.
  */
+@NeedsShell
 class SetupScriptTest {
 
     @TempDir
@@ -29,7 +30,8 @@ class SetupScriptTest {
         List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", text, "onepanel-setup"));
         command.addAll(List.of(argv));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                .replace(SetupScript.STARTED + "\n", "");
         int exit = process.waitFor();
         return new Run(exit, stdout, Files.readString(attempt.resolve(SetupScript.STATUS_FILE)).strip());
     }
