@@ -178,7 +178,8 @@ public final class S3Connections implements AutoCloseable {
                 .requestChecksumCalculation(settings.flexibleChecksums()
                         ? RequestChecksumCalculation.WHEN_SUPPORTED : RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_SUPPORTED)
-                .overrideConfiguration(o -> o.retryStrategy(retryStrategy()));
+                .overrideConfiguration(o -> o.retryStrategy(retryStrategy())
+                        .addExecutionInterceptor(new NoObjectSizeOnCompletion()));
         if (key.endpoint() != null) {
             builder.endpointOverride(key.endpoint());
         }
