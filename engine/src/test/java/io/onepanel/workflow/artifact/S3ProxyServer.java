@@ -78,6 +78,7 @@ public final class S3ProxyServer implements AutoCloseable {
 
     /** A blob store in a directory on disk (for large objects). */
     public static S3ProxyServer filesystemStore(Path directory) throws Exception {
+        Files.createDirectories(directory);
         return new S3ProxyServer("filesystem:" + directory.toAbsolutePath(), 0);
     }
 

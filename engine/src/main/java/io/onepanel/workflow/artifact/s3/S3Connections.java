@@ -53,7 +53,7 @@ public final class S3Connections implements AutoCloseable {
      * client's throughput on one 1 GiB object.
      */
     public record Connection(Key key, S3AsyncClient client, S3TransferManager transfers, S3Client blocking,
-            AwsCredentialsProvider credentials, TransferSettings settings) {}
+            AwsCredentialsProvider credentials, TransferSettings settings, OpenUploads uploads) {}
 
     private final TransferSettings settings;
     private final CredentialsResolver resolver;
@@ -108,9 +108,11 @@ public final class S3Connections implements AutoCloseable {
     }
 
     private Connection open(Key key, AwsCredentialsProvider credentials) {
-        S3AsyncClient client = build(key, credentials, true);
+        OpenUploads uploads = new OpenUploads();
+        S3AsyncClient client = build(key, credentials, true, uploads);
+        uploads.client(client);
         return new Connection(key, client, S3TransferManager.builder().s3Client(client).build(),
-                buildBlocking(key, credentials), credentials, settings);
+                buildBlocking(key, credentials), credentials, settings, uploads);
     }
 
     /**
@@ -159,7 +161,7 @@ public final class S3Connections implements AutoCloseable {
                 .build();
     }
 
-    private S3AsyncClient build(Key key, AwsCredentialsProvider credentials, boolean multipart) {
+    private S3AsyncClient build(Key key, AwsCredentialsProvider credentials, boolean multipart, OpenUploads uploads) {
         NettyNioAsyncHttpClient.Builder http = NettyNioAsyncHttpClient.builder()
                 .maxConcurrency(settings.maxConcurrency())
                 .maxPendingConnectionAcquires(1_000_000)
@@ -179,7 +181,8 @@ public final class S3Connections implements AutoCloseable {
                         ? RequestChecksumCalculation.WHEN_SUPPORTED : RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_SUPPORTED)
                 .overrideConfiguration(o -> o.retryStrategy(retryStrategy())
-                        .addExecutionInterceptor(new NoObjectSizeOnCompletion()));
+                        .addExecutionInterceptor(new NoObjectSizeOnCompletion())
+                        .addExecutionInterceptor(uploads));
         if (key.endpoint() != null) {
             builder.endpointOverride(key.endpoint());
         }

@@ -56,6 +56,9 @@ public final class S3Errors {
             return a;
         }
         String where = "bucket '" + at.bucket() + "' key '" + at.key() + "' at " + at.endpointName();
+        if (e instanceof ParallelTransfers.Aborted aborted) {
+            return new ArtifactException(what + ": " + aborted.getMessage() + " (" + where + ")");
+        }
         if (e instanceof S3Exception s) {
             String code = code(s);
             if (s.statusCode() == 403 || CREDENTIAL_CODES.contains(code)) {
