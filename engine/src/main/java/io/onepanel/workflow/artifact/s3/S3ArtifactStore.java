@@ -70,6 +70,15 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
         return repository;
     }
 
+    /**
+     * The pre-flight check of the default repository (when it names a bucket): one HeadBucket with
+     * its endpoint, region and credentials, so bad credentials, a missing bucket or an unreachable
+     * endpoint are told before any task runs.
+     */
+    public void checkRepository() throws ArtifactException {
+        RepositoryCheck.check(connections, repository);
+    }
+
     /** The clients this store uses (shared with a {@code StagingPlanner}). */
     public S3Connections connections() {
         return connections;
