@@ -27,6 +27,8 @@ import java.util.stream.Stream;
  * command line and a pod's stager use; it prints "transferred" when done, so its exit lag (the time
  * from the end of the transfer to the end of the process) is measured too. aws-cli is "tuned" (64
  * concurrent requests, 8 MiB parts); rclone gets 32 transfers, 8 MiB chunks, upload concurrency 8.
+ * "ours-c1" is the same process with {@code -XX:TieredStopAtLevel=1 -XX:+UseSerialGC}, the JVM
+ * flags a launcher could give a short transfer process.
  *
  * <pre>
  * apt-get install -y awscli rclone time
@@ -102,7 +104,7 @@ public final class S3ProcessBenchmark {
         Path large = work.resolve("data/large.bin");
         Path small = work.resolve("data/small");
         writeData(large, small);
-        List<String> tools = new ArrayList<>(List.of("ours", "aws"));
+        List<String> tools = new ArrayList<>(List.of("ours", "ours-c1", "aws"));
         if (Files.isExecutable(Path.of("/usr/bin/rclone"))) {
             tools.add("rclone");
         }
@@ -119,7 +121,7 @@ public final class S3ProcessBenchmark {
                     Path into = work.resolve("down/" + tool + "-" + r);
                     List<String> command = command(tool, c, r, large, small, into);
                     samples.computeIfAbsent(c + "|" + tool, k -> new ArrayList<>())
-                            .add(sample(command, tool.equals("ours") ? "transferred" : null));
+                            .add(sample(command, tool.startsWith("ours") ? "transferred" : null));
                     if (c.endsWith("down")) {
                         check(c.startsWith("128") ? into.resolve("large.bin") : into.resolve("small"), c);
                         StagedTarget.deleteTree(work.resolve("down"));
@@ -137,9 +139,17 @@ public final class S3ProcessBenchmark {
         String seedKey = big ? "seed/large.bin" : "seed/small";
         Path local = big ? (up ? large : into.resolve("large.bin")) : (up ? small : into.resolve("small"));
         return switch (tool) {
-            case "ours" -> List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                    cliJar.toString(), "io.onepanel.workflow.artifact.s3.ArtifactCopy", up ? "put" : "get",
-                    up ? local.toString() : seedKey, up ? upKey : local.toString());
+            case "ours", "ours-c1" -> {
+                List<String> java = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                        .toString()));
+                if (tool.equals("ours-c1")) {
+                    // a short-lived transfer process: C1 only, the serial collector
+                    java.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+                }
+                java.addAll(List.of("-cp", cliJar.toString(), "io.onepanel.workflow.artifact.s3.ArtifactCopy",
+                        up ? "put" : "get", up ? local.toString() : seedKey, up ? upKey : local.toString()));
+                yield java;
+            }
             case "aws" -> big
                     ? aws("cp", up ? local.toString() : "s3://bench/" + seedKey, up ? "s3://bench/" + upKey : local.toString())
                     : aws("cp", "--recursive", up ? local.toString() : "s3://bench/" + seedKey + "/",

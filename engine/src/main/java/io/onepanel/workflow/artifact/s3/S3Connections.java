@@ -9,6 +9,11 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -59,6 +64,12 @@ public final class S3Connections implements AutoCloseable {
     private final CredentialsResolver resolver;
     private final Map<Key, Connection> connections = new ConcurrentHashMap<>();
     private boolean closed;
+    /**
+     * Netty's threads for every async client of this store, made on first use and ours to close:
+     * the SDK closes a group it made itself with a 2 s quiet period and waits for it, which kept
+     * every process alive 2–3 s after its last transfer.
+     */
+    private EventLoopGroup eventLoops;
 
     public S3Connections(TransferSettings settings, CredentialsResolver resolver) {
         this.settings = settings;
@@ -108,6 +119,9 @@ public final class S3Connections implements AutoCloseable {
     }
 
     private Connection open(Key key, AwsCredentialsProvider credentials) {
+        if (eventLoops == null) {
+            eventLoops = new NioEventLoopGroup(0, new DefaultThreadFactory("s3-netty", true));
+        }
         OpenUploads uploads = new OpenUploads();
         S3AsyncClient client = build(key, credentials, true, uploads);
         uploads.client(client);
@@ -163,6 +177,7 @@ public final class S3Connections implements AutoCloseable {
 
     private S3AsyncClient build(Key key, AwsCredentialsProvider credentials, boolean multipart, OpenUploads uploads) {
         NettyNioAsyncHttpClient.Builder http = NettyNioAsyncHttpClient.builder()
+                .eventLoopGroup(SdkEventLoopGroup.create(eventLoops))
                 .maxConcurrency(settings.maxConcurrency())
                 .maxPendingConnectionAcquires(1_000_000)
                 .connectionAcquisitionTimeout(Duration.ofMinutes(30))
@@ -198,5 +213,8 @@ public final class S3Connections implements AutoCloseable {
             c.blocking().close();
         }
         connections.clear();
+        if (eventLoops != null) {
+            eventLoops.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS); // daemon threads: nothing waits on them
+        }
     }
 }
