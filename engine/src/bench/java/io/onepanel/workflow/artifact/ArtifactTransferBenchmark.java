@@ -4,8 +4,6 @@ import io.onepanel.workflow.artifact.s3.S3ArtifactStore;
 import io.onepanel.workflow.artifact.files.StagedTarget;
 import io.onepanel.workflow.template.Artifact;
 import io.onepanel.workflow.template.S3Source;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -32,7 +30,7 @@ import software.amazon.awssdk.transfer.s3.S3TransferManager;
 
 /**
  * Artifact transfer benchmark (a main-class harness, not JMH: each case is one long transfer).
- * Starts S3Proxy (in-memory) in a child JVM on 127.0.0.1, then for (a) one 1 GiB file and (b)
+ * Starts stock S3Proxy (filesystem store) in its own process on 127.0.0.1, then for (a) one 1 GiB file and (b)
  * 10,000 files of 10 KiB, up and down, times: our {@link S3ArtifactStore}; the SDK used naively
  * (sync client, one PutObject/GetObject at a time); the transfer manager's own uploadFile /
  * downloadFile (a) and uploadDirectory / downloadDirectory (b). Peak heap (all heap pools) is
@@ -52,25 +50,11 @@ public final class ArtifactTransferBenchmark {
     public static void main(String[] args) throws Exception {
         Path work = Files.createTempDirectory(args.length > 0 ? Path.of(args[0]) : Path.of(System.getProperty("java.io.tmpdir")),
                 "artifact-bench-");
-        String jar = Path.of(ArtifactTransferBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-                .toString();
-        Process server = new ProcessBuilder("java", "-Xmx12g", "-cp", jar, BenchS3Server.class.getName(), ACCESS, SECRET)
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream()));
-            String line;
-            while ((line = out.readLine()) != null && !line.startsWith("PORT ")) {
-                // skip S3Proxy's start-up chatter
-            }
-            if (line == null) {
-                throw new IllegalStateException("S3Proxy did not start");
-            }
-            URI endpoint = URI.create("http://127.0.0.1:" + line.substring(5).trim());
-            serverProcess = server.toHandle();
-            run(endpoint, work);
+        Path jar = Path.of(System.getProperty("onepanel.s3proxy.jar", "engine/target/s3proxy/s3proxy.jar"));
+        try (BenchS3Server server = BenchS3Server.start(jar, work.resolve("s3proxy-data"), ACCESS, SECRET)) {
+            serverProcess = server.process().toHandle();
+            run(server.endpoint(), work);
         } finally {
-            server.getOutputStream().close();
-            server.waitFor();
             StagedTarget.deleteTree(work);
         }
     }

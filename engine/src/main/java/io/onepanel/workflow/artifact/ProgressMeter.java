@@ -12,6 +12,7 @@ public final class ProgressMeter {
     private int filesTotal;
     private long bytesDone;
     private int filesDone;
+    private volatile long lastActivity = System.nanoTime();
 
     public ProgressMeter(TransferListener listener, String artifact, long bytesTotal, int filesTotal) {
         this.listener = listener == null ? TransferListener.NONE : listener;
@@ -22,10 +23,22 @@ public final class ProgressMeter {
 
     /** Announces the totals (and that nothing is done yet). */
     public synchronized void start() {
+        touch();
         emit();
     }
 
+    /** Bytes moved (perhaps again, on a retry): the transfer is alive even if the count did not grow. */
+    public void touch() {
+        lastActivity = System.nanoTime();
+    }
+
+    /** How long since bytes last moved or a file was done. */
+    public long idleNanos() {
+        return System.nanoTime() - lastActivity;
+    }
+
     public synchronized void totals(long bytes, int files) {
+        touch();
         bytesTotal = bytes;
         filesTotal = files;
         emit();
@@ -33,6 +46,7 @@ public final class ProgressMeter {
 
     /** Adds transferred bytes; a negative or zero delta (a retried part restarting) is ignored. */
     public synchronized void addBytes(long delta) {
+        touch();
         if (delta <= 0) {
             return;
         }
@@ -45,6 +59,7 @@ public final class ProgressMeter {
 
     /** One file finished; {@code remainingBytes} not yet counted for it are added. */
     public synchronized void fileDone(long remainingBytes) {
+        touch();
         if (remainingBytes > 0) {
             bytesDone += remainingBytes;
             if (bytesTotal >= 0 && bytesDone > bytesTotal) {

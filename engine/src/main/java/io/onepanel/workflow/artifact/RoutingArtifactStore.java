@@ -45,6 +45,16 @@ public final class RoutingArtifactStore implements ArtifactStore, AutoCloseable 
         return new RoutingArtifactStore(s3, s3, new GitFetcher(credentials), new RawFetcher(), new HttpFetcher());
     }
 
+    /**
+     * Checks before anything runs that the default repository can be used: for S3, that the bucket
+     * exists and the credentials may reach it (a local directory needs no check).
+     */
+    public void checkRepository() throws ArtifactException {
+        if (repository instanceof S3ArtifactStore store) {
+            store.checkRepository();
+        }
+    }
+
     @Override
     public Artifact locate(Artifact output, Map<String, String> variables) {
         return repository.locate(output, variables);

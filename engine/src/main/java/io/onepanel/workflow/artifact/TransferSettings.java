@@ -16,6 +16,8 @@ import java.time.Duration;
  * @param maxConcurrency requests in flight at once (many small files go in parallel up to this)
  * @param multipartThreshold files at least this big are sent in parts
  * @param partSize size of one part of a multipart transfer (and of a presigned part)
+ * @param stallTimeout a transfer during which no byte moves for this long is cancelled and fails;
+ *     also the longest a single request (a silent connection, HEAD, LIST) may take, retries included
  */
 public record TransferSettings(
         int maxAttempts,
@@ -25,12 +27,14 @@ public record TransferSettings(
         int maxConcurrency,
         long multipartThreshold,
         long partSize,
-        boolean flexibleChecksums) {
+        boolean flexibleChecksums,
+        Duration stallTimeout) {
 
     public static final long MiB = 1024L * 1024L;
 
     public static final TransferSettings DEFAULT = new TransferSettings(
-            4, Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ofSeconds(10), 64, 8 * MiB, 8 * MiB, true);
+            4, Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ofSeconds(10), 64, 8 * MiB, 8 * MiB, true,
+            Duration.ofSeconds(60));
 
     public TransferSettings {
         if (maxAttempts < 1) {
@@ -45,30 +49,38 @@ public record TransferSettings(
         if (multipartThreshold < partSize) {
             throw new IllegalArgumentException("multipartThreshold must be at least partSize");
         }
+        if (stallTimeout == null || stallTimeout.isNegative() || stallTimeout.isZero()) {
+            throw new IllegalArgumentException("stallTimeout must be positive");
+        }
     }
 
     public TransferSettings withRetries(int attempts, Duration base, Duration max) {
         return new TransferSettings(attempts, base, max, connectTimeout, maxConcurrency, multipartThreshold, partSize,
-                flexibleChecksums);
+                flexibleChecksums, stallTimeout);
     }
 
     public TransferSettings withFlexibleChecksums(boolean enabled) {
         return new TransferSettings(maxAttempts, baseDelay, maxBackoff, connectTimeout, maxConcurrency,
-                multipartThreshold, partSize, enabled);
+                multipartThreshold, partSize, enabled, stallTimeout);
     }
 
     public TransferSettings withConnectTimeout(Duration timeout) {
         return new TransferSettings(maxAttempts, baseDelay, maxBackoff, timeout, maxConcurrency, multipartThreshold,
-                partSize, flexibleChecksums);
+                partSize, flexibleChecksums, stallTimeout);
     }
 
     public TransferSettings withMaxConcurrency(int concurrency) {
         return new TransferSettings(maxAttempts, baseDelay, maxBackoff, connectTimeout, concurrency,
-                multipartThreshold, partSize, flexibleChecksums);
+                multipartThreshold, partSize, flexibleChecksums, stallTimeout);
     }
 
     public TransferSettings withMultipart(long threshold, long size) {
         return new TransferSettings(maxAttempts, baseDelay, maxBackoff, connectTimeout, maxConcurrency, threshold,
-                size, flexibleChecksums);
+                size, flexibleChecksums, stallTimeout);
+    }
+
+    public TransferSettings withStallTimeout(Duration timeout) {
+        return new TransferSettings(maxAttempts, baseDelay, maxBackoff, connectTimeout, maxConcurrency,
+                multipartThreshold, partSize, flexibleChecksums, timeout);
     }
 }

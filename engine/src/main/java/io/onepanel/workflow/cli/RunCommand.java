@@ -114,6 +114,12 @@ final class RunCommand implements Callable<Integer> {
                 invalid(loaded, err);
                 return ExitCodes.INVALID;
             }
+            try {
+                store.checkRepository(); // bad S3 credentials, bucket or endpoint: told before any task runs
+            } catch (io.onepanel.workflow.artifact.ArtifactException e) {
+                err.println("onepanel-workflow: " + e.getMessage());
+                return ExitCodes.INVALID;
+            }
             if (output == OutputFormat.text) {
                 out.println(term.styled("1", "Running " + template.file) + " "
                         + term.styled("2", "(" + (kubernetes ? "Kubernetes" : "local processes") + ", artifacts in "

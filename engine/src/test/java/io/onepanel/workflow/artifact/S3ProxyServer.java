@@ -1,12 +1,16 @@
 package io.onepanel.workflow.artifact;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Properties;
-import org.gaul.s3proxy.AuthenticationType;
-import org.gaul.s3proxy.S3Proxy;
-import org.jclouds.ContextBuilder;
-import org.jclouds.blobstore.BlobStoreContext;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -14,61 +18,68 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * A real S3 server (S3Proxy over a jclouds blob store) on 127.0.0.1, started once per test run and
- * reached only through the AWS SDK over HTTP.
+ * A real S3 server on 127.0.0.1: stock S3Proxy (the version the build names) over an in-memory or
+ * on-disk blob store, in a process of its own ({@link S3ProxyProcess}), reached only through the AWS
+ * SDK over HTTP. Stock settings: S3Proxy refuses headers it does not know, as it does for users, so a
+ * request our client should not send fails the tests. {@link #kill()} ends the server the hard way,
+ * as a crash or a lost machine would.
  */
 public final class S3ProxyServer implements AutoCloseable {
 
     public static final String ACCESS_KEY = "AKIATESTACCESSKEY";
     public static final String SECRET_KEY = "test-secret-key-never-printed";
 
-    private final S3Proxy proxy;
-    private final BlobStoreContext context;
+    private final Process process;
+    private final Writer commands;
     private final URI endpoint;
     private boolean closed;
 
-    private S3ProxyServer(BlobStoreContext context) throws Exception {
-        this(context, 5L << 30);
-    }
-
-    private S3ProxyServer(BlobStoreContext context, long maxSinglePartObjectSize) throws Exception {
-        this.context = context;
-        this.proxy = S3Proxy.builder()
-                .maxSinglePartObjectSize(maxSinglePartObjectSize)
-                .blobStore(context.getBlobStore())
-                .endpoint(URI.create("http://127.0.0.1:0"))
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
-                .ignoreUnknownHeaders(true)
-                .build();
-        proxy.start();
-        while (!"STARTED".equals(proxy.getState())) {
-            Thread.sleep(5);
+    private S3ProxyServer(String store, long maxSinglePartObjectSize) throws IOException, InterruptedException {
+        Path jar = Path.of(System.getProperty("onepanel.s3proxy.jar", "target/s3proxy/s3proxy.jar"));
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("S3Proxy's jar is not at " + jar.toAbsolutePath()
+                    + " (the build copies it there in generate-test-resources)");
         }
-        this.endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
+        Path classes;
+        try {
+            classes = Path.of(S3ProxyProcess.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        Path log = jar.resolveSibling("s3proxy-server.log");
+        ProcessBuilder builder = new ProcessBuilder(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-cp", jar + java.io.File.pathSeparator + classes,
+                S3ProxyProcess.class.getName(), store, Long.toString(maxSinglePartObjectSize), ACCESS_KEY, SECRET_KEY))
+                .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().put("LOG_LEVEL", "warn");
+        this.process = builder.start();
+        BufferedReader replies = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8));
+        this.commands = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+        String ready = replies.readLine();
+        if (ready == null || !ready.startsWith("PORT ")) {
+            process.destroyForcibly().waitFor();
+            throw new IllegalStateException("S3Proxy did not start; see " + log.toAbsolutePath());
+        }
+        this.endpoint = URI.create("http://127.0.0.1:" + ready.substring("PORT ".length()).trim());
     }
 
     /** An in-memory blob store. */
     public static S3ProxyServer transientStore() throws Exception {
-        return new S3ProxyServer(ContextBuilder.newBuilder("transient")
-                .credentials("identity", "credential")
-                .build(BlobStoreContext.class));
+        return new S3ProxyServer("transient", 0);
     }
 
     /** An in-memory blob store that refuses single PUTs bigger than {@code maxSinglePart} bytes. */
     public static S3ProxyServer transientStore(long maxSinglePart) throws Exception {
-        return new S3ProxyServer(ContextBuilder.newBuilder("transient")
-                .credentials("identity", "credential")
-                .build(BlobStoreContext.class), maxSinglePart);
+        return new S3ProxyServer("transient", maxSinglePart);
     }
 
     /** A blob store in a directory on disk (for large objects). */
     public static S3ProxyServer filesystemStore(Path directory) throws Exception {
-        Properties properties = new Properties();
-        properties.setProperty("jclouds.filesystem.basedir", directory.toString());
-        return new S3ProxyServer(ContextBuilder.newBuilder("filesystem")
-                .credentials("identity", "credential")
-                .overrides(properties)
-                .build(BlobStoreContext.class));
+        Files.createDirectories(directory);
+        return new S3ProxyServer("filesystem:" + directory.toAbsolutePath(), 0);
     }
 
     /** The shared server of this test run. */
@@ -113,10 +124,9 @@ public final class S3ProxyServer implements AutoCloseable {
                 .build();
     }
 
-    /** Puts an object straight into the blob store, bypassing S3 key handling (for hostile keys). */
-    public void putRaw(String bucket, String key, byte[] data) {
-        var store = context.getBlobStore();
-        store.putBlob(bucket, store.blobBuilder(key).payload(data).build());
+    /** Ends the server at once, as a crash would: open connections are reset, new ones refused. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
     }
 
     @Override
@@ -125,7 +135,13 @@ public final class S3ProxyServer implements AutoCloseable {
             return;
         }
         closed = true;
-        proxy.stop();
-        context.close();
+        try {
+            commands.close(); // the server stops when its standard input closes
+        } catch (IOException alreadyGone) {
+            // killed
+        }
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
     }
 }

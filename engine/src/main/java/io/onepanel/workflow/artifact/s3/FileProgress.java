@@ -26,6 +26,7 @@ final class FileProgress implements TransferListener {
 
     /** This file's bytes so far in the current attempt (a retry starts again from zero). */
     void transferred(long now) {
+        meter.touch();
         long delta;
         synchronized (this) {
             if (size >= 0) {

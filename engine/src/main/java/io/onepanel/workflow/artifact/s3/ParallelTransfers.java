@@ -1,30 +1,46 @@
 package io.onepanel.workflow.artifact.s3;
 
+import io.onepanel.workflow.artifact.ProgressMeter;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
-/** Runs asynchronous transfers with a cap on how many are in flight (bounded memory for 100k files). */
+/**
+ * Runs asynchronous transfers with a cap on how many are in flight (bounded memory for 100k files),
+ * and makes sure the whole ends: when no byte has moved for {@code stallLimit} (a server that died
+ * or stopped answering), or when the calling thread is interrupted (a cancelled run), every transfer
+ * in flight is cancelled and the run fails with one line saying which.
+ */
 final class ParallelTransfers {
 
-    private final int limit;
+    private static final long POLL_MILLIS = 250;
 
-    ParallelTransfers(int limit) {
+    private final int limit;
+    private final Duration stallLimit;
+
+    ParallelTransfers(int limit, Duration stallLimit) {
         this.limit = limit;
+        this.stallLimit = stallLimit;
     }
 
-    /** @return the first failure, or null when every transfer succeeded */
-    <T> Throwable run(List<T> items, Function<T, CompletableFuture<?>> start) {
+    /**
+     * @param meter the artifact's progress; its last activity tells a stall
+     * @param abort also run on cancellation (aborts what future cancellation cannot reach)
+     * @return the first failure, or null when every transfer succeeded
+     */
+    <T> Throwable run(List<T> items, Function<T, CompletableFuture<?>> start, ProgressMeter meter, Runnable abort) {
         Semaphore permits = new Semaphore(limit);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
         try {
             for (T item : items) {
-                permits.acquire();
+                await(permits, 1, meter);
                 if (failure.get() != null) {
                     permits.release();
                     break;
@@ -46,13 +62,48 @@ final class ParallelTransfers {
                     permits.release();
                 });
             }
-            permits.acquire(limit);
+            await(permits, limit, meter);
             permits.release(limit);
         } catch (InterruptedException e) {
-            inFlight.forEach(f -> f.cancel(true));
+            failure.set(new Aborted("transfer interrupted (the run was cancelled)"));
+            cancel(inFlight, abort);
             Thread.currentThread().interrupt();
-            failure.compareAndSet(null, new io.onepanel.workflow.artifact.ArtifactException("transfer interrupted"));
+        } catch (Stalled e) {
+            failure.set(new Aborted("no data moved for " + stallLimit.toSeconds() + " s, the endpoint stopped "
+                    + "answering"));
+            cancel(inFlight, abort);
         }
         return failure.get();
+    }
+
+    private void await(Semaphore permits, int count, ProgressMeter meter) throws InterruptedException, Stalled {
+        while (!permits.tryAcquire(count, POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+            if (meter.idleNanos() > stallLimit.toNanos()) {
+                throw new Stalled();
+            }
+        }
+    }
+
+    private static void cancel(Set<CompletableFuture<?>> inFlight, Runnable abort) {
+        inFlight.forEach(f -> f.cancel(true));
+        abort.run();
+    }
+
+    /** Why transfers were cancelled, as a user reads it. */
+    static final class Aborted extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Aborted(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** No byte moved for the stall limit. */
+    private static final class Stalled extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Stalled() {
+            super(null, null, false, false);
+        }
     }
 }

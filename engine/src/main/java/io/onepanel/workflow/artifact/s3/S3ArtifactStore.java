@@ -21,7 +21,11 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.http.AbortableInputStream;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.core.exception.RetryableException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,6 +70,15 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
         return repository;
     }
 
+    /**
+     * The pre-flight check of the default repository (when it names a bucket): one HeadBucket with
+     * its endpoint, region and credentials, so bad credentials, a missing bucket or an unreachable
+     * endpoint are told before any task runs.
+     */
+    public void checkRepository() throws ArtifactException {
+        RepositoryCheck.check(connections, repository);
+    }
+
     /** The clients this store uses (shared with a {@code StagingPlanner}). */
     public S3Connections connections() {
         return connections;
@@ -98,7 +111,8 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
                 ProgressMeter meter = new ProgressMeter(listener, input.name(), size, 1);
                 meter.start();
                 Path file = staged.scratch().resolve("object");
-                transferBlocking(List.of(at.key()), key -> download(c, at.bucket(), key, file, size, meter), at, what);
+                transferBlocking(List.of(at.key()), (key, open) -> download(c, at.bucket(), key, file, size, meter, open),
+                        meter, at, what);
                 staged.commit(TarGz.unpackUnlessNone(input, file, staged.scratch()), input.mode());
             } else {
                 downloadTree(c, at, objects, staged.content(), new ProgressMeter(listener, input.name(), -1, -1), what);
@@ -109,7 +123,8 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
 
     private HeadObjectResponse head(S3Connections.Connection c, S3Location at, String what) throws ArtifactException {
         try {
-            return c.client().headObject(h -> h.bucket(at.bucket()).key(at.key())).join();
+            return c.client().headObject(h -> h.bucket(at.bucket()).key(at.key())
+                    .overrideConfiguration(o -> o.apiCallTimeout(c.settings().stallTimeout()))).join();
         } catch (CompletionException e) {
             if (S3Errors.isNotFound(e)) {
                 return null;
@@ -127,7 +142,8 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
             do {
                 String continuation = token;
                 ListObjectsV2Response page = c.client().listObjectsV2(l -> l.bucket(at.bucket()).prefix(prefix)
-                        .continuationToken(continuation)).join();
+                        .continuationToken(continuation)
+                        .overrideConfiguration(o -> o.apiCallTimeout(c.settings().stallTimeout()))).join();
                 objects.addAll(page.contents());
                 token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
             } while (token != null);
@@ -176,7 +192,8 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
             throw new ArtifactException(what + ": cannot lay out " + at.url() + " as a directory: " + e.getMessage(), e);
         }
         meter.totals(bytes, files.size());
-        transferBlocking(files, f -> download(c, at.bucket(), f.key(), f.path(), f.size(), meter), at, what);
+        transferBlocking(files, (f, open) -> download(c, at.bucket(), f.key(), f.path(), f.size(), meter, open), meter,
+                at, what);
     }
 
     /** Read buffer per download thread; bytes are handed to the progress meter about once a MiB. */
@@ -191,54 +208,66 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
      * while writing the file (a full disk) is not.
      */
     private static void download(S3Connections.Connection c, String bucket, String key, Path file, long size,
-            ProgressMeter meter) {
+            ProgressMeter meter, Set<AbortableInputStream> open) {
         FileProgress progress = new FileProgress(meter, size);
         c.blocking().getObject(g -> g.bucket(bucket).key(key), (response, in) -> {
-            byte[] buffer = BUFFERS.get();
-            ByteBuffer wrapped = ByteBuffer.wrap(buffer);
-            long expected = response.contentLength() == null ? -1 : response.contentLength();
-            long done = 0;
-            long reported = 0;
-            try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                while (true) {
-                    int n;
-                    try {
-                        n = in.read(buffer);
-                    } catch (IOException e) {
-                        throw RetryableException.builder().message("reading " + key + ": " + e.getMessage())
-                                .cause(e).build();
-                    }
-                    if (n < 0) {
-                        break;
-                    }
-                    wrapped.clear().limit(n);
-                    while (wrapped.hasRemaining()) {
-                        out.write(wrapped);
-                    }
-                    done += n;
-                    if (done - reported >= REPORT_EVERY) {
-                        progress.transferred(done);
-                        reported = done;
-                    }
-                }
+            open.add(in);
+            try {
+                return write(key, response, in, file, progress);
+            } finally {
+                open.remove(in);
             }
-            if (expected >= 0 && done != expected) {
-                throw RetryableException.builder()
-                        .message("reading " + key + ": the body ended after " + done + " of " + expected + " bytes")
-                        .build();
-            }
-            return response;
         });
         progress.done();
     }
 
+    private static GetObjectResponse write(String key, GetObjectResponse response, AbortableInputStream in, Path file,
+            FileProgress progress) throws IOException {
+        byte[] buffer = BUFFERS.get();
+        ByteBuffer wrapped = ByteBuffer.wrap(buffer);
+        long expected = response.contentLength() == null ? -1 : response.contentLength();
+        long done = 0;
+        long reported = 0;
+        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            while (true) {
+                int n;
+                try {
+                    n = in.read(buffer);
+                } catch (IOException e) {
+                    throw RetryableException.builder().message("reading " + key + ": " + e.getMessage())
+                            .cause(e).build();
+                }
+                if (n < 0) {
+                    break;
+                }
+                wrapped.clear().limit(n);
+                while (wrapped.hasRemaining()) {
+                    out.write(wrapped);
+                }
+                done += n;
+                if (done - reported >= REPORT_EVERY) {
+                    progress.transferred(done);
+                    reported = done;
+                }
+            }
+        }
+        if (expected >= 0 && done != expected) {
+            throw RetryableException.builder()
+                    .message("reading " + key + ": the body ended after " + done + " of " + expected + " bytes")
+                    .build();
+        }
+        return response;
+    }
+
     /**
      * Runs {@code task} once per item on up to {@code maxConcurrency} threads of its own (blocking
-     * transfers), at most that many at once, and waits for all.
+     * transfers), at most that many at once, and waits for all. Cancelling interrupts the threads and
+     * aborts the responses being read (a blocking socket read does not see an interrupt), and waits
+     * until no thread writes any more, so the caller's clean-up is the last word on the files.
      */
-    private <T> void transferBlocking(List<T> items, ThrowingConsumer<T> task, S3Location at, String what)
-            throws ArtifactException {
+    private <T> void transferBlocking(List<T> items, BlockingTask<T> task, ProgressMeter meter, S3Location at,
+            String what) throws ArtifactException {
         int threads = Math.max(1, Math.min(items.size(), connections.settings().maxConcurrency()));
         AtomicInteger number = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
@@ -246,16 +275,37 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        try {
-            transfer(items, item -> CompletableFuture.runAsync(() -> task.accept(item), pool), at, what);
-        } finally {
+        Set<AbortableInputStream> open = ConcurrentHashMap.newKeySet();
+        Runnable abort = () -> {
             pool.shutdownNow();
+            open.forEach(AbortableInputStream::abort);
+        };
+        try {
+            transfer(items, item -> CompletableFuture.runAsync(() -> task.accept(item, open), pool), meter, abort, at,
+                    what);
+        } finally {
+            abort.run();
+            awaitQuietly(pool);
+        }
+    }
+
+    /** Waits (boundedly) for the download threads to end, keeping the caller's interrupt status. */
+    private static void awaitQuietly(ExecutorService pool) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            pool.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            interrupted = true;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
     @FunctionalInterface
-    private interface ThrowingConsumer<T> {
-        void accept(T item);
+    private interface BlockingTask<T> {
+        void accept(T item, Set<AbortableInputStream> open);
     }
 
     // ---------------------------------------------------------------- store
@@ -273,6 +323,18 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
         }
         ArchiveStrategy archive = repository.archiveOf(output);
         S3Connections.Connection c = connections.get(at.connectionKey());
+        c.uploads().begin(at.bucket(), at.key());
+        try {
+            store(c, at, output, source, tree, archive, listener, what);
+        } catch (ArtifactException | RuntimeException e) {
+            c.uploads().abandon(at.bucket(), at.key());
+            throw e;
+        }
+        return ArtifactRepository.withArchive(output, archive);
+    }
+
+    private void store(S3Connections.Connection c, S3Location at, Artifact output, Path source, SourceTree tree,
+            ArchiveStrategy archive, TransferListener listener, String what) throws ArtifactException {
         switch (archive.kind()) {
             case TAR -> storeArchive(c, at, output, source, archive, listener, what);
             case NONE -> {
@@ -282,13 +344,12 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
                 } else {
                     ProgressMeter meter = new ProgressMeter(listener, output.name(), tree.bytes(), 1);
                     meter.start();
-                    transfer(List.of(tree.root()), f -> upload(c, at.bucket(), at.key(), f, tree.bytes(), meter), at,
-                            what);
+                    transfer(List.of(tree.root()), f -> upload(c, at.bucket(), at.key(), f, tree.bytes(), meter), meter,
+                            NOTHING, at, what);
                 }
             }
             case ZIP -> throw new ArtifactException(what + ": zip archives are not supported; use tar or none");
         }
-        return ArtifactRepository.withArchive(output, archive);
     }
 
     private void storeArchive(S3Connections.Connection c, S3Location at, Artifact output, Path source,
@@ -301,7 +362,8 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
             ProgressMeter meter = new ProgressMeter(listener, output.name(), size, 1);
             meter.start();
             Path archived = tgz;
-            transfer(List.of(archived), f -> upload(c, at.bucket(), at.key(), f, size, meter), at, what);
+            transfer(List.of(archived), f -> upload(c, at.bucket(), at.key(), f, size, meter), meter, NOTHING, at,
+                    what);
         } catch (IOException e) {
             throw new ArtifactException(what + ": cannot archive " + source + ": " + e.getMessage(), e);
         } finally {
@@ -317,12 +379,15 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
             transfer(tree.files(), f -> {
                 String key = ObjectKeys.join(at.key(), f.relative());
                 return upload(c, at.bucket(), key, f.path(), f.size(), meter).thenRun(() -> uploaded.add(key));
-            }, at, what);
+            }, meter, NOTHING, at, what);
             transfer(tree.emptyDirectories(), dir -> {
                 String key = ObjectKeys.join(at.key(), dir) + "/";
                 return c.client().putObject(p -> p.bucket(at.bucket()).key(key), AsyncRequestBody.empty())
-                        .thenRun(() -> uploaded.add(key));
-            }, at, what);
+                        .thenRun(() -> {
+                            meter.touch();
+                            uploaded.add(key);
+                        });
+            }, meter, NOTHING, at, what);
         } catch (ArtifactException e) {
             deleteQuietly(c, at.bucket(), uploaded);
             throw e;
@@ -358,13 +423,17 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
 
     // ---------------------------------------------------------------- shared
 
+    /** Async transfers need nothing beyond cancelling their futures (the SDK aborts multipart uploads). */
+    private static final Runnable NOTHING = () -> {};
+
     /**
      * Starts one transfer per item, at most {@code maxConcurrency} at once, and waits for all. The
      * first failure stops new transfers; interruption cancels those in flight.
      */
-    private <T> void transfer(List<T> items, Function<T, CompletableFuture<?>> start, S3Location at, String what)
-            throws ArtifactException {
-        Throwable failure = new ParallelTransfers(connections.settings().maxConcurrency()).run(items, start);
+    private <T> void transfer(List<T> items, Function<T, CompletableFuture<?>> start, ProgressMeter meter,
+            Runnable abort, S3Location at, String what) throws ArtifactException {
+        Throwable failure = new ParallelTransfers(connections.settings().maxConcurrency(),
+                connections.settings().stallTimeout()).run(items, start, meter, abort);
         if (failure != null) {
             throw S3Errors.describe(failure, what, at, connections.settings().maxAttempts());
         }

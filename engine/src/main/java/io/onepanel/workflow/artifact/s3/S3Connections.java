@@ -9,6 +9,11 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -53,12 +58,18 @@ public final class S3Connections implements AutoCloseable {
      * client's throughput on one 1 GiB object.
      */
     public record Connection(Key key, S3AsyncClient client, S3TransferManager transfers, S3Client blocking,
-            AwsCredentialsProvider credentials, TransferSettings settings) {}
+            AwsCredentialsProvider credentials, TransferSettings settings, OpenUploads uploads) {}
 
     private final TransferSettings settings;
     private final CredentialsResolver resolver;
     private final Map<Key, Connection> connections = new ConcurrentHashMap<>();
     private boolean closed;
+    /**
+     * Netty's threads for every async client of this store, made on first use and ours to close:
+     * the SDK closes a group it made itself with a 2 s quiet period and waits for it, which kept
+     * every process alive 2–3 s after its last transfer.
+     */
+    private EventLoopGroup eventLoops;
 
     public S3Connections(TransferSettings settings, CredentialsResolver resolver) {
         this.settings = settings;
@@ -108,9 +119,14 @@ public final class S3Connections implements AutoCloseable {
     }
 
     private Connection open(Key key, AwsCredentialsProvider credentials) {
-        S3AsyncClient client = build(key, credentials, true);
+        if (eventLoops == null) {
+            eventLoops = new NioEventLoopGroup(0, new DefaultThreadFactory("s3-netty", true));
+        }
+        OpenUploads uploads = new OpenUploads();
+        S3AsyncClient client = build(key, credentials, true, uploads);
+        uploads.client(client);
         return new Connection(key, client, S3TransferManager.builder().s3Client(client).build(),
-                buildBlocking(key, credentials), credentials, settings);
+                buildBlocking(key, credentials), credentials, settings, uploads);
     }
 
     /**
@@ -159,8 +175,9 @@ public final class S3Connections implements AutoCloseable {
                 .build();
     }
 
-    private S3AsyncClient build(Key key, AwsCredentialsProvider credentials, boolean multipart) {
+    private S3AsyncClient build(Key key, AwsCredentialsProvider credentials, boolean multipart, OpenUploads uploads) {
         NettyNioAsyncHttpClient.Builder http = NettyNioAsyncHttpClient.builder()
+                .eventLoopGroup(SdkEventLoopGroup.create(eventLoops))
                 .maxConcurrency(settings.maxConcurrency())
                 .maxPendingConnectionAcquires(1_000_000)
                 .connectionAcquisitionTimeout(Duration.ofMinutes(30))
@@ -178,7 +195,9 @@ public final class S3Connections implements AutoCloseable {
                 .requestChecksumCalculation(settings.flexibleChecksums()
                         ? RequestChecksumCalculation.WHEN_SUPPORTED : RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_SUPPORTED)
-                .overrideConfiguration(o -> o.retryStrategy(retryStrategy()));
+                .overrideConfiguration(o -> o.retryStrategy(retryStrategy())
+                        .addExecutionInterceptor(new NoObjectSizeOnCompletion())
+                        .addExecutionInterceptor(uploads));
         if (key.endpoint() != null) {
             builder.endpointOverride(key.endpoint());
         }
@@ -194,5 +213,8 @@ public final class S3Connections implements AutoCloseable {
             c.blocking().close();
         }
         connections.clear();
+        if (eventLoops != null) {
+            eventLoops.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS); // daemon threads: nothing waits on them
+        }
     }
 }

@@ -25,7 +25,26 @@ public final class S3Errors {
             "AccessDenied", "InvalidToken", "ExpiredToken", "TokenRefreshRequired", "AuthorizationHeaderMalformed",
             "InvalidSecurity", "RequestTimeTooSkewed");
 
+    /** Where the SDK's default chain looks, in the order it looks; never a value. */
+    static final String MISSING_CREDENTIALS = "no S3 credentials found: set AWS_ACCESS_KEY_ID and "
+            + "AWS_SECRET_ACCESS_KEY, or AWS_PROFILE with ~/.aws/credentials, or run where a pod or instance role "
+            + "provides them";
+
     private S3Errors() {}
+
+    /**
+     * The SDK's default chain found no credentials; its own message lists every provider and why
+     * each failed (some 1,500 characters), which says less than one line naming where to put them.
+     */
+    static boolean isMissingCredentials(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof SdkClientException && c.getMessage() != null
+                    && c.getMessage().startsWith("Unable to load credentials")) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     public static Throwable unwrap(Throwable t) {
         Throwable e = t;
@@ -56,6 +75,9 @@ public final class S3Errors {
             return a;
         }
         String where = "bucket '" + at.bucket() + "' key '" + at.key() + "' at " + at.endpointName();
+        if (e instanceof ParallelTransfers.Aborted aborted) {
+            return new ArtifactException(what + ": " + aborted.getMessage() + " (" + where + ")");
+        }
         if (e instanceof S3Exception s) {
             String code = code(s);
             if (s.statusCode() == 403 || CREDENTIAL_CODES.contains(code)) {
@@ -78,6 +100,9 @@ public final class S3Errors {
             return new ArtifactException(what + ": cannot reach S3 endpoint " + at.endpointName() + " after "
                     + maxAttempts + (maxAttempts == 1 ? " attempt: " : " attempts: ") + network.getClass().getSimpleName()
                     + (network.getMessage() == null ? "" : " (" + firstLine(network.getMessage()) + ")"), e);
+        }
+        if (isMissingCredentials(e)) {
+            return new ArtifactException(what + ": " + MISSING_CREDENTIALS, e);
         }
         if (e instanceof SdkClientException) {
             return new ArtifactException(what + ": S3 transfer failed for " + where + ": " + firstLine(e.getMessage()), e);

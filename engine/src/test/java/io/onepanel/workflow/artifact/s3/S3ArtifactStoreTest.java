@@ -18,7 +18,10 @@ import io.onepanel.workflow.artifact.TransferSettings;
 import io.onepanel.workflow.template.ArchiveStrategy;
 import io.onepanel.workflow.template.S3Source;
 import io.onepanel.workflow.template.SecretKeyRef;
+import com.sun.net.httpserver.HttpServer;
 import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +55,11 @@ class S3ArtifactStoreTest extends ArtifactStoreContract {
         }
     }
 
-    /** Short, bounded retries so failure tests stay quick; S3Proxy does not speak flexible checksums. */
+    /**
+     * Short, bounded retries so failure tests stay quick. Without flexible checksums: with them a
+     * refused PUT reaches the SDK as a closed connection, not as S3Proxy's 403 (the pre-flight check
+     * names bad credentials before anything runs); the default settings are tested on their own.
+     */
     static final TransferSettings TEST_TRANSFERS = TransferSettings.DEFAULT
             .withFlexibleChecksums(false)
             .withRetries(2, Duration.ofMillis(10), Duration.ofMillis(50))
@@ -130,6 +137,33 @@ class S3ArtifactStoreTest extends ArtifactStoreContract {
         assertThat(Files.mismatch(big, back)).isEqualTo(-1L);
     }
 
+    /**
+     * Stock S3Proxy refuses headers it does not know (501): with the default settings (8 MiB
+     * threshold and parts) an artifact of exactly 8 MiB and one of several parts both go through.
+     */
+    @Test
+    void defaultSettings_multipartArtifacts_roundTrip_againstStockS3Proxy() throws Exception {
+        ArtifactStore defaults = open(repository(bucket).withTransfers(TransferSettings.DEFAULT),
+                CredentialsResolver.NONE);
+        for (long size : new long[] {8 * TransferSettings.MiB, 20 * TransferSettings.MiB + 123}) {
+            Path file = tmp.resolve("out/" + size + ".bin");
+            Files.createDirectories(file.getParent());
+            byte[] chunk = new byte[1 << 20];
+            new Random(size).nextBytes(chunk);
+            try (OutputStream out = Files.newOutputStream(file)) {
+                for (long left = size; left > 0; left -= chunk.length) {
+                    out.write(chunk, 0, (int) Math.min(left, chunk.length));
+                }
+            }
+            defaults.store(s3("big", "/out/big.bin", "stock/" + size + ".bin"), file, TransferListener.NONE);
+            assertThat(client.headObject(h -> h.bucket(bucket).key("stock/" + size + ".bin")).contentLength())
+                    .isEqualTo(size);
+            Path back = tmp.resolve("in/" + size + ".bin");
+            defaults.fetch(s3("big", "/in/big.bin", "stock/" + size + ".bin"), back, TransferListener.NONE);
+            assertThat(Files.mismatch(file, back)).isEqualTo(-1L);
+        }
+    }
+
     @Test
     void perArtifactOverrides_win_secondBucketAndNamedCredentials() throws Exception {
         String second = bucket + "-second";
@@ -204,16 +238,42 @@ class S3ArtifactStoreTest extends ArtifactStoreContract {
                 .hasMessageContaining("bucket 'no-such-bucket-here' does not exist");
     }
 
+    /**
+     * S3 itself accepts keys with {@code ..} segments (S3Proxy 4 refuses to store them), so the
+     * hostile listing comes from a stand-in endpoint that answers as S3 would for such a bucket.
+     */
     @Test
-    void hostileKeysInAListing_areRefused_andNothingIsPlaced() {
-        Server.server.putRaw(bucket, "evil/ok.txt", "ok".getBytes());
-        Server.server.putRaw(bucket, "evil/../../escaped.txt", "x".getBytes());
-        Path target = tmp.resolve("in/evil");
-        assertThatThrownBy(() -> store.fetch(s3("evil", "/in/evil", "evil"), target, TransferListener.NONE))
-                .isInstanceOf(ArtifactException.class)
-                .hasMessageContaining("refusing entry '../../escaped.txt'");
-        assertThat(target).doesNotExist();
-        assertThat(tmp.resolve("escaped.txt")).doesNotExist();
+    void hostileKeysInAListing_areRefused_andNothingIsPlaced() throws Exception {
+        HttpServer hostile = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        hostile.createContext("/", exchange -> {
+            byte[] body = new byte[0];
+            int status = 404;
+            if (exchange.getRequestMethod().equals("GET") && exchange.getRequestURI().getQuery() != null
+                    && exchange.getRequestURI().getQuery().contains("list-type=2")) {
+                status = 200;
+                body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListBucketResult><Name>" + bucket
+                        + "</Name><Prefix>evil/</Prefix><KeyCount>2</KeyCount><IsTruncated>false</IsTruncated>"
+                        + "<Contents><Key>evil/ok.txt</Key><Size>2</Size></Contents>"
+                        + "<Contents><Key>evil/../../escaped.txt</Key><Size>1</Size></Contents></ListBucketResult>")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            }
+            exchange.sendResponseHeaders(status, exchange.getRequestMethod().equals("HEAD") ? -1 : body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        hostile.start();
+        try {
+            ArtifactStore s = open(repository(bucket).withEndpoint("127.0.0.1:" + hostile.getAddress().getPort(), true),
+                    CredentialsResolver.NONE);
+            Path target = tmp.resolve("in/evil");
+            assertThatThrownBy(() -> s.fetch(s3("evil", "/in/evil", "evil"), target, TransferListener.NONE))
+                    .isInstanceOf(ArtifactException.class)
+                    .hasMessageContaining("refusing entry '../../escaped.txt'");
+            assertThat(target).doesNotExist();
+            assertThat(tmp.resolve("escaped.txt")).doesNotExist();
+        } finally {
+            hostile.stop(0);
+        }
     }
 
     @Test

@@ -1,0 +1,48 @@
+package io.onepanel.workflow.artifact.s3;
+
+import io.onepanel.workflow.artifact.ArtifactException;
+import io.onepanel.workflow.artifact.ArtifactRepository;
+import java.util.concurrent.CompletionException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * The pre-flight check of an S3 artifact repository, run before the first task starts: one
+ * authorised, cheap request (HeadBucket) with the repository's endpoint, region and credentials, so
+ * that missing or wrong credentials, a missing bucket and an unreachable endpoint are told at once,
+ * in one line each, instead of after tasks have run.
+ */
+final class RepositoryCheck {
+
+    private RepositoryCheck() {}
+
+    static void check(S3Connections connections, ArtifactRepository repository) throws ArtifactException {
+        if (repository.bucket() == null || repository.bucket().isBlank()) {
+            return;
+        }
+        S3Location at = new S3Location(ArtifactRepository.endpointUri(repository.endpoint(), repository.insecure()),
+                repository.region() != null ? repository.region() : ArtifactRepository.DEFAULT_REGION,
+                repository.pathStyle(), repository.credentials(), repository.bucket(), "");
+        String what = "S3 artifact repository s3://" + at.bucket() + " at " + at.endpointName();
+        S3Connections.Connection c = connections.get(at.connectionKey());
+        try {
+            c.client().headBucket(h -> h.bucket(at.bucket())
+                    .overrideConfiguration(o -> o.apiCallTimeout(c.settings().stallTimeout()))).join();
+        } catch (CompletionException e) {
+            Throwable cause = S3Errors.unwrap(e);
+            if (cause instanceof S3Exception s && s.statusCode() == 404) {
+                throw new ArtifactException(what + ": bucket '" + at.bucket() + "' does not exist (create it, or "
+                        + "give another with --s3-bucket or ONEPANEL_S3_BUCKET)");
+            }
+            if (cause instanceof S3Exception s && s.statusCode() == 403) {
+                throw new ArtifactException(what + ": access denied (HTTP 403): the credentials are wrong or may not "
+                        + "read this bucket; check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or the profile in use)");
+            }
+            if (cause instanceof S3Exception s && s.statusCode() == 301) {
+                throw new ArtifactException(what + ": the bucket is in another region than "
+                        + at.region() + "; give its region with --s3-region or ONEPANEL_S3_REGION");
+            }
+            ArtifactException described = S3Errors.describe(e, what, at, c.settings().maxAttempts());
+            throw new ArtifactException(described.getMessage().replace(" key '' ", " "), described.getCause());
+        }
+    }
+}
