@@ -64,6 +64,8 @@ final class LocalAttempt implements TaskExecution, Runnable {
     private List<ProcessHandle> killed = List.of();
     private ScheduledFuture<?> deadline;
     private volatile StartPermit startPermit;
+    /** The attempt's thread while it moves artifacts: a stop interrupts it, which the stores take as cancel. */
+    private volatile Thread transferring;
 
     LocalAttempt(LocalTaskRuntime runtime, TaskRequest request, TaskListener listener) {
         this.runtime = runtime;
@@ -90,6 +92,10 @@ final class LocalAttempt implements TaskExecution, Runnable {
             permit.abandon();
         }
         killTree();
+        Thread transfer = transferring;
+        if (transfer != null) {
+            transfer.interrupt();
+        }
     }
 
     /**
@@ -142,6 +148,8 @@ final class LocalAttempt implements TaskExecution, Runnable {
         if (why != null && outcome.phase() != TaskPhase.FAILED) {
             outcome = TaskResult.failed(outcome.exitCode(), why.message());
         }
+        transferring = null;
+        Thread.interrupted(); // a stop's interrupt is spent here, not on the pool's next attempt
         removeWorkFiles(attemptDir);
         result.complete(outcome);
     }
@@ -176,7 +184,16 @@ final class LocalAttempt implements TaskExecution, Runnable {
             status("sidecars and init containers are not run by the local runtime");
         }
 
-        Map<String, Path> staged = stageInputs(paths, attemptDir);
+        Map<String, Path> staged;
+        transferring = Thread.currentThread();
+        try {
+            if (stop.get() != null) {
+                return TaskResult.failed(null, stop.get().message());
+            }
+            staged = stageInputs(paths, attemptDir);
+        } finally {
+            transferring = null;
+        }
         if (stop.get() != null) {
             return TaskResult.failed(null, stop.get().message());
         }
@@ -259,7 +276,12 @@ final class LocalAttempt implements TaskExecution, Runnable {
             throw new LocalRuntimeException("command '" + status.substring(2) + "' not found on this machine;"
                     + " the local runtime runs commands here, not in the image " + container.getImage());
         }
-        return collectOutputs(paths, plan, tail, exitCode, why);
+        transferring = Thread.currentThread();
+        try {
+            return collectOutputs(paths, plan, tail, exitCode, why);
+        } finally {
+            transferring = null;
+        }
     }
 
     private Map<String, Path> stageInputs(TaskPaths paths, Path attemptDir) throws LocalRuntimeException, IOException {
