@@ -115,7 +115,9 @@ final class RunCommand implements Callable<Integer> {
                 return ExitCodes.INVALID;
             }
             if (output == OutputFormat.text) {
-                out.println(term.styled("1", "Running " + template.file) + " "
+                String title = loaded.workflow().displayName() == null ? template.file.toString()
+                        : loaded.workflow().displayName() + " (" + template.file + ")";
+                out.println(term.styled("1", "Running " + title) + " "
                         + term.styled("2", "(" + (kubernetes ? "Kubernetes" : "local processes") + ", artifacts in "
                         + artifacts.describe() + ")"));
                 out.flush();
@@ -167,7 +169,7 @@ final class RunCommand implements Callable<Integer> {
             return ExitCodes.INTERRUPTED;
         }
         if (output == OutputFormat.json) {
-            out.println(RunResultJson.of(result));
+            out.println(RunResultJson.of(result, loaded.workflow().displayName()));
             out.flush();
         } else {
             SummaryTable.print(result, term, out);

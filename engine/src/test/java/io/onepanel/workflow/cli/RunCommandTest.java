@@ -114,4 +114,31 @@ class RunCommandTest {
         assertThat(o.out()).doesNotContain("[A]");
         assertThat(temp.resolve("work")).doesNotExist();
     }
+
+    @Test
+    void anOnepanelTemplateFileRunsUnderItsDisplayNameWithANameDerivedFromIt() throws Exception {
+        Path file = temp.resolve("nightly.yaml");
+        Files.writeString(file, """
+                metadata:
+                  name: Nightly Training
+                  kind: Workflow
+                  version: 20240101120000
+                  labels: {framework: none}
+                spec:
+                  entrypoint: main
+                  templates:
+                  - name: main
+                    dag: {tasks: [{name: train, template: echo}]}
+                  - name: echo
+                    container: {image: alpine, command: [echo, "{{workflow.name}}"]}
+                """);
+
+        Cli.Outcome text = run(file.toString());
+        Cli.Outcome json = run(file.toString(), "--output", "json");
+
+        assertThat(text.exitCode()).as(text.err()).isZero();
+        assertThat(text.out()).startsWith("Running Nightly Training (" + file + ")")
+                .containsPattern("\\[train\\] nightly-training-\\w{5}");
+        assertThat(new ObjectMapper().readTree(json.out()).get("displayName").asText()).isEqualTo("Nightly Training");
+    }
 }

@@ -20,8 +20,9 @@ import org.yaml.snakeyaml.nodes.Node;
 
 /**
  * Reads one YAML document as a workflow: an Argo {@code Workflow}, {@code WorkflowTemplate},
- * {@code ClusterWorkflowTemplate} or {@code CronWorkflow} document, or Onepanel's bare spec
- * ({@code entrypoint}, {@code arguments}, {@code templates} at the top).
+ * {@code ClusterWorkflowTemplate} or {@code CronWorkflow} document, Onepanel's bare spec
+ * ({@code entrypoint}, {@code arguments}, {@code templates} at the top), or Onepanel's template
+ * file (that spec under {@code spec:}, with a display name under {@code metadata:}).
  */
 public final class WorkflowReader {
 
@@ -58,6 +59,11 @@ public final class WorkflowReader {
             return Optional.empty();
         }
         YamlMap root = rootMap.get();
+        if (OnepanelTemplateFile.isOne(root)) {
+            return new OnepanelTemplateFile(root, diagnostics).spec().map(file -> spec(file.spec(), "", file.name(),
+                    null, file.labels(), root.position(), root.nestedPositions("metadata"))
+                    .withDisplayName(file.displayName()));
+        }
         String kind = root.text("kind");
         if (kind != null || root.has("apiVersion") || root.has("spec")) {
             return argoDocument(root, kind);

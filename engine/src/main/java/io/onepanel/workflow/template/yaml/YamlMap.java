@@ -107,6 +107,12 @@ public final class YamlMap {
         return entries.keySet();
     }
 
+    /** The raw node of a field without marking it read; null when absent. */
+    public Node peek(String key) {
+        NodeTuple t = entries.get(key);
+        return t == null ? null : t.getValueNode();
+    }
+
     /** The raw node of a field (marks it read). */
     public Optional<Node> node(String key) {
         NodeTuple t = entries.get(key);
@@ -302,8 +308,8 @@ public final class YamlMap {
     public void reportUnread(String where, Set<String> known, Set<String> ignored) {
         for (Map.Entry<String, NodeTuple> e : entries.entrySet()) {
             String key = e.getKey();
-            if (read.contains(key)) {
-                continue;
+            if (read.contains(key) || GoTemplatePlaceholders.in(key)) {
+                continue; // a placeholder is reported as such where it is
             }
             SourcePosition at = YamlSource.position(file, e.getValue().getKeyNode());
             if (ignored.contains(key)) {

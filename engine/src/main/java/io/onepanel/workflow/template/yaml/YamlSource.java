@@ -57,6 +57,10 @@ public final class YamlSource {
             }
         } catch (MarkedYAMLException e) {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            Node workspace = documents.isEmpty() && mark != null ? onepanelWorkspaceBefore(text, mark, options) : null;
+            if (workspace != null) {
+                return List.of(workspace); // not ours to run: its one error says so, not the YAML inside it
+            }
             diagnostics.error(position(file, mark), "yaml-syntax", describe(e));
             return List.of();
         } catch (YAMLException e) {
@@ -76,6 +80,42 @@ public final class YamlSource {
             reportDuplicateKeys(file, document, diagnostics);
         }
         return documents;
+    }
+
+    /**
+     * The document's start, when the lines before a syntax error already show an Onepanel
+     * Workspace template file ({@code metadata: kind: Workspace}, which comes first): Onepanel's own
+     * workspace files hold YAML that SnakeYAML rejects, and the user needs to hear that the file is
+     * a workspace, not where its YAML goes wrong. Null otherwise.
+     */
+    private static Node onepanelWorkspaceBefore(String text, Mark error, LoaderOptions options) {
+        int end = 0;
+        for (int line = 0; line < error.getLine() && end >= 0; line++) {
+            end = text.indexOf('\n', end) + 1;
+            if (end == 0) {
+                return null;
+            }
+        }
+        try {
+            Node prefix = new Yaml(options).compose(new StringReader(text.substring(0, end)));
+            if (prefix instanceof MappingNode root && value(root, "apiVersion") == null
+                    && value(root, "metadata") instanceof MappingNode metadata
+                    && value(metadata, "kind") instanceof ScalarNode kind && kind.getValue().equals("Workspace")) {
+                return prefix;
+            }
+        } catch (YAMLException | StackOverflowError e) {
+            // the lines before the error do not read either: report the error itself
+        }
+        return null;
+    }
+
+    private static Node value(MappingNode mapping, String key) {
+        for (NodeTuple t : mapping.getValue()) {
+            if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(key)) {
+                return t.getValueNode();
+            }
+        }
+        return null;
     }
 
     /**
