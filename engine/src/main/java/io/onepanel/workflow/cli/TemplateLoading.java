@@ -5,8 +5,11 @@ import io.onepanel.workflow.diagnostics.Diagnostic;
 import io.onepanel.workflow.engine.LoadResult;
 import io.onepanel.workflow.engine.WorkflowEngine;
 import io.onepanel.workflow.runtime.TaskRuntime;
+import io.onepanel.workflow.diagnostics.SourcePosition;
 import io.onepanel.workflow.template.Artifact;
+import io.onepanel.workflow.template.TemplateBytes;
 import io.onepanel.workflow.template.Workflow;
+import io.onepanel.workflow.template.yaml.YamlSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -94,7 +97,15 @@ final class TemplateLoading {
             throw new UnreadableFileException(file + ": is a directory, not a template file");
         }
         try {
-            return engine.load(file);
+            long size = Files.size(file);
+            if (size > YamlSource.MAX_CHARS) {
+                return new LoadResult(null, List.of(Diagnostic.error(new SourcePosition(file.toString(), 1, 1),
+                        "file-too-large", "the file is " + size + " bytes; templates are limited to "
+                                + YamlSource.MAX_CHARS + " (32 MiB)")));
+            }
+            TemplateBytes.Decoded text = TemplateBytes.decode(file.toString(), Files.readAllBytes(file));
+            return text.error() != null ? new LoadResult(null, List.of(text.error()))
+                    : engine.load(file.toString(), text.text());
         } catch (NoSuchFileException e) {
             throw new UnreadableFileException(file + ": no such file");
         } catch (IOException e) {
