@@ -11,6 +11,7 @@ import io.onepanel.workflow.runtime.kubernetes.KubernetesRuntimeConfig;
 import io.onepanel.workflow.runtime.kubernetes.KubernetesTaskRuntime;
 import io.onepanel.workflow.runtime.local.LocalTaskRuntime;
 import io.onepanel.workflow.template.Parameter;
+import io.onepanel.workflow.validate.WorkflowValidator;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -85,6 +86,11 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        String badName = name == null ? null : WorkflowValidator.runNameProblem(name);
+        if (badName != null) {
+            err.println("onepanel-workflow: --name: " + badName);
+            return ExitCodes.INVALID;
+        }
         if (kubernetes && !artifacts.usesS3()) {
             err.println("onepanel-workflow: --kubernetes needs an S3 artifact repository (--s3-bucket or "
                     + "ONEPANEL_S3_BUCKET): pods cannot reach " + artifacts.directory);

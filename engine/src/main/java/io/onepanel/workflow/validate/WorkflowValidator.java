@@ -39,6 +39,16 @@ public final class WorkflowValidator {
         return out.sorted();
     }
 
+    /**
+     * What is wrong with a name given for a run (the {@code --name} of the command line), or null
+     * when it is a valid workflow name: it names the run's pods and artifact keys, so it is checked
+     * before anything runs.
+     */
+    public static String runNameProblem(String name) {
+        String problem = NamingRules.runName(name);
+        return problem == null ? null : "the run's name '" + name + "' " + problem;
+    }
+
     /** Checks of the values a user gives for a run. */
     public List<Diagnostic> validateParameters(Workflow workflow, Map<String, String> parameters) {
         Diagnostics out = new Diagnostics();

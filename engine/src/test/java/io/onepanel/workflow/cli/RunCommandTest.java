@@ -141,4 +141,18 @@ class RunCommandTest {
                 .containsPattern("\\[train\\] nightly-training-\\w{5}");
         assertThat(new ObjectMapper().readTree(json.out()).get("displayName").asText()).isEqualTo("Nightly Training");
     }
+
+    @Test
+    void aRunNameThatIsNotAKubernetesNameIsRefusedBeforeAnythingRuns() {
+        Cli.Outcome traversal = run(Cli.diamond(), "--name", "../escape");
+        Cli.Outcome upper = run(Cli.diamond(), "--name", "UPPER case!");
+
+        assertThat(traversal.exitCode()).isEqualTo(2);
+        assertThat(traversal.err()).isEqualTo("onepanel-workflow: --name: the run's name '../escape' must be"
+                + " lower-case letters, digits, '-' and '.', starting and ending with a letter or digit (RFC 1123)\n");
+        assertThat(upper.exitCode()).isEqualTo(2);
+        assertThat(traversal.out() + upper.out()).doesNotContain("[A]");
+        assertThat(temp.resolve("work")).doesNotExist();
+        assertThat(temp.resolve("artifacts")).doesNotExist();
+    }
 }
