@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
                 + "in private mount namespaces, artifacts in a local directory), or on Kubernetes.",
                 "Shows live progress, then a summary table of every task.",
                 "Exit status: 0 succeeded, 1 failed or errored, 2 invalid input (nothing ran), 130 interrupted "
-                        + "(Ctrl-C cancels the run and waits until nothing of it is left running)."})
+                        + "(SIGINT, Ctrl-C), 143 terminated (SIGTERM): either signal cancels the run and waits "
+                        + "until nothing of it is left running."})
 final class RunCommand implements Callable<Integer> {
 
     private static final long CANCEL_WAIT_SECONDS = 60;
@@ -144,13 +145,23 @@ final class RunCommand implements Callable<Integer> {
             DiagnosticReport.printText(e.diagnostics(), template.file.toString(), err);
             return ExitCodes.INVALID;
         }
-        AtomicBoolean interrupted = new AtomicBoolean();
-        Thread hook = new Thread(() -> {
-            interrupted.set(true);
+        // SIGINT and SIGTERM cancel the run; the command waits for the clean-up, then says which it was.
+        TerminationSignals signals = TerminationSignals.install(signal -> {
             progress.close();
-            err.println("\nInterrupted: cancelling " + run.info().workflowName() + " and cleaning up...");
+            err.println("\n" + signal.description() + ": cancelling " + run.info().workflowName()
+                    + " and cleaning up...");
             err.flush();
-            run.cancel("interrupted (Ctrl-C)");
+            run.cancel("cancelled by SIG" + signal.name());
+        });
+        // Anything else that ends the JVM (SIGHUP, or a signal this JVM keeps for itself) still cancels.
+        AtomicBoolean shutDown = new AtomicBoolean();
+        Thread hook = new Thread(() -> {
+            shutDown.set(true);
+            progress.close();
+            err.println("\nThe command is being ended: cancelling " + run.info().workflowName()
+                    + " and cleaning up...");
+            err.flush();
+            run.cancel("the command was ended");
             try {
                 run.completion().get(CANCEL_WAIT_SECONDS, TimeUnit.SECONDS);
                 err.println("Cancelled; nothing of the run is left running.");
@@ -164,6 +175,7 @@ final class RunCommand implements Callable<Integer> {
         try {
             result = run.completion().join();
         } finally {
+            signals.close();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
@@ -171,7 +183,12 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         progress.close();
-        if (interrupted.get()) {
+        if (signals.received().isPresent()) {
+            err.println("Cancelled; nothing of the run is left running.");
+            err.flush();
+            return signals.received().get().exitCode();
+        }
+        if (shutDown.get()) {
             return ExitCodes.INTERRUPTED;
         }
         if (output == OutputFormat.json) {
