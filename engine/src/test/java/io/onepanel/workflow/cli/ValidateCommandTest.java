@@ -107,4 +107,63 @@ class ValidateCommandTest {
         assertThat(o.exitCode()).isEqualTo(2);
         assertThat(o.out()).startsWith(file + ":1:2: error: byte 0x8B at byte offset 1 is not UTF-8");
     }
+
+    @Test
+    void aLibraryOfWorkflowTemplatesNeedsNoEntrypointOfItsOwn() throws Exception {
+        Path library = temp.resolve("shared.yaml");
+        Files.writeString(library, """
+                apiVersion: argoproj.io/v1alpha1
+                kind: WorkflowTemplate
+                metadata:
+                  name: shared
+                spec:
+                  templates:
+                  - name: hello
+                    inputs: {parameters: [{name: who}]}
+                    container: {image: alpine, command: [echo, "{{inputs.parameters.who}}"]}
+                """);
+        Path file = temp.resolve("uses.yaml");
+        Files.writeString(file, """
+                entrypoint: main
+                templates:
+                - name: main
+                  dag:
+                    tasks:
+                    - name: a
+                      templateRef: {name: shared, template: hello}
+                      arguments: {parameters: [{name: who, value: me}]}
+                """);
+
+        Cli.Outcome o = Cli.run("validate", file.toString(), "--library", library.toString());
+
+        assertThat(o.exitCode()).as(o.out()).isZero();
+        assertThat(o.out()).isEqualTo(file + ": valid (0 errors, 0 warnings)\n");
+    }
+
+    @Test
+    void aLibraryTemplateIsStillCheckedForWhatItIs() throws Exception {
+        Path library = temp.resolve("shared.yaml");
+        Files.writeString(library, """
+                apiVersion: argoproj.io/v1alpha1
+                kind: WorkflowTemplate
+                metadata:
+                  name: shared
+                spec:
+                  templates:
+                  - name: hello
+                    container: {image: alpine, resources: {requests: {cpu: lots}}}
+                """);
+        Path file = temp.resolve("uses.yaml");
+        Files.writeString(file, """
+                entrypoint: main
+                templates:
+                - name: main
+                  dag: {tasks: [{name: a, templateRef: {name: shared, template: hello}}]}
+                """);
+
+        Cli.Outcome o = Cli.run("validate", file.toString(), "--library", library.toString());
+
+        assertThat(o.exitCode()).isEqualTo(2);
+        assertThat(o.out()).contains(library + ":8:60: error: ").doesNotContain("entrypoint");
+    }
 }
