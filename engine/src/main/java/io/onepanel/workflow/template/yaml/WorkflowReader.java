@@ -27,14 +27,14 @@ import org.yaml.snakeyaml.nodes.Node;
 public final class WorkflowReader {
 
     private static final Set<String> WORKFLOW_KINDS = Set.of("Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate");
-    private static final Set<String> SPEC_FIELDS = Set.of("entrypoint", "arguments", "templates", "onExit",
+    private static final Set<String> SPEC_FIELDS = Set.of("entrypoint", "arguments", "templates", "templateDefaults",
+            "onExit",
             "parallelism", "activeDeadlineSeconds", "volumes", "volumeClaimTemplates", "volumeClaimGC", "nodeSelector",
             "tolerations", "affinity", "serviceAccountName", "imagePullSecrets", "securityContext", "podGC",
             "podSpecPatch", "podMetadata");
     private static final Set<String> SPEC_IGNORED = Set.of("hooks", "metrics", "synchronization", "ttlStrategy",
             "ttlSecondsAfterFinished", "archiveLogs", "artifactRepositoryRef", "priority", "podPriorityClassName",
-            "podPriority", "hostNetwork", "dnsPolicy", "dnsConfig", "workflowMetadata", "retryStrategy",
-            "templateDefaults", "shutdown", "suspend", "workflowTemplateRef", "artifactGC", "podDisruptionBudget",
+            "podPriority", "hostNetwork", "dnsPolicy", "dnsConfig", "workflowMetadata", "shutdown", "suspend", "workflowTemplateRef", "artifactGC", "podDisruptionBudget",
             "executor", "automountServiceAccountToken", "hostAliases", "schedulerName", "podResources");
     private static final Set<String> ONEPANEL_WORKSPACE = Set.of("containers", "ports", "routes");
 
@@ -148,7 +148,18 @@ public final class WorkflowReader {
         IoReader io = new IoReader();
         KubernetesObjects k8s = new KubernetesObjects(file, diagnostics);
         Map<String, Template> templates = new LinkedHashMap<>();
-        for (YamlMap t : spec.mapList("templates")) {
+        Node defaults = spec.node("templateDefaults").filter(n -> !YamlMap.isNull(n)).orElse(null);
+        if (defaults != null && !(defaults instanceof org.yaml.snakeyaml.nodes.MappingNode)) {
+            diagnostics.error(YamlSource.position(file, defaults), "wrong-type", "'templateDefaults' must be a"
+                    + " mapping (a template's fields), not " + YamlMap.describe(defaults));
+            defaults = null;
+        }
+        List<YamlMap> templateMaps = new java.util.ArrayList<>();
+        for (Node item : spec.list("templates")) {
+            YamlMap.of(source, TemplateDefaults.apply(defaults, item), diagnostics, "each item of 'templates'")
+                    .ifPresent(templateMaps::add);
+        }
+        for (YamlMap t : templateMaps) {
             Template template = templateReader.template(t, null);
             if (templates.containsKey(template.name())) {
                 diagnostics.error(t.valuePosition("name"), "duplicate-name", "template '" + template.name()
@@ -197,6 +208,12 @@ public final class WorkflowReader {
                 spec.node("securityContext").flatMap(n -> k8s.read(n, PodSecurityContext.class, "securityContext"))
                         .orElse(null),
                 podGC, TemplateReader.podSpecPatch(spec), podMetadata, positions);
+        spec.refuse("artifactRepositoryRef", "artifactRepositoryRef names an artifact repository configured in the"
+                + " cluster, which onepanel-workflow cannot read; left as it is, artifacts would go to the default"
+                + " repository instead: remove it and give the repository on the command line (--s3-bucket,"
+                + " --s3-endpoint) or in the Jenkins step");
+        spec.refuse("retryStrategy", "a workflow-wide retryStrategy is not supported, and running without it would"
+                + " retry nothing: put it in templateDefaults (or on the templates that should retry)");
         spec.reportUnread("the workflow spec", SPEC_FIELDS, SPEC_IGNORED);
         return workflow;
     }

@@ -302,6 +302,18 @@ public final class YamlMap {
     }
 
     /**
+     * A field this tool does not run and whose absence would change what the workflow does: an
+     * error at its key saying why and what to do instead (marks it read).
+     */
+    public void refuse(String key, String why) {
+        NodeTuple t = entries.get(key);
+        if (t != null) {
+            read.add(key);
+            diagnostics.error(YamlSource.position(file, t.getKeyNode()), "unsupported-field", why);
+        }
+    }
+
+    /**
      * Reports the keys nobody read. Keys in {@code ignored} are known to Argo or Onepanel but have
      * no effect here; they get a softer warning saying so.
      */
