@@ -14,8 +14,11 @@ import java.util.Set;
  * The DAG of a workflow's entrypoint as boxes and arrows: a task is a node, a task whose template
  * is itself a DAG is a cluster holding that DAG's tasks, looped tasks are marked, and a
  * {@code depends} condition labels its edge.
+ *
+ * @param title the workflow's name
+ * @param displayName the display name of an Onepanel template file, shown above the graph; or null
  */
-record DagGraph(String title, Cluster root) {
+record DagGraph(String title, String displayName, Cluster root) {
 
     /** A task: {@code loop} describes its loop ("withItems: 3") or is null. */
     record Node(String id, String label, String template, String loop, String when) {}
@@ -72,11 +75,12 @@ record DagGraph(String title, Cluster root) {
         Template entry = workflow.templates().get(workflow.entrypoint());
         String title = workflow.name() != null ? workflow.name() : "workflow";
         if (entry == null || entry.dag() == null) {
-            return new DagGraph(title, new Cluster(null, workflow.entrypoint(), List.of(), List.of(), List.of()));
+            return new DagGraph(title, workflow.displayName(),
+                    new Cluster(null, workflow.entrypoint(), List.of(), List.of(), List.of()));
         }
         Set<String> open = new HashSet<>();
         open.add(entry.name());
-        return new DagGraph(title, cluster(workflow, entry, null, "", open, 0));
+        return new DagGraph(title, workflow.displayName(), cluster(workflow, entry, null, "", open, 0));
     }
 
     private static Cluster cluster(Workflow wf, Template dagTemplate, String id, String prefix, Set<String> open,

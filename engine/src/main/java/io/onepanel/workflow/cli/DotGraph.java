@@ -8,6 +8,9 @@ final class DotGraph {
     static String render(DagGraph graph) {
         StringBuilder b = new StringBuilder();
         b.append("digraph ").append(quote(graph.title())).append(" {\n");
+        if (graph.displayName() != null) {
+            b.append("  label=").append(quote(graph.displayName())).append(";\n  labelloc=t;\n");
+        }
         b.append("  compound=true;\n  rankdir=TB;\n");
         b.append("  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n");
         b.append("  edge [fontname=\"Helvetica\", fontsize=10];\n");

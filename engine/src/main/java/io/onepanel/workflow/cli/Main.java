@@ -11,7 +11,15 @@ public final class Main {
 
     public static void main(String[] args) {
         quietLogging();
-        System.exit(commandLine().execute(args));
+        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> System.err.println(UnexpectedFailure.describe(e)));
+        int status;
+        try {
+            status = commandLine().execute(args);
+        } catch (Throwable e) { // an Error picocli lets through (StackOverflowError, OutOfMemoryError)
+            System.err.println(UnexpectedFailure.describe(e));
+            status = ExitCodes.FAILED;
+        }
+        System.exit(status);
     }
 
     /**
@@ -34,6 +42,11 @@ public final class Main {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new OnepanelWorkflowCommand());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExecutionExceptionHandler((e, command, parsed) -> {
+            command.getErr().println(UnexpectedFailure.describe(e));
+            command.getErr().flush();
+            return ExitCodes.FAILED;
+        });
         return cl;
     }
 }

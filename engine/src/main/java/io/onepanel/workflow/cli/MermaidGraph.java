@@ -7,6 +7,10 @@ final class MermaidGraph {
 
     static String render(DagGraph graph) {
         StringBuilder b = new StringBuilder();
+        if (graph.displayName() != null) {
+            // Mermaid's front matter: its title is shown above the chart.
+            b.append("---\ntitle: ").append(DotGraph.quote(graph.displayName())).append("\n---\n");
+        }
         b.append("flowchart TD\n");
         body(graph.root(), b, "  ");
         return b.toString();

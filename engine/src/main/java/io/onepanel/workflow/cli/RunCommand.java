@@ -11,6 +11,7 @@ import io.onepanel.workflow.runtime.kubernetes.KubernetesRuntimeConfig;
 import io.onepanel.workflow.runtime.kubernetes.KubernetesTaskRuntime;
 import io.onepanel.workflow.runtime.local.LocalTaskRuntime;
 import io.onepanel.workflow.template.Parameter;
+import io.onepanel.workflow.validate.WorkflowValidator;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,7 +32,8 @@ import picocli.CommandLine.Spec;
                 + "in private mount namespaces, artifacts in a local directory), or on Kubernetes.",
                 "Shows live progress, then a summary table of every task.",
                 "Exit status: 0 succeeded, 1 failed or errored, 2 invalid input (nothing ran), 130 interrupted "
-                        + "(Ctrl-C cancels the run and waits until nothing of it is left running)."})
+                        + "(SIGINT, Ctrl-C), 143 terminated (SIGTERM): either signal cancels the run and waits "
+                        + "until nothing of it is left running."})
 final class RunCommand implements Callable<Integer> {
 
     private static final long CANCEL_WAIT_SECONDS = 60;
@@ -85,6 +87,11 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        String badName = name == null ? null : WorkflowValidator.runNameProblem(name);
+        if (badName != null) {
+            err.println("onepanel-workflow: --name: " + badName);
+            return ExitCodes.INVALID;
+        }
         if (kubernetes && !artifacts.usesS3()) {
             err.println("onepanel-workflow: --kubernetes needs an S3 artifact repository (--s3-bucket or "
                     + "ONEPANEL_S3_BUCKET): pods cannot reach " + artifacts.directory);
@@ -121,7 +128,9 @@ final class RunCommand implements Callable<Integer> {
                 return ExitCodes.INVALID;
             }
             if (output == OutputFormat.text) {
-                out.println(term.styled("1", "Running " + template.file) + " "
+                String title = loaded.workflow().displayName() == null ? template.file.toString()
+                        : loaded.workflow().displayName() + " (" + template.file + ")";
+                out.println(term.styled("1", "Running " + title) + " "
                         + term.styled("2", "(" + (kubernetes ? "Kubernetes" : "local processes") + ", artifacts in "
                         + artifacts.describe() + ")"));
                 out.flush();
@@ -142,13 +151,23 @@ final class RunCommand implements Callable<Integer> {
             DiagnosticReport.printText(e.diagnostics(), template.file.toString(), err);
             return ExitCodes.INVALID;
         }
-        AtomicBoolean interrupted = new AtomicBoolean();
-        Thread hook = new Thread(() -> {
-            interrupted.set(true);
+        // SIGINT and SIGTERM cancel the run; the command waits for the clean-up, then says which it was.
+        TerminationSignals signals = TerminationSignals.install(signal -> {
             progress.close();
-            err.println("\nInterrupted: cancelling " + run.info().workflowName() + " and cleaning up...");
+            err.println("\n" + signal.description() + ": cancelling " + run.info().workflowName()
+                    + " and cleaning up...");
             err.flush();
-            run.cancel("interrupted (Ctrl-C)");
+            run.cancel("cancelled by SIG" + signal.name());
+        });
+        // Anything else that ends the JVM (SIGHUP, or a signal this JVM keeps for itself) still cancels.
+        AtomicBoolean shutDown = new AtomicBoolean();
+        Thread hook = new Thread(() -> {
+            shutDown.set(true);
+            progress.close();
+            err.println("\nThe command is being ended: cancelling " + run.info().workflowName()
+                    + " and cleaning up...");
+            err.flush();
+            run.cancel("the command was ended");
             try {
                 run.completion().get(CANCEL_WAIT_SECONDS, TimeUnit.SECONDS);
                 err.println("Cancelled; nothing of the run is left running.");
@@ -162,6 +181,7 @@ final class RunCommand implements Callable<Integer> {
         try {
             result = run.completion().join();
         } finally {
+            signals.close();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
@@ -169,11 +189,16 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         progress.close();
-        if (interrupted.get()) {
+        if (signals.received().isPresent()) {
+            err.println("Cancelled; nothing of the run is left running.");
+            err.flush();
+            return signals.received().get().exitCode();
+        }
+        if (shutDown.get()) {
             return ExitCodes.INTERRUPTED;
         }
         if (output == OutputFormat.json) {
-            out.println(RunResultJson.of(result));
+            out.println(RunResultJson.of(result, loaded.workflow().displayName()));
             out.flush();
         } else {
             SummaryTable.print(result, term, out);

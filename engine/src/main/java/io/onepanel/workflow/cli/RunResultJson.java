@@ -11,9 +11,11 @@ final class RunResultJson {
 
     private RunResultJson() {}
 
-    static String of(RunResult r) {
+    /** @param displayName the display name of an Onepanel template file, or null */
+    static String of(RunResult r, String displayName) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("workflowName", r.workflowName());
+        doc.put("displayName", displayName);
         doc.put("phase", r.phase().argoName());
         doc.put("message", r.message());
         doc.put("startedAt", time(r.startedAt()));

@@ -5,8 +5,14 @@ import io.onepanel.workflow.diagnostics.Diagnostic;
 import io.onepanel.workflow.engine.LoadResult;
 import io.onepanel.workflow.engine.WorkflowEngine;
 import io.onepanel.workflow.runtime.TaskRuntime;
+import io.onepanel.workflow.diagnostics.SourcePosition;
 import io.onepanel.workflow.template.Artifact;
+import io.onepanel.workflow.template.LoadedTemplate;
+import io.onepanel.workflow.template.TemplateBytes;
+import io.onepanel.workflow.template.TemplateLoader;
 import io.onepanel.workflow.template.Workflow;
+import io.onepanel.workflow.template.yaml.YamlSource;
+import io.onepanel.workflow.validate.WorkflowValidator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -69,12 +75,16 @@ final class TemplateLoading {
             throws UnreadableFileException {
         List<Diagnostic> diagnostics = new ArrayList<>();
         List<Workflow> library = new ArrayList<>();
-        WorkflowEngine plain = engine.get().build();
         for (Path file : options.library) {
-            LoadResult result = read(plain, file);
+            LoadedTemplate result = readLibrary(file);
             diagnostics.addAll(result.diagnostics());
             if (result.workflow() != null) {
                 library.add(result.workflow());
+                diagnostics.addAll(new WorkflowValidator(List.of()).validateLibrary(result.workflow()));
+            }
+            for (Workflow more : result.library()) {
+                library.add(more);
+                diagnostics.addAll(new WorkflowValidator(List.of()).validateLibrary(more));
             }
         }
         WorkflowEngine built = engine.get().library(library).build();
@@ -89,12 +99,35 @@ final class TemplateLoading {
         return new Loaded(built, result.workflow(), ordered.sorted());
     }
 
+    /** A library file: WorkflowTemplates used only through templateRef, read but not validated as a workflow. */
+    private static LoadedTemplate readLibrary(Path file) throws UnreadableFileException {
+        Text text = text(file);
+        return text.refusal() != null ? new LoadedTemplate(null, List.of(), List.of(text.refusal()))
+                : new TemplateLoader().load(file.toString(), text.text());
+    }
+
     private static LoadResult read(WorkflowEngine engine, Path file) throws UnreadableFileException {
+        Text text = text(file);
+        return text.refusal() != null ? new LoadResult(null, List.of(text.refusal()))
+                : engine.load(file.toString(), text.text());
+    }
+
+    /** A file's text, or why it is not read: too large, or not UTF-8. */
+    private record Text(String text, Diagnostic refusal) {}
+
+    private static Text text(Path file) throws UnreadableFileException {
         if (Files.isDirectory(file)) {
             throw new UnreadableFileException(file + ": is a directory, not a template file");
         }
         try {
-            return engine.load(file);
+            long size = Files.size(file);
+            if (size > YamlSource.MAX_CHARS) {
+                return new Text(null, Diagnostic.error(new SourcePosition(file.toString(), 1, 1), "file-too-large",
+                        "the file is " + size + " bytes; templates are limited to " + YamlSource.MAX_CHARS
+                                + " (32 MiB)"));
+            }
+            TemplateBytes.Decoded decoded = TemplateBytes.decode(file.toString(), Files.readAllBytes(file));
+            return new Text(decoded.text(), decoded.error());
         } catch (NoSuchFileException e) {
             throw new UnreadableFileException(file + ": no such file");
         } catch (IOException e) {

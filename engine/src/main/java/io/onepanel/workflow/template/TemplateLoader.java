@@ -1,6 +1,7 @@
 package io.onepanel.workflow.template;
 
 import io.onepanel.workflow.diagnostics.Diagnostics;
+import io.onepanel.workflow.template.yaml.GoTemplatePlaceholders;
 import io.onepanel.workflow.template.yaml.SourceText;
 import io.onepanel.workflow.template.yaml.WorkflowReader;
 import io.onepanel.workflow.template.yaml.YamlSource;
@@ -23,14 +24,16 @@ public final class TemplateLoader {
             diagnostics.error(new io.onepanel.workflow.diagnostics.SourcePosition(file, 1, 1), "empty",
                     "the file holds no YAML document");
         }
-        WorkflowReader reader = new WorkflowReader(new SourceText(file, text), diagnostics);
+        SourceText source = new SourceText(file, text);
+        WorkflowReader reader = new WorkflowReader(source, diagnostics);
         Workflow workflow = null;
         List<Workflow> library = new ArrayList<>();
         for (Node document : documents) {
             Optional<Workflow> read = reader.read(document);
             if (read.isEmpty()) {
-                continue;
+                continue; // not a workflow: its one error says so, and nothing about its insides
             }
+            GoTemplatePlaceholders.report(source, document, diagnostics);
             if (workflow == null) {
                 workflow = read.get();
             } else {

@@ -30,8 +30,9 @@ final class KubernetesCheck {
         if (workflow.kind() != null && !workflow.kind().isEmpty() && workflow.name() != null) {
             String problem = NamingRules.dns1123Subdomain(workflow.name());
             if (problem != null) {
-                out.error(at(workflow.positions(), "metadata.name", null), "invalid-name", "workflow name '" + workflow.name() + "' "
-                        + problem);
+                String field = workflow.positions().has("metadata.name") ? "metadata.name" : "metadata.generateName";
+                out.error(at(workflow.positions(), field, null), "invalid-name", "workflow name '" + workflow.name()
+                        + "' " + problem);
             }
         }
         labels(workflow.labels(), workflow.positions(), "metadata.labels", "the workflow's labels");

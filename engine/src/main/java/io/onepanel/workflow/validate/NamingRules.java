@@ -29,6 +29,21 @@ final class NamingRules {
         return null;
     }
 
+    /**
+     * A run's name: a Kubernetes object name (RFC 1123 subdomain) of at most 63 characters, the
+     * bound Argo sets because the name is also a label value on every pod of the run.
+     */
+    static String runName(String name) {
+        if (name.isEmpty()) {
+            return "is empty";
+        }
+        if (name.length() > 63) {
+            return "is " + name.length() + " characters long; a workflow's name has at most 63 (it is also a label"
+                    + " value on every pod of the run)";
+        }
+        return dns1123Subdomain(name);
+    }
+
     static String dns1123Label(String name) {
         if (name.length() > 63) {
             return "is " + name.length() + " characters long; a Kubernetes name has at most 63";

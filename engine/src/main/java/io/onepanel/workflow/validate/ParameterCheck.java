@@ -4,6 +4,7 @@ import io.onepanel.workflow.diagnostics.ClosestName;
 import io.onepanel.workflow.diagnostics.Diagnostics;
 import io.onepanel.workflow.diagnostics.SourcePosition;
 import io.onepanel.workflow.template.Artifact;
+import io.onepanel.workflow.template.DagTask;
 import io.onepanel.workflow.template.Parameter;
 import io.onepanel.workflow.template.ParameterOption;
 import io.onepanel.workflow.template.Template;
@@ -32,6 +33,37 @@ final class ParameterCheck {
     ParameterCheck(Workflow workflow, Diagnostics out) {
         this.workflow = workflow;
         this.out = out;
+    }
+
+    /**
+     * Every input parameter without a value or default is passed by each task that calls its
+     * template: Argo fails such a task when it starts; here it is an error before anything runs.
+     */
+    void checkTaskArguments(Collection<Template> templates) {
+        for (Template owner : templates) {
+            if (owner.dag() == null) {
+                continue;
+            }
+            for (DagTask task : owner.dag().tasks()) {
+                Template called = task.template() == null ? null : workflow.templates().get(task.template());
+                if (called == null) {
+                    continue; // reported as an unknown template
+                }
+                Set<String> passed = new HashSet<>();
+                task.arguments().parameters().forEach(p -> passed.add(p.name()));
+                for (Parameter input : called.inputs().parameters()) {
+                    if (input.value() == null && input.defaultValue() == null && input.valueFrom() == null
+                            && !passed.contains(input.name())) {
+                        SourcePosition at = task.positions().has("arguments") ? task.positions().of("arguments")
+                                : task.positions().of("name");
+                        out.error(at, "missing-argument", "task '" + task.name() + "' does not pass input"
+                                + " parameter '" + input.name() + "' of template '" + called.name() + "', which has"
+                                + " no value and no default; add {name: " + input.name() + ", value: ...} to the"
+                                + " task's arguments.parameters");
+                    }
+                }
+            }
+        }
     }
 
     void checkDeclarations(Collection<Template> templates) {

@@ -43,6 +43,11 @@ final class SettingsCheck {
                 if (r.limit() != null && !r.limit().contains("{{") && !r.limit().trim().matches("\\d+")) {
                     out.error(at(t, "retryStrategy.limit"), "invalid-number", "retryStrategy.limit of " + where
                             + " must be a whole number, not '" + r.limit() + "'");
+                } else if (r.limit() != null && !r.limit().contains("{{")
+                        && new java.math.BigInteger(r.limit().trim()).bitLength() > 31) {
+                    // Argo's limit is a 32-bit integer; a larger one would silently mean no retries.
+                    out.error(at(t, "retryStrategy.limit"), "invalid-number", "retryStrategy.limit of " + where
+                            + " is " + r.limit().trim() + "; at most " + Integer.MAX_VALUE);
                 }
                 if (r.retryPolicy() != null && !RETRY_POLICIES.contains(r.retryPolicy())) {
                     out.error(at(t, "retryStrategy.retryPolicy"), "invalid-retry-policy", "retryPolicy of " + where

@@ -79,6 +79,19 @@ final class StructureCheck {
         return List.copyOf(reached.values());
     }
 
+    /**
+     * The shape of a library of WorkflowTemplates, used only through {@code templateRef}: every
+     * template is checked as if reached, and no entrypoint is needed.
+     */
+    Collection<Template> runLibrary() {
+        Map<String, Template> reached = new LinkedHashMap<>();
+        checkTemplateNames();
+        for (Template t : workflow.templates().values()) {
+            walk(t, reached);
+        }
+        return List.copyOf(reached.values());
+    }
+
     private void checkTemplateNames() {
         for (Template t : workflow.templates().values()) {
             if (t.name().contains(".") || t.name().contains(":")) {

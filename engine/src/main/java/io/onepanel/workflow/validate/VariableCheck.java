@@ -275,7 +275,10 @@ final class VariableCheck {
         }
         switch (parts[3]) {
             case "result" -> {
-                return t.type() == TemplateType.CONTAINER || t.type() == TemplateType.SCRIPT ? null
+                // A template type that does not run here (http, data, ...) already has its one error; Argo
+                // gives some of them a result, so saying it has none would be wrong as well as noise.
+                return t.type() == TemplateType.CONTAINER || t.type() == TemplateType.SCRIPT
+                        || !t.type().isSupported() && t.type() != TemplateType.STEPS ? null
                         : "names the result of task '" + producer.name() + "', but its template '" + t.name()
                                 + "' is a " + t.type().key() + " template, which has no result";
             }

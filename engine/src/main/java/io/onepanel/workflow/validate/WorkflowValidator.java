@@ -28,6 +28,7 @@ public final class WorkflowValidator {
         new KubernetesCheck(workflow, out).check(reached);
         ParameterCheck parameters = new ParameterCheck(workflow, out);
         parameters.checkDeclarations(reached);
+        parameters.checkTaskArguments(reached);
         new SettingsCheck(out).check(workflow, reached);
         for (Template t : reached) {
             if (t.type().runsPod()) {
@@ -37,6 +38,30 @@ public final class WorkflowValidator {
             }
         }
         return out.sorted();
+    }
+
+    /**
+     * Checks of a library file (the {@code --library} WorkflowTemplates that {@code templateRef}
+     * names): its templates' shape, Kubernetes parts and settings, without an entrypoint. What a
+     * template refers to (variables, arguments) is checked where a workflow uses it, after
+     * {@code templateRef} copies it in.
+     */
+    public List<Diagnostic> validateLibrary(Workflow library) {
+        Diagnostics out = new Diagnostics();
+        Collection<Template> all = new StructureCheck(library, out).runLibrary();
+        new KubernetesCheck(library, out).check(all);
+        new SettingsCheck(out).check(library, all);
+        return out.sorted();
+    }
+
+    /**
+     * What is wrong with a name given for a run (the {@code --name} of the command line), or null
+     * when it is a valid workflow name: it names the run's pods and artifact keys, so it is checked
+     * before anything runs.
+     */
+    public static String runNameProblem(String name) {
+        String problem = NamingRules.runName(name);
+        return problem == null ? null : "the run's name '" + name + "' " + problem;
     }
 
     /** Checks of the values a user gives for a run. */

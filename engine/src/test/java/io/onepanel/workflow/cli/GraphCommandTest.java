@@ -83,4 +83,29 @@ class GraphCommandTest {
         assertThat(o.out()).isEmpty();
         assertThat(o.err()).contains("error:");
     }
+
+    @Test
+    void anOnepanelTemplateFileIsDrawnUnderItsDisplayName() throws Exception {
+        Path file = temp.resolve("nightly.yaml");
+        Files.writeString(file, """
+                metadata:
+                  name: 'Nightly "Big" Training'
+                  kind: Workflow
+                  version: 20240101120000
+                spec:
+                  entrypoint: main
+                  templates:
+                  - name: main
+                    dag: {tasks: [{name: train, template: echo}]}
+                  - name: echo
+                    container: {image: alpine, command: [echo, hi]}
+                """);
+
+        Cli.Outcome dot = Cli.run("graph", file.toString(), "--format", "dot");
+        Cli.Outcome mermaid = Cli.run("graph", file.toString(), "--format", "mermaid");
+
+        assertThat(dot.exitCode()).as(dot.err()).isZero();
+        assertThat(dot.out()).startsWith("digraph \"nightly-big-training\" {\n  label=\"Nightly \\\"Big\\\" Training\";");
+        assertThat(mermaid.out()).startsWith("---\ntitle: \"Nightly \\\"Big\\\" Training\"\n---\nflowchart TD\n");
+    }
 }

@@ -116,4 +116,45 @@ class RunCommandTest {
         assertThat(o.out()).doesNotContain("[A]");
         assertThat(temp.resolve("work")).doesNotExist();
     }
+
+    @Test
+    void anOnepanelTemplateFileRunsUnderItsDisplayNameWithANameDerivedFromIt() throws Exception {
+        Path file = temp.resolve("nightly.yaml");
+        Files.writeString(file, """
+                metadata:
+                  name: Nightly Training
+                  kind: Workflow
+                  version: 20240101120000
+                  labels: {framework: none}
+                spec:
+                  entrypoint: main
+                  templates:
+                  - name: main
+                    dag: {tasks: [{name: train, template: echo}]}
+                  - name: echo
+                    container: {image: alpine, command: [echo, "{{workflow.name}}"]}
+                """);
+
+        Cli.Outcome text = run(file.toString());
+        Cli.Outcome json = run(file.toString(), "--output", "json");
+
+        assertThat(text.exitCode()).as(text.err()).isZero();
+        assertThat(text.out()).startsWith("Running Nightly Training (" + file + ")")
+                .containsPattern("\\[train\\] nightly-training-\\w{5}");
+        assertThat(new ObjectMapper().readTree(json.out()).get("displayName").asText()).isEqualTo("Nightly Training");
+    }
+
+    @Test
+    void aRunNameThatIsNotAKubernetesNameIsRefusedBeforeAnythingRuns() {
+        Cli.Outcome traversal = run(Cli.diamond(), "--name", "../escape");
+        Cli.Outcome upper = run(Cli.diamond(), "--name", "UPPER case!");
+
+        assertThat(traversal.exitCode()).isEqualTo(2);
+        assertThat(traversal.err()).isEqualTo("onepanel-workflow: --name: the run's name '../escape' must be"
+                + " lower-case letters, digits, '-' and '.', starting and ending with a letter or digit (RFC 1123)\n");
+        assertThat(upper.exitCode()).isEqualTo(2);
+        assertThat(traversal.out() + upper.out()).doesNotContain("[A]");
+        assertThat(temp.resolve("work")).doesNotExist();
+        assertThat(temp.resolve("artifacts")).doesNotExist();
+    }
 }

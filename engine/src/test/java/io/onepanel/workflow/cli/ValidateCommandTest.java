@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -81,5 +82,88 @@ class ValidateCommandTest {
         }
         assertThat(Cli.run("--help").out()).contains("validate", "graph", "run", "render");
         assertThat(Cli.run("--version").out()).contains("onepanel-workflow");
+    }
+
+    @Test
+    void aFileThatIsNotUtf8IsReportedAtItsFirstBadByte() throws Exception {
+        Path file = temp.resolve("latin1.yaml");
+        Files.write(file, "entrypoint: main\ntemplates:\n- name: caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
+
+        Cli.Outcome o = Cli.run("validate", file.toString());
+
+        assertThat(o.exitCode()).isEqualTo(2);
+        assertThat(o.out()).startsWith(file + ":3:12: error: byte 0xE9 at byte offset 39 is not UTF-8; a template is"
+                + " UTF-8 text (is this a binary file, or text saved in another encoding?) [not-utf8]");
+        assertThat(o.out() + o.err()).doesNotContain("Exception");
+    }
+
+    @Test
+    void aBinaryFileIsReportedAsSuch() throws Exception {
+        Path file = temp.resolve("archive.yaml");
+        Files.write(file, new byte[] {0x1f, (byte) 0x8b, 0x08, 0x00, 0x00});
+
+        Cli.Outcome o = Cli.run("validate", file.toString());
+
+        assertThat(o.exitCode()).isEqualTo(2);
+        assertThat(o.out()).startsWith(file + ":1:2: error: byte 0x8B at byte offset 1 is not UTF-8");
+    }
+
+    @Test
+    void aLibraryOfWorkflowTemplatesNeedsNoEntrypointOfItsOwn() throws Exception {
+        Path library = temp.resolve("shared.yaml");
+        Files.writeString(library, """
+                apiVersion: argoproj.io/v1alpha1
+                kind: WorkflowTemplate
+                metadata:
+                  name: shared
+                spec:
+                  templates:
+                  - name: hello
+                    inputs: {parameters: [{name: who}]}
+                    container: {image: alpine, command: [echo, "{{inputs.parameters.who}}"]}
+                """);
+        Path file = temp.resolve("uses.yaml");
+        Files.writeString(file, """
+                entrypoint: main
+                templates:
+                - name: main
+                  dag:
+                    tasks:
+                    - name: a
+                      templateRef: {name: shared, template: hello}
+                      arguments: {parameters: [{name: who, value: me}]}
+                """);
+
+        Cli.Outcome o = Cli.run("validate", file.toString(), "--library", library.toString());
+
+        assertThat(o.exitCode()).as(o.out()).isZero();
+        assertThat(o.out()).isEqualTo(file + ": valid (0 errors, 0 warnings)\n");
+    }
+
+    @Test
+    void aLibraryTemplateIsStillCheckedForWhatItIs() throws Exception {
+        Path library = temp.resolve("shared.yaml");
+        Files.writeString(library, """
+                apiVersion: argoproj.io/v1alpha1
+                kind: WorkflowTemplate
+                metadata:
+                  name: shared
+                spec:
+                  templates:
+                  - name: hello
+                    container: {image: alpine, resources: {requests: {cpu: lots}}}
+                """);
+        Path file = temp.resolve("uses.yaml");
+        Files.writeString(file, """
+                entrypoint: main
+                templates:
+                - name: main
+                  dag: {tasks: [{name: a, templateRef: {name: shared, template: hello}}]}
+                """);
+
+        Cli.Outcome o = Cli.run("validate", file.toString(), "--library", library.toString());
+
+        assertThat(o.exitCode()).isEqualTo(2);
+        assertThat(o.out()).contains(library + ":8:60: error: ").doesNotContain("entrypoint");
     }
 }

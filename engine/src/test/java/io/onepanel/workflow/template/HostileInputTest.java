@@ -86,4 +86,11 @@ class HostileInputTest {
         assertThat(findings(b.toString())).containsExactly("1:1: error: the YAML is nested too deeply (more than 200"
                 + " levels)");
     }
+
+    @Test
+    void aControlCharacterIsReportedAtItsLineAndColumn() {
+        assertThat(findings("entrypoint: main\ntemplates:\n- name: ma\u0000in\n")).containsExactly("3:11: error: the"
+                + " file holds U+0000, a control character, which YAML does not allow in a document; is this a"
+                + " binary file? (a template is UTF-8 text)");
+    }
 }

@@ -185,4 +185,42 @@ class LoadingRulesTest {
     void aFileWithNoDocument() {
         assertThat(findings("# nothing here\n")).containsExactly("1:1: error: the file holds no YAML document");
     }
+
+    @Test
+    void aCommandWrittenAsOneLineIsReportedAsNeedingAListWithBothWaysToWriteIt() {
+        assertThat(findings("""
+                entrypoint: main
+                templates:
+                - name: main
+                  dag: {tasks: [{name: a, template: echo}]}
+                - name: echo
+                  container:
+                    image: alpine
+                    command: echo "hi there"
+                    args: --verbose
+                    env: {GREETING: hi}
+                """)).containsExactly(
+                "8:14: error: the container of template 'echo': 'command' must be a list (items starting with '- ',"
+                        + " or [a, b]), not the value 'echo \"hi there\"'; write each word as an item, [echo,"
+                        + " \"hi, there\"], or let a shell split it: [sh, -c, \"echo \\\"hi there\\\"\"]",
+                "9:11: error: the container of template 'echo': 'args' must be a list (items starting with '- ', or"
+                        + " [a, b]), not the value '--verbose'; write each word as an item, [--verbose]",
+                "10:10: error: the container of template 'echo': 'env' must be a list (items starting with '- ', or"
+                        + " [a, b]), not a mapping");
+    }
+
+    @Test
+    void aScalarWhereAKubernetesObjectBelongsIsReportedAtTheValue() {
+        assertThat(findings("""
+                entrypoint: main
+                templates:
+                - name: main
+                  dag: {tasks: [{name: a, template: echo}]}
+                - name: echo
+                  container:
+                    image: alpine
+                    resources: 2 cores
+                """)).containsExactly("8:16: error: the container of template 'echo': 'resources' must be a mapping"
+                + " (key: value), not the value '2 cores'");
+    }
 }

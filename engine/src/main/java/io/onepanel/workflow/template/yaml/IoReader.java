@@ -29,7 +29,9 @@ final class IoReader {
     private static final Set<String> ARTIFACT_FIELDS = Set.of("name", "path", "from", "fromExpression", "mode",
             "optional", "globalName", "subPath", "archive", "s3", "git", "raw", "http");
     private static final Set<String> ARTIFACT_IGNORED = Set.of("archiveLogs", "recurseMode", "deleted", "artifactGC",
-            "artifactory", "hdfs", "oss", "gcs", "azure", "url");
+            "url");
+    /** Artifact stores this tool has no driver for: the artifact would silently go to the default store. */
+    private static final List<String> OTHER_STORES = List.of("gcs", "azure", "hdfs", "oss", "artifactory", "plugin");
 
     Arguments arguments(YamlMap owner, String key) {
         return owner.map(key).map(m -> {
@@ -106,6 +108,12 @@ final class IoReader {
         Artifact artifact = new Artifact(name, a.text("path"), a.text("from"), a.text("fromExpression"),
                 a.integer("mode"), Boolean.TRUE.equals(a.bool("optional")), a.text("globalName"), a.text("subPath"),
                 archive(a), s3(a), git(a), raw(a), http(a), a.positionsWithNested("s3", "git", "raw", "http"));
+        for (String store : OTHER_STORES) {
+            a.refuse(store, "artifact '" + name + "' is kept in " + (store.equals("plugin") ? "an artifact plugin's"
+                    : store) + " store, which onepanel-workflow cannot reach (it has S3 and the local directory);"
+                    + " left as it is, the artifact would go to the default store instead: give it an s3: location"
+                    + " (or none, for the default repository)");
+        }
         a.reportUnread("artifact '" + name + "'", ARTIFACT_FIELDS, ARTIFACT_IGNORED);
         return artifact;
     }

@@ -59,7 +59,8 @@ public final class KubernetesObjects {
     }
 
     private <T> Optional<T> read(Node node, JavaType type, String where) {
-        checkFields(node, type, where);
+        boolean[] wrongShape = new boolean[1];
+        checkFields(node, type, where, null, wrongShape);
         try {
             return Optional.of(MAPPER.convertValue(PlainValue.of(node), type));
         } catch (IllegalArgumentException e) {
@@ -69,27 +70,55 @@ public final class KubernetesObjects {
                 at = locate(node, jme.getPath());
                 detail = jme.getOriginalMessage();
             }
-            diagnostics.error(YamlSource.position(file, at), "kubernetes-field",
-                    where + ": " + firstLine(detail));
+            if (!wrongShape[0]) { // else each value of the wrong shape is reported already, where it is
+                diagnostics.error(YamlSource.position(file, at), "kubernetes-field", where + ": " + firstLine(detail));
+            }
             return Optional.empty();
         }
     }
 
-    /** Warns about fields the Kubernetes type does not have, recursing into known ones. */
-    private void checkFields(Node node, JavaType type, String where) {
-        if (type.isCollectionLikeType() && node instanceof SequenceNode seq) {
-            for (Node item : seq.getValue()) {
-                checkFields(item, type.getContentType(), where);
+    /**
+     * Warns about fields the Kubernetes type does not have, recursing into known ones, and reports
+     * each value of the wrong shape (text where a list or a mapping belongs, and so on) as an error
+     * at the value, setting {@code wrongShape[0]}.
+     *
+     * @param field the name of the field holding {@code node}, or null for the object itself
+     */
+    private void checkFields(Node node, JavaType type, String where, String field, boolean[] wrongShape) {
+        if (type.isCollectionLikeType()) {
+            if (node instanceof SequenceNode seq) {
+                for (Node item : seq.getValue()) {
+                    checkFields(item, type.getContentType(), where, field, wrongShape);
+                }
+            } else if (!YamlMap.isNull(node)) {
+                wrongShape[0] = true;
+                diagnostics.error(YamlSource.position(file, node), "wrong-type", where + ": '" + field
+                        + "' must be a list (items starting with '- ', or [a, b]), not " + YamlMap.describe(node)
+                        + listHint(field, node));
             }
             return;
         }
-        if (type.isMapLikeType() && node instanceof MappingNode m) {
-            for (NodeTuple t : m.getValue()) {
-                checkFields(t.getValueNode(), type.getContentType(), where);
+        if (type.isMapLikeType()) {
+            if (node instanceof MappingNode m) {
+                for (NodeTuple t : m.getValue()) {
+                    checkFields(t.getValueNode(), type.getContentType(), where, field, wrongShape);
+                }
+            } else if (!YamlMap.isNull(node)) {
+                wrongShape[0] = true;
+                diagnostics.error(YamlSource.position(file, node), "wrong-type", where + ": '" + field
+                        + "' must be a mapping (key: value), not " + YamlMap.describe(node));
             }
             return;
         }
         Class<?> raw = type.getRawClass();
+        if (field != null && !(node instanceof MappingNode) && !YamlMap.isNull(node)
+                && raw.getName().startsWith("io.fabric8.kubernetes.api.model") && raw != Quantity.class
+                && raw != IntOrString.class && !raw.isEnum()) {
+            wrongShape[0] = true;
+            diagnostics.error(YamlSource.position(file, node), "wrong-type", where + ": '" + field
+                    + "' must be a mapping (key: value), not " + YamlMap.describe(node));
+            return;
+        }
         if (!(node instanceof MappingNode mapping) || !raw.getName().startsWith("io.fabric8.kubernetes.api.model")
                 || raw == Quantity.class || raw == IntOrString.class) {
             return;
@@ -112,8 +141,19 @@ public final class KubernetesObjects {
                 }
                 continue;
             }
-            checkFields(t.getValueNode(), p.getPrimaryType(), where);
+            checkFields(t.getValueNode(), p.getPrimaryType(), where, key.getValue(), wrongShape);
         }
+    }
+
+    /** How to write a command or its arguments as the list Kubernetes expects. */
+    private static String listHint(String field, Node node) {
+        if (!(node instanceof ScalarNode s) || !("command".equals(field) || "args".equals(field))) {
+            return "";
+        }
+        String words = String.join(", ", s.getValue().trim().split("\\s+"));
+        String quoted = s.getValue().replace("\\", "\\\\").replace("\"", "\\\"");
+        return "; write each word as an item, [" + words + "]" + ("command".equals(field)
+                ? ", or let a shell split it: [sh, -c, \"" + quoted + "\"]" : "");
     }
 
     /** The node a Jackson error path points at, so a type error is reported where it is. */

@@ -20,20 +20,21 @@ import org.yaml.snakeyaml.nodes.Node;
 
 /**
  * Reads one YAML document as a workflow: an Argo {@code Workflow}, {@code WorkflowTemplate},
- * {@code ClusterWorkflowTemplate} or {@code CronWorkflow} document, or Onepanel's bare spec
- * ({@code entrypoint}, {@code arguments}, {@code templates} at the top).
+ * {@code ClusterWorkflowTemplate} or {@code CronWorkflow} document, Onepanel's bare spec
+ * ({@code entrypoint}, {@code arguments}, {@code templates} at the top), or Onepanel's template
+ * file (that spec under {@code spec:}, with a display name under {@code metadata:}).
  */
 public final class WorkflowReader {
 
     private static final Set<String> WORKFLOW_KINDS = Set.of("Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate");
-    private static final Set<String> SPEC_FIELDS = Set.of("entrypoint", "arguments", "templates", "onExit",
+    private static final Set<String> SPEC_FIELDS = Set.of("entrypoint", "arguments", "templates", "templateDefaults",
+            "onExit",
             "parallelism", "activeDeadlineSeconds", "volumes", "volumeClaimTemplates", "volumeClaimGC", "nodeSelector",
             "tolerations", "affinity", "serviceAccountName", "imagePullSecrets", "securityContext", "podGC",
             "podSpecPatch", "podMetadata", "hooks");
     private static final Set<String> SPEC_IGNORED = Set.of("metrics", "synchronization", "ttlStrategy",
             "ttlSecondsAfterFinished", "archiveLogs", "artifactRepositoryRef", "priority", "podPriorityClassName",
-            "podPriority", "hostNetwork", "dnsPolicy", "dnsConfig", "workflowMetadata", "retryStrategy",
-            "templateDefaults", "shutdown", "suspend", "workflowTemplateRef", "artifactGC", "podDisruptionBudget",
+            "podPriority", "hostNetwork", "dnsPolicy", "dnsConfig", "workflowMetadata", "shutdown", "suspend", "workflowTemplateRef", "artifactGC", "podDisruptionBudget",
             "executor", "automountServiceAccountToken", "hostAliases", "schedulerName", "podResources");
     private static final Set<String> ONEPANEL_WORKSPACE = Set.of("containers", "ports", "routes");
 
@@ -58,6 +59,11 @@ public final class WorkflowReader {
             return Optional.empty();
         }
         YamlMap root = rootMap.get();
+        if (OnepanelTemplateFile.isOne(root)) {
+            return new OnepanelTemplateFile(root, diagnostics).spec().map(file -> spec(file.spec(), "", file.name(),
+                    null, file.labels(), root.position(), root.nestedPositions("metadata"))
+                    .withDisplayName(file.displayName()));
+        }
         String kind = root.text("kind");
         if (kind != null || root.has("apiVersion") || root.has("spec")) {
             return argoDocument(root, kind);
@@ -142,7 +148,18 @@ public final class WorkflowReader {
         IoReader io = new IoReader();
         KubernetesObjects k8s = new KubernetesObjects(file, diagnostics);
         Map<String, Template> templates = new LinkedHashMap<>();
-        for (YamlMap t : spec.mapList("templates")) {
+        Node defaults = spec.node("templateDefaults").filter(n -> !YamlMap.isNull(n)).orElse(null);
+        if (defaults != null && !(defaults instanceof org.yaml.snakeyaml.nodes.MappingNode)) {
+            diagnostics.error(YamlSource.position(file, defaults), "wrong-type", "'templateDefaults' must be a"
+                    + " mapping (a template's fields), not " + YamlMap.describe(defaults));
+            defaults = null;
+        }
+        List<YamlMap> templateMaps = new java.util.ArrayList<>();
+        for (Node item : spec.list("templates")) {
+            YamlMap.of(source, TemplateDefaults.apply(defaults, item), diagnostics, "each item of 'templates'")
+                    .ifPresent(templateMaps::add);
+        }
+        for (YamlMap t : templateMaps) {
             Template template = templateReader.template(t, null);
             if (templates.containsKey(template.name())) {
                 diagnostics.error(t.valuePosition("name"), "duplicate-name", "template '" + template.name()
@@ -192,6 +209,12 @@ public final class WorkflowReader {
                         .orElse(null),
                 podGC, TemplateReader.podSpecPatch(spec), podMetadata, positions,
                 new HookReader().hooks(spec, "the workflow"));
+        spec.refuse("artifactRepositoryRef", "artifactRepositoryRef names an artifact repository configured in the"
+                + " cluster, which onepanel-workflow cannot read; left as it is, artifacts would go to the default"
+                + " repository instead: remove it and give the repository on the command line (--s3-bucket,"
+                + " --s3-endpoint) or in the Jenkins step");
+        spec.refuse("retryStrategy", "a workflow-wide retryStrategy is not supported, and running without it would"
+                + " retry nothing: put it in templateDefaults (or on the templates that should retry)");
         spec.reportUnread("the workflow spec", SPEC_FIELDS, SPEC_IGNORED);
         return workflow;
     }

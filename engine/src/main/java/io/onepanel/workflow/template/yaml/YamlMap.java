@@ -107,6 +107,12 @@ public final class YamlMap {
         return entries.keySet();
     }
 
+    /** The raw node of a field without marking it read; null when absent. */
+    public Node peek(String key) {
+        NodeTuple t = entries.get(key);
+        return t == null ? null : t.getValueNode();
+    }
+
     /** The raw node of a field (marks it read). */
     public Optional<Node> node(String key) {
         NodeTuple t = entries.get(key);
@@ -296,14 +302,26 @@ public final class YamlMap {
     }
 
     /**
+     * A field this tool does not run and whose absence would change what the workflow does: an
+     * error at its key saying why and what to do instead (marks it read).
+     */
+    public void refuse(String key, String why) {
+        NodeTuple t = entries.get(key);
+        if (t != null) {
+            read.add(key);
+            diagnostics.error(YamlSource.position(file, t.getKeyNode()), "unsupported-field", why);
+        }
+    }
+
+    /**
      * Reports the keys nobody read. Keys in {@code ignored} are known to Argo or Onepanel but have
      * no effect here; they get a softer warning saying so.
      */
     public void reportUnread(String where, Set<String> known, Set<String> ignored) {
         for (Map.Entry<String, NodeTuple> e : entries.entrySet()) {
             String key = e.getKey();
-            if (read.contains(key)) {
-                continue;
+            if (read.contains(key) || GoTemplatePlaceholders.in(key)) {
+                continue; // a placeholder is reported as such where it is
             }
             SourcePosition at = YamlSource.position(file, e.getValue().getKeyNode());
             if (ignored.contains(key)) {

@@ -2,11 +2,10 @@ package io.onepanel.workflow.template.yaml;
 
 import io.onepanel.workflow.diagnostics.Diagnostics;
 import io.onepanel.workflow.diagnostics.SourcePosition;
-import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
@@ -16,6 +15,10 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.StreamReader;
+import org.yaml.snakeyaml.resolver.Resolver;
+import org.yaml.snakeyaml.scanner.Constant;
 
 /**
  * Reads YAML text into SnakeYAML nodes (which keep line and column), within limits that keep a
@@ -48,15 +51,24 @@ public final class YamlSource {
         options.setNestingDepthLimit(MAX_NESTING);
         options.setCodePointLimit(MAX_CHARS);
         options.setProcessComments(false);
+        if (unprintable(file, text, diagnostics)) {
+            return List.of();
+        }
         List<Node> documents = new ArrayList<>();
         try {
-            for (Node document : new Yaml(options).composeAll(new StringReader(text))) {
+            Composer composer = composer(text, options);
+            while (composer.checkNode()) {
+                Node document = composer.getNode();
                 if (document != null) {
                     documents.add(document);
                 }
             }
         } catch (MarkedYAMLException e) {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            Node workspace = documents.isEmpty() && mark != null ? onepanelWorkspaceBefore(text, mark, options) : null;
+            if (workspace != null) {
+                return List.of(workspace); // not ours to run: its one error says so, not the YAML inside it
+            }
             diagnostics.error(position(file, mark), "yaml-syntax", describe(e));
             return List.of();
         } catch (YAMLException e) {
@@ -76,6 +88,76 @@ public final class YamlSource {
             reportDuplicateKeys(file, document, diagnostics);
         }
         return documents;
+    }
+
+    /** SnakeYAML's composer, reading through {@link WholeTextReader} so that reading is linear in the text's length. */
+    private static Composer composer(String text, LoaderOptions options) {
+        return new Composer(new ParserImpl(new WholeTextReader("'reader'", text), options), new Resolver(), options);
+    }
+
+    /**
+     * Reports the first character YAML does not allow (control characters other than tab and line
+     * breaks, unpaired surrogates, U+FFFE and U+FFFF) at its line and column: what a binary file
+     * shows first. SnakeYAML's own reader would name only its index.
+     */
+    private static boolean unprintable(String file, String text, Diagnostics diagnostics) {
+        int line = 1;
+        int column = 1;
+        for (int i = 0; i < text.length(); ) {
+            int c = text.codePointAt(i);
+            if (!StreamReader.isPrintable(c)) {
+                diagnostics.error(new SourcePosition(file, line, column), "unprintable-character", "the file holds "
+                        + String.format("U+%04X", c) + (Character.isISOControl(c) ? ", a control character," : "")
+                        + " which YAML does not allow in a document; is this a binary file? (a template is"
+                        + " UTF-8 text)");
+                return true;
+            }
+            i += Character.charCount(c);
+            // Lines and columns as SnakeYAML counts them, so this position agrees with every other one.
+            if (Constant.LINEBR.has(c) || c == '\r' && i < text.length() && text.charAt(i) != '\n') {
+                line++;
+                column = 1;
+            } else if (c != 0xFEFF) {
+                column++;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The document's start, when the lines before a syntax error already show an Onepanel
+     * Workspace template file ({@code metadata: kind: Workspace}, which comes first): Onepanel's own
+     * workspace files hold YAML that SnakeYAML rejects, and the user needs to hear that the file is
+     * a workspace, not where its YAML goes wrong. Null otherwise.
+     */
+    private static Node onepanelWorkspaceBefore(String text, Mark error, LoaderOptions options) {
+        int end = 0;
+        for (int line = 0; line < error.getLine() && end >= 0; line++) {
+            end = text.indexOf('\n', end) + 1;
+            if (end == 0) {
+                return null;
+            }
+        }
+        try {
+            Node prefix = composer(text.substring(0, end), options).getSingleNode();
+            if (prefix instanceof MappingNode root && value(root, "apiVersion") == null
+                    && value(root, "metadata") instanceof MappingNode metadata
+                    && value(metadata, "kind") instanceof ScalarNode kind && kind.getValue().equals("Workspace")) {
+                return prefix;
+            }
+        } catch (YAMLException | StackOverflowError e) {
+            // the lines before the error do not read either: report the error itself
+        }
+        return null;
+    }
+
+    private static Node value(MappingNode mapping, String key) {
+        for (NodeTuple t : mapping.getValue()) {
+            if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(key)) {
+                return t.getValueNode();
+            }
+        }
+        return null;
     }
 
     /**

@@ -1,0 +1,85 @@
+package io.onepanel.workflow.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * SIGINT and SIGTERM during a run, sent to the shaded jar in a process of its own: each cancels the
+ * run, is reported as what it is, and ends the command with the status a shell gives (128 + the
+ * signal's number). Needs Linux (signals, and the local runtime's namespaces) and {@code sh}.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES) // a hang guard only
+class SignalsIT {
+
+    @TempDir
+    Path temp;
+
+    private Process startLongRun() throws Exception {
+        assumeTrue(System.getProperty("os.name").startsWith("Linux"), "signals and the local runtime need Linux");
+        assumeTrue(Files.isExecutable(Path.of("/bin/sh")), "the task runs sh");
+        Path file = temp.resolve("long.yaml");
+        Files.writeString(file, """
+                entrypoint: main
+                templates:
+                - name: main
+                  dag: {tasks: [{name: wait, template: wait}]}
+                - name: wait
+                  container: {image: alpine, command: [sh, -c, "echo started; sleep 120"]}
+                """);
+        Path jar = Path.of("target", "onepanel-workflow.jar");
+        assertThat(jar).as("the shaded jar, built by the package phase").isRegularFile();
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(java.toString(), "-jar", jar.toString(), "run", file.toString(),
+                "--work", temp.resolve("work").toString(), "--artifacts", temp.resolve("artifacts").toString())
+                .redirectError(temp.resolve("stderr.txt").toFile()).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        while ((line = out.readLine()) != null && !line.contains("started")) {
+            // the task has not started yet
+        }
+        assertThat(line).as("the task's output; stderr: %s", Files.readString(temp.resolve("stderr.txt")))
+                .isNotNull();
+        new Thread(() -> out.lines().forEach(l -> { }), "drain").start();
+        return p;
+    }
+
+    private void signal(Process p, String name) throws Exception {
+        assertThat(new ProcessBuilder("kill", "-" + name, Long.toString(p.pid())).start().waitFor()).isZero();
+    }
+
+    @Test
+    void sigtermCancelsTheRunAndExitsWith143() throws Exception {
+        Process p = startLongRun();
+
+        signal(p, "TERM");
+
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        String err = Files.readString(temp.resolve("stderr.txt"));
+        assertThat(p.exitValue()).as(err).isEqualTo(143);
+        assertThat(err).contains("Terminated (SIGTERM): cancelling", "Cancelled; nothing of the run is left running.")
+                .doesNotContain("Ctrl-C");
+    }
+
+    @Test
+    void sigintCancelsTheRunAndExitsWith130() throws Exception {
+        Process p = startLongRun();
+
+        signal(p, "INT");
+
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        String err = Files.readString(temp.resolve("stderr.txt"));
+        assertThat(p.exitValue()).as(err).isEqualTo(130);
+        assertThat(err).contains("Interrupted (SIGINT, Ctrl-C): cancelling",
+                "Cancelled; nothing of the run is left running.");
+    }
+}
