@@ -14,6 +14,7 @@ import io.onepanel.workflow.template.Parameter;
 import io.onepanel.workflow.template.Template;
 import io.onepanel.workflow.template.TemplateLoader;
 import io.onepanel.workflow.template.TemplateReferences;
+import io.onepanel.workflow.template.TemplateBytes;
 import io.onepanel.workflow.template.Workflow;
 import io.onepanel.workflow.template.yaml.YamlSource;
 import io.onepanel.workflow.validate.TemplateCheck;
@@ -85,7 +86,11 @@ public final class WorkflowEngine {
                     "file-too-large", "the file is " + size + " bytes; templates are limited to "
                             + YamlSource.MAX_CHARS + " (32 MiB)")));
         }
-        return load(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
+        TemplateBytes.Decoded text = TemplateBytes.decode(file.toString(), Files.readAllBytes(file));
+        if (text.error() != null) {
+            return new LoadResult(null, List.of(text.error()));
+        }
+        return load(file.toString(), text.text());
     }
 
     /** The checks that need the run's parameters: required ones given, enums respected, no unknown names. */
@@ -101,6 +106,10 @@ public final class WorkflowEngine {
     public WorkflowRun start(Workflow workflow, RunOptions options, RunListener listener) {
         List<Diagnostic> diagnostics = new ArrayList<>(validator.validate(workflow));
         diagnostics.addAll(validator.validateParameters(workflow, options.parameters()));
+        String nameProblem = options.name() == null ? null : WorkflowValidator.runNameProblem(options.name());
+        if (nameProblem != null) {
+            diagnostics.add(Diagnostic.error(new SourcePosition(workflow.source(), 1, 1), "invalid-name", nameProblem));
+        }
         if (diagnostics.stream().anyMatch(Diagnostic::isError)) {
             throw new InvalidWorkflowException(diagnostics);
         }

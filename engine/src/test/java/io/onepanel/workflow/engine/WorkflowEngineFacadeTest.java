@@ -98,6 +98,32 @@ class WorkflowEngineFacadeTest {
     }
 
     @Test
+    void aRunNameThatIsNotAKubernetesNameStartsNothing() {
+        List<TaskRequest> started = new ArrayList<>();
+        WorkflowEngine engine = WorkflowEngine.builder().runtime(recording(started)).artifacts(new MemoryArtifactStore())
+                .build();
+        LoadResult loaded = engine.load("diamond.yaml", SchedulerTest.DIAMOND);
+        for (String name : List.of("../escape", "UPPER case!")) {
+            RunOptions options = new RunOptions(Map.of(), name, null, null, null);
+            assertThatThrownBy(() -> engine.start(loaded.workflow(), options, RunListener.NONE))
+                    .isInstanceOf(InvalidWorkflowException.class).hasMessageContaining("the run's name '" + name + "'");
+        }
+        assertThat(started).isEmpty();
+    }
+
+    @Test
+    void aFileThatIsNotUtf8IsAnErrorAtItsFirstBadByte(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve("binary.yaml");
+        java.nio.file.Files.write(file, new byte[] {'e', 'n', 't', 'r', 'y', ':', ' ', (byte) 0xFF, '\n'});
+        LoadResult loaded = WorkflowEngine.builder().runtime(recording(new ArrayList<>()))
+                .artifacts(new MemoryArtifactStore()).build().load(file);
+        assertThat(loaded.errors()).extracting(Diagnostic::code).containsExactly("not-utf8");
+        assertThat(loaded.errors().get(0).position().line()).isEqualTo(1);
+        assertThat(loaded.errors().get(0).position().column()).isEqualTo(8);
+    }
+
+    @Test
     void jenkinsWorkersTakeAttemptsFromTheExternalRuntimeAndReportBack() throws Exception {
         ExternalTaskRuntime runtime = new ExternalTaskRuntime();
         WorkflowEngine engine = WorkflowEngine.builder().runtime(runtime).artifacts(new MemoryArtifactStore()).build();
