@@ -5,6 +5,8 @@ import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.model.Api;
 import hudson.model.Item;
 import hudson.model.Run;
+import hudson.util.CopyOnWriteList;
+import hudson.util.CopyOnWriteMap;
 import io.onepanel.workflow.engine.NodeStatus;
 import io.onepanel.workflow.engine.RunResult;
 import java.io.File;
@@ -17,8 +19,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import jenkins.model.RunAction2;
 import org.kohsuke.accmod.Restricted;
 import org.kohsuke.accmod.restrictions.NoExternalUse;
@@ -43,9 +43,11 @@ public class OnepanelRunAction implements RunAction2 {
     private String phase = "Pending";
     private String message;
     private long finishedAt;
-    // Concurrent collections: the build may be saved (XStream reads these fields) while the engine reports.
-    private final List<TaskRecord> nodes = new CopyOnWriteArrayList<>();
-    private final Map<String, String> outputs = new ConcurrentSkipListMap<>();
+    // Jenkins' own copy-on-write collections: the build may be saved (XStream reads these fields) while
+    // the engine reports, and core registers converters for them; java.util.concurrent types cannot
+    // be written on Java 17+ (the module is not opened to XStream).
+    private final CopyOnWriteList<TaskRecord> nodes = new CopyOnWriteList<>();
+    private final CopyOnWriteMap.Tree<String, String> outputs = new CopyOnWriteMap.Tree<>();
 
     private transient Run<?, ?> run;
     private transient Map<String, Integer> byId;
@@ -144,7 +146,7 @@ public class OnepanelRunAction implements RunAction2 {
     @Exported
     @NonNull
     public synchronized List<TaskRecord> getNodes() {
-        return List.copyOf(nodes);
+        return List.copyOf(nodes.getView());
     }
 
     /** Global outputs and each task's output parameters ({@code tasks.<task>.<parameter>}). */

@@ -357,7 +357,7 @@ public class OnepanelWorkflowBuilder extends Builder implements SimpleBuildStep,
                 list.add(single);
                 formData.put("parameters", list);
             }
-            return super.newInstance(req, formData);
+            return super.newInstance(req, WorkflowFormFields.withoutTemplateFailFast(formData));
         }
 
         @POST

@@ -8,6 +8,8 @@ import hudson.FilePath;
 import hudson.Util;
 import hudson.model.AbstractProject;
 import hudson.model.Item;
+import hudson.model.Queue;
+import hudson.model.queue.Tasks;
 import hudson.security.ACL;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
@@ -19,7 +21,9 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import jenkins.model.Jenkins;
+import net.sf.json.JSONObject;
 import org.csanchez.jenkins.plugins.kubernetes.pipeline.PodTemplateStep;
+import org.springframework.security.core.Authentication;
 
 /**
  * The form handlers the Pipeline step and the freestyle build step share. Each checks the
@@ -52,24 +56,24 @@ final class WorkflowFormFields {
                 .doFillInheritFromItems(cloud);
     }
 
-    /** Credentials a build of {@code item} may use, never their secrets: ids and names only. */
+    /**
+     * Credentials a build of {@code item} may use, never their secrets: ids and names only. Listed
+     * as the build would see them, as the credentials plugin's consumer guide says: with the item's
+     * authentication ({@link Tasks#getAuthenticationOf2}, the system unless an authorization plugin
+     * says otherwise), not the user's, for whom {@code SystemCredentialsProvider} returns nothing.
+     */
     static ListBoxModel credentialsItems(@CheckForNull Item item, String credentialsId) {
         StandardListBoxModel items = new StandardListBoxModel();
         if (!canConfigure(item)) {
             return items.includeCurrentValue(Util.fixNull(credentialsId));
         }
+        items.includeEmptyValue();
         if (item == null) {
-            items.includeEmptyValue()
-                    .includeMatchingAs(
-                            ACL.SYSTEM2, Jenkins.get(), StandardCredentials.class, List.of(), S3Credentials.MATCHER);
+            items.includeMatchingAs(
+                    ACL.SYSTEM2, Jenkins.get(), StandardCredentials.class, List.of(), S3Credentials.MATCHER);
         } else {
-            items.includeEmptyValue()
-                    .includeMatchingAs(
-                            Jenkins.getAuthentication2(),
-                            item,
-                            StandardCredentials.class,
-                            List.of(),
-                            S3Credentials.MATCHER);
+            Authentication as = item instanceof Queue.Task task ? Tasks.getAuthenticationOf2(task) : ACL.SYSTEM2;
+            items.includeMatchingAs(as, item, StandardCredentials.class, List.of(), S3Credentials.MATCHER);
         }
         return items.includeCurrentValue(Util.fixNull(credentialsId));
     }
@@ -81,6 +85,17 @@ final class WorkflowFormFields {
         items.add("Stop starting tasks at the first failure", "true");
         items.add("Run every task that can still run", "false");
         return items;
+    }
+
+    /**
+     * The failFast select posts {@code ""} for "as the template says", which Stapler would bind to
+     * {@code false}; without the key the setter is not called and the field stays null.
+     */
+    static JSONObject withoutTemplateFailFast(JSONObject formData) {
+        if ("".equals(formData.opt("failFast"))) {
+            formData.remove("failFast");
+        }
+        return formData;
     }
 
     static FormValidation checkParallelism(@CheckForNull Item item, String value) {

@@ -59,18 +59,23 @@ class OnepanelWorkflowBuilderTest {
         r.assertLogContains("nothing was started", b);
     }
 
+    /** failFast has three values, "as the template says" (null) among them; each survives a save. */
     @Test
     void configurationRoundTrip(JenkinsRule r) throws Exception {
-        FreeStyleProject p = r.createFreeStyleProject();
-        OnepanelWorkflowBuilder step = new OnepanelWorkflowBuilder();
-        step.setTemplate("workflows/train.yaml");
-        step.setParameters(List.of(new WorkflowParameter("epochs", "20"), new WorkflowParameter("lr", "0.01")));
-        step.setNamespace("ml");
-        step.setParallelism(4);
-        p.getBuildersList().add(step);
-        r.configRoundtrip(p);
-        OnepanelWorkflowBuilder after = p.getBuildersList().get(OnepanelWorkflowBuilder.class);
-        r.assertEqualDataBoundBeans(step, after);
+        for (Boolean failFast : new Boolean[] {null, true, false}) {
+            FreeStyleProject p = r.createFreeStyleProject();
+            OnepanelWorkflowBuilder step = new OnepanelWorkflowBuilder();
+            step.setTemplate("workflows/train.yaml");
+            step.setParameters(List.of(new WorkflowParameter("epochs", "20"), new WorkflowParameter("lr", "0.01")));
+            step.setNamespace("ml");
+            step.setParallelism(4);
+            step.setFailFast(failFast);
+            p.getBuildersList().add(step);
+            r.configRoundtrip(p);
+            OnepanelWorkflowBuilder after = p.getBuildersList().get(OnepanelWorkflowBuilder.class);
+            r.assertEqualDataBoundBeans(step, after);
+            assertEquals(failFast, after.getFailFast(), "failFast " + failFast);
+        }
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import jenkins.util.Timer;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
@@ -49,7 +50,7 @@ public class AwaitTaskStep extends Step implements Serializable {
         private static final long serialVersionUID = 1L;
 
         private final String runId;
-        private RunRef ref;
+        private volatile RunRef ref;
         private transient volatile boolean stopped;
 
         Execution(StepContext context, String runId) {
@@ -57,9 +58,22 @@ public class AwaitTaskStep extends Step implements Serializable {
             this.runId = runId;
         }
 
+        /** Everything that touches the engine runs on {@link Timer}, never on the CPS VM thread. */
         @Override
         public boolean start() throws Exception {
-            ActiveRun active = ActiveRuns.get().require(runId, getContext().get(Run.class));
+            Run<?, ?> build = getContext().get(Run.class);
+            Timer.get().submit(() -> await(build));
+            return false;
+        }
+
+        private void await(Run<?, ?> build) {
+            ActiveRun active;
+            try {
+                active = ActiveRuns.get().require(runId, build);
+            } catch (AbortException e) {
+                getContext().onFailure(e);
+                return;
+            }
             ref = active.ref();
             active.nextAttempt().whenComplete((next, failure) -> {
                 if (failure != null) {
@@ -71,7 +85,6 @@ public class AwaitTaskStep extends Step implements Serializable {
                     getContext().onSuccess(next.map(Execution::describe).orElse(null));
                 }
             });
-            return false;
         }
 
         private static Map<String, Object> describe(ActiveRun.Attempt attempt) {
@@ -89,7 +102,7 @@ public class AwaitTaskStep extends Step implements Serializable {
             stopped = true;
             ActiveRun active = ActiveRuns.get().find(runId, getContext().get(Run.class));
             if (active != null) {
-                active.cancel("the build was stopped");
+                Timer.get().submit(() -> active.buildStopped(AttemptEnd.describe(cause)));
             }
             getContext().onFailure(cause);
         }

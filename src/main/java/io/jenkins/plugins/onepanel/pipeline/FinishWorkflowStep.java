@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import jenkins.util.Timer;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
@@ -79,20 +80,33 @@ public class FinishWorkflowStep extends Step implements Serializable {
             this.cancel = cancel;
         }
 
+        /** Everything that touches the engine runs on {@link Timer}, never on the CPS VM thread. */
         @Override
         public boolean start() throws Exception {
-            ActiveRun active = ActiveRuns.get().find(runId, getContext().get(Run.class));
+            Run<?, ?> build = getContext().get(Run.class);
+            PrintStream log = getContext().get(TaskListener.class).getLogger();
+            Timer.get().submit(() -> {
+                try {
+                    finish(build, log);
+                } catch (Exception | LinkageError e) {
+                    getContext().onFailure(e);
+                }
+            });
+            return false;
+        }
+
+        private void finish(Run<?, ?> build, PrintStream log) throws AbortException {
+            ActiveRun active = ActiveRuns.get().find(runId, build);
             if (active == null) {
                 if (cancel) {
                     getContext().onSuccess(null);
-                    return true;
+                    return;
                 }
                 throw new AbortException(ActiveRuns.LOST);
             }
             if (cancel) {
                 active.cancel("its Pipeline worker branches ended early");
             }
-            PrintStream log = getContext().get(TaskListener.class).getLogger();
             active.completion().whenComplete((result, failure) -> {
                 active.forget();
                 if (failure != null) {
@@ -112,7 +126,6 @@ public class FinishWorkflowStep extends Step implements Serializable {
                                     + failedTasks(result)));
                 }
             });
-            return false;
         }
 
         private static String failedTasks(RunResult result) {
@@ -154,7 +167,7 @@ public class FinishWorkflowStep extends Step implements Serializable {
         public void stop(@NonNull Throwable cause) throws Exception {
             ActiveRun active = ActiveRuns.get().find(runId, getContext().get(Run.class));
             if (active != null) {
-                active.cancel("the build was stopped");
+                Timer.get().submit(() -> active.buildStopped(AttemptEnd.describe(cause)));
             }
             getContext().onFailure(cause);
         }

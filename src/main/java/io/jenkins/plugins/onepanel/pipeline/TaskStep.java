@@ -14,6 +14,7 @@ import io.onepanel.workflow.runtime.TaskResult;
 import java.io.Serial;
 import java.io.Serializable;
 import java.util.Set;
+import jenkins.util.Timer;
 import org.jenkinsci.plugins.workflow.steps.BodyExecution;
 import org.jenkinsci.plugins.workflow.steps.BodyExecutionCallback;
 import org.jenkinsci.plugins.workflow.steps.FlowInterruptedException;
@@ -29,9 +30,10 @@ import org.kohsuke.stapler.DataBoundConstructor;
  * body when the engine cancels the attempt (failFast, a deadline, the run's cancel), also while
  * the pod still waits to be scheduled.
  *
- * <p>However the pod ends (image never pulled, node lost, agent disconnected) the step itself
- * succeeds, and the worker branch goes on to the next attempt: whether the run fails, retries or
- * goes on is the engine's decision. Only a stop of the build itself fails it.
+ * <p>However the pod ends (image never pulled, node lost, agent disconnected: see
+ * {@link AttemptEnd}) the step itself succeeds, and the worker branch goes on to the next attempt:
+ * whether the run fails, retries or goes on is the engine's decision. Only a stop of the build itself
+ * (or of a block around the step, such as {@code timeout}) fails it.
  */
 public class TaskStep extends Step implements Serializable {
 
@@ -66,8 +68,8 @@ public class TaskStep extends Step implements Serializable {
 
         private final String runId;
         private final String attemptId;
-        private RunRef ref;
-        private BodyExecution body;
+        private volatile RunRef ref;
+        private volatile BodyExecution body;
 
         Execution(StepContext context, String runId, String attemptId) {
             super(context);
@@ -75,31 +77,43 @@ public class TaskStep extends Step implements Serializable {
             this.attemptId = attemptId;
         }
 
+        /** Everything that touches the engine runs on {@link Timer}, never on the CPS VM thread. */
         @Override
         public boolean start() throws Exception {
-            ActiveRun active = ActiveRuns.get().require(runId, getContext().get(Run.class));
+            Run<?, ?> build = getContext().get(Run.class);
+            Timer.get().submit(() -> {
+                try {
+                    begin(build);
+                } catch (Exception | LinkageError e) {
+                    getContext().onFailure(e);
+                }
+            });
+            return false;
+        }
+
+        private void begin(Run<?, ?> build) throws AbortException {
+            ActiveRun active = ActiveRuns.get().require(runId, build);
             ref = active.ref();
             ActiveRun.Attempt attempt = active.attempt(attemptId);
             if (!attempt.claim()) {
                 getContext().onSuccess(null); // the run was cancelled before this task began
-                return true;
+                return;
             }
             if (attempt.cancellation().isDone()) {
-                attempt.finish(TaskResult.failed(
-                        null, "cancelled: " + attempt.cancellation().join()));
+                attempt.finish(TaskResult.failed(null, "cancelled: " + attempt.cancellation().join()));
                 getContext().onSuccess(null);
-                return true;
+                return;
             }
             String task = attempt.request().taskName();
-            body = getContext()
+            BodyExecution started = getContext()
                     .newBodyInvoker()
                     .withCallback(new Report(runId, attemptId))
                     .start();
-            BodyExecution started = body;
+            body = started;
+            // Not an interruption of the build: the engine stops one attempt (actualInterruption false).
             attempt.cancellation()
                     .thenAccept(reason -> started.cancel(
-                            new FlowInterruptedException(Result.ABORTED, new TaskCancelled(task, reason))));
-            return false;
+                            new FlowInterruptedException(Result.ABORTED, false, new TaskCancelled(task, reason))));
         }
 
         /** The engine's state is gone after a restart: stop the body; its pod is deleted with the run's. */
@@ -140,22 +154,26 @@ public class TaskStep extends Step implements Serializable {
 
         @Override
         public void onSuccess(StepContext context, Object result) {
-            finish(context, null);
+            Timer.get().submit(() -> finish(context, null));
         }
 
         @Override
         public void onFailure(StepContext context, Throwable t) {
-            finish(context, t);
+            Timer.get().submit(() -> finish(context, t));
         }
 
+        /** Runs on {@link Timer}: it reports to the engine. */
         private void finish(StepContext context, @CheckForNull Throwable failure) {
             try {
                 ActiveRun active = ActiveRuns.get().require(runId, context.get(Run.class));
                 ActiveRun.Attempt attempt = active.findAttempt(attemptId);
-                TaskCancelled cancelledByEngine = engineCancellation(failure);
-                boolean buildStopped = failure instanceof FlowInterruptedException && cancelledByEngine == null;
+                AttemptEnd end = AttemptEnd.classify(failure, context);
+                if (end == AttemptEnd.BUILD_STOPPED) {
+                    // Recorded explicitly: the run stops too, so the other workers end and no pod is left.
+                    active.buildStopped(AttemptEnd.describe(failure));
+                }
                 if (attempt == null) { // already ended as cancelled, with the run
-                    if (buildStopped) {
+                    if (end == AttemptEnd.BUILD_STOPPED) {
                         context.onFailure(failure);
                     } else {
                         context.onSuccess(null);
@@ -163,21 +181,23 @@ public class TaskStep extends Step implements Serializable {
                     return;
                 }
                 TaskResult outcome;
-                if (cancelledByEngine != null) {
-                    outcome = TaskResult.failed(null, "cancelled: " + cancelledByEngine.reason());
+                if (end == AttemptEnd.CANCELLED_BY_ENGINE) {
+                    outcome = TaskResult.failed(null, "cancelled: " + AttemptEnd.engineCancellation(failure).reason());
                 } else if (attempt.ranResult() != null) {
                     outcome = attempt.ranResult();
-                } else if (failure instanceof FlowInterruptedException) {
+                } else if (end == AttemptEnd.BUILD_STOPPED) {
                     outcome = TaskResult.failed(null, "cancelled: the build was stopped");
+                } else if (end == AttemptEnd.AGENT_LOST) {
+                    outcome = TaskResult.error("the task's pod or its agent went away: " + AttemptEnd.describe(failure));
                 } else if (failure != null) {
-                    outcome = TaskResult.error("the task's pod failed: " + describe(failure));
+                    outcome = TaskResult.error("the task's pod failed: " + AttemptEnd.describe(failure));
                 } else {
                     outcome = TaskResult.error("the task's pod ended without reporting a result");
                 }
                 attempt.finish(outcome);
                 TaskListener listener = context.get(TaskListener.class);
                 listener.getLogger().println("[" + attempt.request().taskName() + "] " + summary(outcome));
-                if (buildStopped) {
+                if (end == AttemptEnd.BUILD_STOPPED) {
                     context.onFailure(failure); // the build is being stopped: so is this worker
                 } else {
                     context.onSuccess(null);
@@ -188,22 +208,6 @@ public class TaskStep extends Step implements Serializable {
                 }
                 context.onFailure(e);
             }
-        }
-
-        @CheckForNull
-        private static TaskCancelled engineCancellation(@CheckForNull Throwable failure) {
-            if (failure instanceof FlowInterruptedException interrupted) {
-                return interrupted.getCauses().stream()
-                        .filter(TaskCancelled.class::isInstance)
-                        .map(TaskCancelled.class::cast)
-                        .findFirst()
-                        .orElse(null);
-            }
-            return null;
-        }
-
-        private static String describe(Throwable t) {
-            return t.getMessage() != null ? t.getMessage() : t.toString();
         }
 
         private static String summary(TaskResult r) {

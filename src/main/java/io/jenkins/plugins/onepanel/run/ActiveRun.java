@@ -52,6 +52,7 @@ public final class ActiveRun {
 
     private final Map<String, Attempt> attempts = new ConcurrentHashMap<>();
     private final AtomicLong attemptIds = new AtomicLong();
+    private volatile String stoppedBecause;
 
     private ActiveRun(
             String id,
@@ -299,6 +300,21 @@ public final class ActiveRun {
         if (!settings.builtInNode()) {
             ref().deletePods();
         }
+    }
+
+    /**
+     * Records that the build (or a block around the step) was stopped, as opposed to a pod or agent
+     * that went away, and stops the run: no attempt starts any more and every worker ends.
+     */
+    public void buildStopped(@NonNull String why) {
+        stoppedBecause = why;
+        cancel("the build was stopped (" + why + ")");
+    }
+
+    /** Why the build was stopped, once it was; null while it goes on. */
+    @CheckForNull
+    public String stoppedBecause() {
+        return stoppedBecause;
     }
 
     /** Completes when the run is over, normally, with its result. */
