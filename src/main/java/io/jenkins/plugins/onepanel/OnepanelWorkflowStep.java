@@ -116,9 +116,13 @@ public class OnepanelWorkflowStep extends Step implements WorkflowArguments, Ser
         return inheritFrom;
     }
 
+    /**
+     * Not trimmed: the Kubernetes plugin's {@code ' '} ("disable inheritance") is kept as given. Empty
+     * (the default) is no inheritance too: task pods never inherit an enclosing {@code podTemplate}.
+     */
     @DataBoundSetter
     public void setInheritFrom(String inheritFrom) {
-        this.inheritFrom = Util.fixEmptyAndTrim(inheritFrom);
+        this.inheritFrom = Util.fixEmpty(inheritFrom);
     }
 
     @Override
@@ -169,7 +173,8 @@ public class OnepanelWorkflowStep extends Step implements WorkflowArguments, Ser
     public StepExecution start(StepContext context) {
         return StepExecutions.synchronous(context, c -> {
             throw new AbortException("Call onepanelWorkflow(...) directly: steps." + FUNCTION_NAME
-                    + "(...) skips the Pipeline driver that runs the workflow's tasks.");
+                    + "(...) skips the Pipeline driver that runs the workflow's tasks. In a shared library class,"
+                    + " pass the Pipeline script in and call script." + FUNCTION_NAME + "(...).");
         });
     }
 

@@ -48,12 +48,25 @@ final class WorkflowFormFields {
                 .doFillCloudItems();
     }
 
+    /**
+     * No inheritance first (the step's default, so an untouched form keeps it), then the Kubernetes
+     * plugin's own choices except its "default inheritance", which is not the default here.
+     */
     static ListBoxModel inheritFromItems(@CheckForNull Item item, String cloud) {
+        ListBoxModel items = new ListBoxModel();
+        items.add("\u2014No inheritance\u2014", "");
         if (!canConfigure(item)) {
-            return new ListBoxModel();
+            return items;
         }
-        return ExtensionList.lookupSingleton(PodTemplateStep.DescriptorImpl.class)
-                .doFillInheritFromItems(cloud);
+        for (ListBoxModel.Option option : ExtensionList.lookupSingleton(PodTemplateStep.DescriptorImpl.class)
+                .doFillInheritFromItems(cloud)) {
+            if (!option.value.isBlank() && !option.value.equals(PodTemplateStep.DescriptorImpl.defaultInheritFrom)) {
+                items.add(option);
+            }
+        }
+        items.add("\u2014The enclosing pod template (the Kubernetes plugin's default)\u2014",
+                PodTemplateStep.DescriptorImpl.defaultInheritFrom);
+        return items;
     }
 
     /**

@@ -86,9 +86,7 @@ public class StartWorkflowStep extends OnepanelWorkflowStep {
                 handle.put("cloud", settings.cloud().name);
             }
             handle.put("namespace", settings.namespace());
-            if (settings.inheritFrom() != null) {
-                handle.put("inheritFrom", settings.inheritFrom());
-            }
+            handle.put("inheritFrom", settings.inheritFrom() == null ? "" : settings.inheritFrom());
             return handle;
         }
     }

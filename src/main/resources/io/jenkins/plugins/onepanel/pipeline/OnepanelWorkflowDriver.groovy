@@ -87,13 +87,18 @@ class OnepanelWorkflowDriver implements Serializable {
         }
     }
 
+    /**
+     * inheritFrom is always passed: without it, podTemplate inherits the enclosing podTemplate (or
+     * {@code agent { kubernetes }}), and task pods would gain its containers. '' (the default) means
+     * none; the Kubernetes plugin's own values keep their meaning (' ' none, '<default>' the enclosing one).
+     */
     Map podTemplateArguments(Map run, Map attempt) {
-        Map pod = [yaml: attempt.podYaml, showRawYaml: false, namespace: run.namespace]
+        String inheritFrom = run.inheritFrom ?: ''
+        Map pod = [yaml: attempt.podYaml, showRawYaml: false, namespace: run.namespace, inheritFrom: inheritFrom]
         if (run.cloud) {
             pod.cloud = run.cloud
         }
-        if (run.inheritFrom) {
-            pod.inheritFrom = run.inheritFrom
+        if (inheritFrom.trim()) {
             pod.yamlMergeStrategy = script.merge()
         }
         return pod
