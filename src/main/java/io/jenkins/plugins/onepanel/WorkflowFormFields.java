@@ -30,16 +30,16 @@ import org.springframework.security.core.Authentication;
  * permission the form needs (Job/Configure on the job, or Overall/Administer outside one) before
  * it reads anything; the descriptors mark the web methods {@code @POST}.
  */
-final class WorkflowFormFields {
+public final class WorkflowFormFields {
 
     private WorkflowFormFields() {}
 
     /** Whether the user may configure {@code item}, or administer Jenkins when there is no item (Snippet Generator outside a job). */
-    static boolean canConfigure(@CheckForNull Item item) {
+    public static boolean canConfigure(@CheckForNull Item item) {
         return item == null ? Jenkins.get().hasPermission(Jenkins.ADMINISTER) : item.hasPermission(Item.CONFIGURE);
     }
 
-    static ListBoxModel cloudItems(@CheckForNull Item item) {
+    public static ListBoxModel cloudItems(@CheckForNull Item item) {
         if (!canConfigure(item)) {
             return new ListBoxModel();
         }
@@ -52,7 +52,7 @@ final class WorkflowFormFields {
      * No inheritance first (the step's default, so an untouched form keeps it), then the Kubernetes
      * plugin's own choices except its "default inheritance", which is not the default here.
      */
-    static ListBoxModel inheritFromItems(@CheckForNull Item item, String cloud) {
+    public static ListBoxModel inheritFromItems(@CheckForNull Item item, String cloud) {
         ListBoxModel items = new ListBoxModel();
         items.add("\u2014No inheritance\u2014", "");
         if (!canConfigure(item)) {
@@ -75,7 +75,7 @@ final class WorkflowFormFields {
      * authentication ({@link Tasks#getAuthenticationOf2}, the system unless an authorization plugin
      * says otherwise), not the user's, for whom {@code SystemCredentialsProvider} returns nothing.
      */
-    static ListBoxModel credentialsItems(@CheckForNull Item item, String credentialsId) {
+    public static ListBoxModel credentialsItems(@CheckForNull Item item, String credentialsId) {
         StandardListBoxModel items = new StandardListBoxModel();
         if (!canConfigure(item)) {
             return items.includeCurrentValue(Util.fixNull(credentialsId));
@@ -92,7 +92,7 @@ final class WorkflowFormFields {
     }
 
     /** failFast is three-valued: the template's own setting, or either override. */
-    static ListBoxModel failFastItems() {
+    public static ListBoxModel failFastItems() {
         ListBoxModel items = new ListBoxModel();
         items.add("As the template says (Argo's default: stop at the first failure)", "");
         items.add("Stop starting tasks at the first failure", "true");
@@ -104,14 +104,14 @@ final class WorkflowFormFields {
      * The failFast select posts {@code ""} for "as the template says", which Stapler would bind to
      * {@code false}; without the key the setter is not called and the field stays null.
      */
-    static JSONObject withoutTemplateFailFast(JSONObject formData) {
+    public static JSONObject withoutTemplateFailFast(JSONObject formData) {
         if ("".equals(formData.opt("failFast"))) {
             formData.remove("failFast");
         }
         return formData;
     }
 
-    static FormValidation checkParallelism(@CheckForNull Item item, String value) {
+    public static FormValidation checkParallelism(@CheckForNull Item item, String value) {
         if (!canConfigure(item) || Util.fixEmptyAndTrim(value) == null) {
             return FormValidation.ok();
         }
@@ -131,7 +131,7 @@ final class WorkflowFormFields {
      * workspace of a freestyle job's last build; every diagnostic, with its position. Parameters are
      * checked when the build runs.
      */
-    static FormValidation validateTemplate(@CheckForNull Item item, String template, String text) {
+    public static FormValidation validateTemplate(@CheckForNull Item item, String template, String text) {
         if (!canConfigure(item)) {
             return FormValidation.ok();
         }

@@ -11,7 +11,7 @@ import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.support.steps.AgentErrorCondition;
 
 /**
- * How the body of one attempt ({@code podTemplate { node { onepanelTaskRun } }}) ended, which decides
+ * How the body of one attempt ({@code podTemplate { node { run } }}) ended, which decides
  * whether the attempt is reported to the engine and the worker goes on, or the worker fails too.
  *
  * <p>Agent pods end in ways Pipeline reports as a {@link FlowInterruptedException}: the agent removed
@@ -37,11 +37,17 @@ enum AttemptEnd {
 
     private static final Logger LOGGER = Logger.getLogger(AttemptEnd.class.getName());
 
-    static AttemptEnd classify(@CheckForNull Throwable failure, @CheckForNull StepContext context) {
+    /**
+     * @param cancelledByEngine whether the engine had asked the attempt to stop: then whatever ended
+     *     the body (our own {@link TaskCancelled}, or the queue item of a pod that was never scheduled,
+     *     withdrawn) is that cancel
+     */
+    static AttemptEnd classify(
+            @CheckForNull Throwable failure, @CheckForNull StepContext context, boolean cancelledByEngine) {
         if (failure == null) {
             return COMPLETED;
         }
-        if (engineCancellation(failure) != null) {
+        if (engineCancellation(failure) != null || cancelledByEngine && !isBuildStop(failure, context)) {
             return CANCELLED_BY_ENGINE;
         }
         if (isAgentError(failure, context)) {
@@ -60,6 +66,12 @@ enum AttemptEnd {
                     .orElse(null);
         }
         return null;
+    }
+
+    private static boolean isBuildStop(Throwable failure, @CheckForNull StepContext context) {
+        return failure instanceof FlowInterruptedException
+                && engineCancellation(failure) == null
+                && !isAgentError(failure, context);
     }
 
     /** A failure in words: the causes of an interruption (who stopped it, which node went away), or the message. */

@@ -1,4 +1,4 @@
-package io.jenkins.plugins.onepanel;
+package io.jenkins.plugins.onepanel.pipeline;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
@@ -10,10 +10,15 @@ import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
+import io.jenkins.plugins.onepanel.ArtifactRepository;
+import io.jenkins.plugins.onepanel.WorkflowArguments;
+import io.jenkins.plugins.onepanel.WorkflowFormFields;
+import io.jenkins.plugins.onepanel.WorkflowParameter;
 import java.io.Serial;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import net.sf.json.JSONObject;
 import org.jenkinsci.plugins.workflow.steps.Step;
@@ -195,6 +200,30 @@ public class OnepanelWorkflowStep extends Step implements WorkflowArguments, Ser
         @Override
         public Set<? extends Class<?>> getRequiredContext() {
             return Set.of(Run.class, TaskListener.class);
+        }
+
+        /**
+         * The driver's own operations come through here too ({@link DriverSteps}), so that this is
+         * the plugin's only step; anything else is the step as the Snippet Generator and Declarative
+         * know it.
+         */
+        @Override
+        public Step newInstance(Map<String, Object> arguments) throws Exception {
+            if (arguments.containsKey(DriverSteps.KEY)) {
+                return DriverSteps.of(arguments);
+            }
+            return super.newInstance(arguments);
+        }
+
+        /** In the flow graph, a driver operation shows as what it is ({@code await}, {@code run a3}, ...). */
+        @Override
+        public String argumentsToString(@NonNull Map<String, Object> namedArgs) {
+            Object op = namedArgs.get(DriverSteps.KEY);
+            if (op == null) {
+                return super.argumentsToString(namedArgs);
+            }
+            Object attempt = namedArgs.get("attempt");
+            return op + (attempt == null ? "" : " " + attempt);
         }
 
         /** The Snippet Generator's form: failFast "as the template says" stays unset (see WorkflowFormFields). */
