@@ -4,6 +4,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.lessThan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import hudson.Functions;
@@ -45,7 +46,16 @@ class OnepanelWorkflowBuilderTest {
         String log = b.getLog();
         assertThat(log.indexOf("[A] A"), lessThan(log.indexOf("[B] B")));
         assertThat(log.indexOf("[C] C"), lessThan(log.indexOf("[D] D")));
-        assertEquals("Succeeded", b.getAction(OnepanelRunAction.class).getPhase());
+        OnepanelRunAction action = b.getAction(OnepanelRunAction.class);
+        assertEquals("Succeeded", action.getPhase());
+
+        // The run's state is in build.xml: read back from disk, the build page shows the same run.
+        b.reload();
+        OnepanelRunAction saved = b.getAction(OnepanelRunAction.class);
+        assertNotNull(saved, "the run was saved with the build");
+        assertEquals("Succeeded", saved.getPhase());
+        assertEquals(action.getNodes().size(), saved.getNodes().size());
+        assertEquals(action.getOutputs(), saved.getOutputs());
     }
 
     @Test
