@@ -31,6 +31,7 @@ import io.onepanel.workflow.runtime.TaskRequest;
 import io.onepanel.workflow.runtime.external.ExternalTaskRuntime;
 import io.onepanel.workflow.template.Workflow;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -126,7 +127,7 @@ class TaskPodsTest {
         KubernetesCloud cloud = new KubernetesCloud("kubernetes");
         PodTemplate outer = new PodTemplate();
         outer.setName("outer");
-        outer.setContainers(List.of(new ContainerTemplate("outer-tool", "busybox")));
+        outer.setContainers(new ArrayList<>(List.of(new ContainerTemplate("outer-tool", "busybox"))));
         cloud.addTemplate(outer);
         r.jenkins.clouds.add(cloud);
         RunInfo run = new RunInfo("diamond-1", "0b7e2c", NAMESPACE, Instant.now());
