@@ -2,9 +2,11 @@ package io.jenkins.plugins.onepanel;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.lessThan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import hudson.Functions;
@@ -13,6 +15,7 @@ import hudson.model.FreeStyleProject;
 import hudson.model.Result;
 import io.jenkins.plugins.onepanel.run.BuiltInNodeTasks;
 import java.util.List;
+import org.htmlunit.html.HtmlPage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -141,6 +144,63 @@ class OnepanelWorkflowBuilderTest {
                 List.of(
                         new WorkflowParameter("epochs", "20"),
                         new WorkflowParameter("sys-node-pool", "Standard_NC6s_v3")),
+                p.getBuildersList().get(OnepanelWorkflowBuilder.class).getParameters());
+    }
+
+    /**
+     * A template's parameter labels and hints are text, never HTML (f:entry writes them raw unless
+     * told to escape), and two radio parameters are two radio groups that keep their own values.
+     */
+    @Test
+    void templateTextIsEscapedAndEachRadioParameterIsItsOwnGroup(JenkinsRule r) throws Exception {
+        FreeStyleProject p = r.createFreeStyleProject();
+        OnepanelWorkflowBuilder step = new OnepanelWorkflowBuilder();
+        step.setText(
+                """
+                entrypoint: main
+                arguments:
+                  parameters:
+                  - name: optimizer
+                    value: adam
+                    displayName: <img id=injected-label src=x>Optimizer
+                    hint: <b id=injected-hint>bold</b>
+                    type: input.radio
+                    options:
+                    - name: Adam
+                      value: adam
+                    - name: SGD
+                      value: sgd
+                  - name: precision
+                    value: fp32
+                    type: input.radio
+                    options:
+                    - name: FP16
+                      value: fp16
+                    - name: FP32
+                      value: fp32
+                templates:
+                - name: main
+                  dag:
+                    tasks:
+                    - name: a
+                      template: t
+                - name: t
+                  container:
+                    image: alpine
+                    command: [echo, "{{workflow.parameters.optimizer}}"]
+                """);
+        step.setParameters(
+                List.of(new WorkflowParameter("optimizer", "sgd"), new WorkflowParameter("precision", "fp16")));
+        p.getBuildersList().add(step);
+
+        HtmlPage page = r.createWebClient().getPage(p, "configure");
+        assertNull(page.getElementById("injected-label"), "the label is text");
+        assertNull(page.getElementById("injected-hint"), "the hint is text");
+        assertThat(page.getWebResponse().getContentAsString(), containsString("&lt;b id=injected-hint&gt;"));
+
+        r.configRoundtrip(p);
+        assertEquals(
+                List.of(new WorkflowParameter("optimizer", "sgd"), new WorkflowParameter("precision", "fp16")),
                 p.getBuildersList().get(OnepanelWorkflowBuilder.class).getParameters());
     }
 }
