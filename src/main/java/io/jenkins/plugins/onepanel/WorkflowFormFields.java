@@ -64,7 +64,8 @@ public final class WorkflowFormFields {
                 items.add(option);
             }
         }
-        items.add("\u2014The enclosing pod template (the Kubernetes plugin's default)\u2014",
+        items.add(
+                "\u2014The enclosing pod template (the Kubernetes plugin's default)\u2014",
                 PodTemplateStep.DescriptorImpl.defaultInheritFrom);
         return items;
     }

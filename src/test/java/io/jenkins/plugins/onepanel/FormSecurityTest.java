@@ -94,8 +94,7 @@ class FormSecurityTest {
 
     @Test
     void theSystemConfigurationNeedsAdminister() throws Exception {
-        assertEquals(
-                Jenkins.ADMINISTER, OnepanelWorkflowConfiguration.get().getRequiredGlobalConfigPagePermission());
+        assertEquals(Jenkins.ADMINISTER, OnepanelWorkflowConfiguration.get().getRequiredGlobalConfigPagePermission());
     }
 
     @Test
@@ -144,8 +143,8 @@ class FormSecurityTest {
         String configure = wc.getPage(job, "configure").getWebResponse().getContentAsString();
         assertThat(configure, containsString("s3-keys"));
         assertThat(configure, not(containsString(SECRET)));
-        String listed = wc.getPage(new WebRequest(
-                                wc.createCrumbedUrl(CONFIG + "fillCredentialsIdItems"), HttpMethod.POST))
+        String listed = wc.getPage(
+                        new WebRequest(wc.createCrumbedUrl(CONFIG + "fillCredentialsIdItems"), HttpMethod.POST))
                 .getWebResponse()
                 .getContentAsString();
         assertThat(listed, containsString("MinIO keys"));

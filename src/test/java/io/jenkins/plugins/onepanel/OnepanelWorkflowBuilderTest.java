@@ -96,8 +96,7 @@ class OnepanelWorkflowBuilderTest {
         OnepanelWorkflowConfiguration.get().setNodePools(List.of(new NodePool("Tesla V100", "Standard_NC6s_v3")));
         FreeStyleProject p = r.createFreeStyleProject();
         OnepanelWorkflowBuilder step = new OnepanelWorkflowBuilder();
-        step.setText(
-                """
+        step.setText("""
                 entrypoint: main
                 arguments:
                   parameters:
@@ -155,8 +154,7 @@ class OnepanelWorkflowBuilderTest {
     void templateTextIsEscapedAndEachRadioParameterIsItsOwnGroup(JenkinsRule r) throws Exception {
         FreeStyleProject p = r.createFreeStyleProject();
         OnepanelWorkflowBuilder step = new OnepanelWorkflowBuilder();
-        step.setText(
-                """
+        step.setText("""
                 entrypoint: main
                 arguments:
                   parameters:

@@ -79,7 +79,8 @@ enum AttemptEnd {
         if (t == null) {
             return "no failure";
         }
-        if (t instanceof FlowInterruptedException interrupted && !interrupted.getCauses().isEmpty()) {
+        if (t instanceof FlowInterruptedException interrupted
+                && !interrupted.getCauses().isEmpty()) {
             return interrupted.getCauses().stream()
                     .map(CauseOfInterruption::getShortDescription)
                     .collect(Collectors.joining("; "));

@@ -32,10 +32,10 @@ public final class DriverSteps {
             }
             case "await" -> new AwaitTaskStep(required(run, "run"));
             case "run" -> new RunAttemptStep(required(run, "run"), required(attempt, "attempt"));
-            case "report" -> new ReportAttemptStep(
-                    required(run, "run"), required(attempt, "attempt"), (Throwable) arguments.get("failure"));
-            case "finish" -> new FinishWorkflowStep(
-                    required(run, "run"), Boolean.TRUE.equals(arguments.get("cancel")));
+            case "report" ->
+                new ReportAttemptStep(
+                        required(run, "run"), required(attempt, "attempt"), (Throwable) arguments.get("failure"));
+            case "finish" -> new FinishWorkflowStep(required(run, "run"), Boolean.TRUE.equals(arguments.get("cancel")));
             default -> throw new IllegalArgumentException("onepanelWorkflow: unknown driver operation '" + op + "'");
         };
     }

@@ -80,7 +80,8 @@ final class ReportAttemptStep extends DriverStep {
         private void report(Run<?, ?> build, TaskListener listener) throws AbortException {
             ActiveRun active = ActiveRuns.get().require(runId, build);
             ActiveRun.Attempt attempt = active.findAttempt(attemptId);
-            boolean cancelledByEngine = attempt != null && attempt.cancellation().isDone();
+            boolean cancelledByEngine =
+                    attempt != null && attempt.cancellation().isDone();
             AttemptEnd end = AttemptEnd.classify(failure, getContext(), cancelledByEngine);
             if (end == AttemptEnd.BUILD_STOPPED) {
                 // Recorded explicitly: the run stops too, so the other workers end and no pod is left.
@@ -103,15 +104,16 @@ final class ReportAttemptStep extends DriverStep {
                     && attempt.ranResult() == null
                     && attempt.cancellation().isDone();
             if (end == AttemptEnd.CANCELLED_BY_ENGINE || cancelledBeforeItRan) {
-                return TaskResult.failed(null, "cancelled: " + attempt.cancellation().join());
+                return TaskResult.failed(
+                        null, "cancelled: " + attempt.cancellation().join());
             }
             if (attempt.ranResult() != null) {
                 return attempt.ranResult();
             }
             return switch (end) {
                 case BUILD_STOPPED -> TaskResult.failed(null, "cancelled: the build was stopped");
-                case AGENT_LOST -> TaskResult.error(
-                        "the task's pod or its agent went away: " + AttemptEnd.describe(failure));
+                case AGENT_LOST ->
+                    TaskResult.error("the task's pod or its agent went away: " + AttemptEnd.describe(failure));
                 case FAILED -> TaskResult.error("the task's pod failed: " + AttemptEnd.describe(failure));
                 default -> TaskResult.error("the task's pod ended without reporting a result");
             };
@@ -120,8 +122,9 @@ final class ReportAttemptStep extends DriverStep {
         private static String summary(TaskResult r) {
             return switch (r.phase()) {
                 case SUCCEEDED -> "Succeeded";
-                case FAILED -> "Failed" + (r.exitCode() != null ? " (exit code " + r.exitCode() + ")" : "")
-                        + (r.message() != null ? ": " + r.message() : "");
+                case FAILED ->
+                    "Failed" + (r.exitCode() != null ? " (exit code " + r.exitCode() + ")" : "")
+                            + (r.message() != null ? ": " + r.message() : "");
                 case ERROR -> "Error: " + r.message();
             };
         }

@@ -85,8 +85,7 @@ final class AgentStaging {
             try (Writer logLines = new OutputStreamWriter(log, StandardCharsets.UTF_8);
                     Writer statusLines = new OutputStreamWriter(status, StandardCharsets.UTF_8);
                     Stager transfers = new Stager(4, 3);
-                    StdoutFollower stdout =
-                            new StdoutFollower(exchange.resolve(PodContract.STDOUT_FILE), logLines)) {
+                    StdoutFollower stdout = new StdoutFollower(exchange.resolve(PodContract.STDOUT_FILE), logLines)) {
                 LineListener listener = new LineListener(logLines, statusLines);
                 stdout.start();
                 StagerReport report = new io.onepanel.workflow.pod.Stager(
@@ -163,7 +162,10 @@ final class AgentStaging {
                 Plans.UploadPlan plan;
                 try {
                     plan = signer.plan(
-                            output.name(), relatives, sizes, new ArrayList<>(prepared.manifest().emptyDirectories()));
+                            output.name(),
+                            relatives,
+                            sizes,
+                            new ArrayList<>(prepared.manifest().emptyDirectories()));
                 } catch (IOException e) {
                     throw new ArtifactException(e.getMessage(), e);
                 }

@@ -73,8 +73,8 @@ public final class BuiltInNodeTasks {
         }
         // Optional outputs (Onepanel's injected sys-metrics among them) may be absent in Argo too, so
         // they are simply not stored here; anything a task needs moved is refused.
-        boolean inputArtifacts = template.inputs() != null
-                && !template.inputs().artifacts().isEmpty();
+        boolean inputArtifacts =
+                template.inputs() != null && !template.inputs().artifacts().isEmpty();
         boolean requiredOutputs = template.outputs() != null
                 && template.outputs().artifacts().stream().anyMatch(a -> !a.optional());
         if (inputArtifacts || requiredOutputs) {

@@ -197,7 +197,8 @@ public final class TaskPods {
     @NonNull
     public TaskRuntime kubernetesRuntime(@NonNull KubernetesClient client, @NonNull String namespace) {
         return new KubernetesTaskRuntime(
-                client, KubernetesRuntimeConfig.defaults().withNamespace(namespace).withPod(ownPods));
+                client,
+                KubernetesRuntimeConfig.defaults().withNamespace(namespace).withPod(ownPods));
     }
 
     /** Deletes every pod of a run that is still there; used on abort and when a run is lost. */
@@ -210,5 +211,6 @@ public final class TaskPods {
      * @param nodePool the node pool's name, or the raw node selector value when not catalogued; null for none
      * @param gpus the GPU limit of the task's container, or null
      */
-    record Placement(@CheckForNull String nodePool, @CheckForNull String gpus) {}
+    record Placement(
+            @CheckForNull String nodePool, @CheckForNull String gpus) {}
 }

@@ -79,7 +79,8 @@ public final class TaskStaging implements AutoCloseable {
     @CheckForNull
     private final StagingPlanner planner;
 
-    private TaskStaging(@CheckForNull S3ArtifactStore s3, @CheckForNull CredentialsResolver resolver, Duration validity) {
+    private TaskStaging(
+            @CheckForNull S3ArtifactStore s3, @CheckForNull CredentialsResolver resolver, Duration validity) {
         this.s3 = s3;
         this.store = s3 == null
                 ? null
@@ -147,7 +148,8 @@ public final class TaskStaging implements AutoCloseable {
                 downloads.put(input.name(), requirePlanner(input).planFetch(input));
             }
         }
-        boolean s3Outputs = plan.outputs().stream().anyMatch(o -> o.git() == null && o.raw() == null && o.http() == null);
+        boolean s3Outputs =
+                plan.outputs().stream().anyMatch(o -> o.git() == null && o.raw() == null && o.http() == null);
         if (s3Outputs && planner == null) {
             throw new ArtifactException(NoRepository.WHY);
         }
@@ -259,7 +261,9 @@ public final class TaskStaging implements AutoCloseable {
                 throw new IOException("output artifact '" + artifact + "' was not planned");
             }
             try {
-                stored.put(artifact, planner.complete(output(artifact), upload, new Plans.UploadReceipt(new HashMap<>(partETags))));
+                stored.put(
+                        artifact,
+                        planner.complete(output(artifact), upload, new Plans.UploadReceipt(new HashMap<>(partETags))));
             } catch (ArtifactException e) {
                 throw new IOException(e.getMessage());
             }
@@ -325,9 +329,8 @@ public final class TaskStaging implements AutoCloseable {
     private enum NoRepository implements ArtifactStore {
         INSTANCE;
 
-        static final String WHY =
-                "no S3 artifact repository is configured: set one in Manage Jenkins \u2192 System"
-                        + " \u2192 Onepanel workflows, or give the step artifactRepository and credentialsId";
+        static final String WHY = "no S3 artifact repository is configured: set one in Manage Jenkins \u2192 System"
+                + " \u2192 Onepanel workflows, or give the step artifactRepository and credentialsId";
 
         @Override
         public Artifact locate(Artifact output, Map<String, String> variables) {

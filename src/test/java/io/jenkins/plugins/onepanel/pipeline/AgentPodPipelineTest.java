@@ -86,13 +86,11 @@ class AgentPodPipelineTest {
 
     @Test
     void aTaskInsideAnOuterPodTemplateGetsItsOwnPodWithoutTheOuterContainers() throws Exception {
-        WorkflowRun b = start(
-                """
+        WorkflowRun b = start("""
                 podTemplate(containers: [containerTemplate(name: 'outer-tool', image: 'busybox', command: 'sleep', args: 'infinity')]) {
                     onepanelWorkflow text: %s
                 }
-                """
-                        .formatted(Templates.groovyLiteral(Templates.SLEEPER)));
+                """.formatted(Templates.groovyLiteral(Templates.SLEEPER)));
         Pod pod = taskPod();
 
         List<String> names =
@@ -104,8 +102,7 @@ class AgentPodPipelineTest {
                 hasItem(new EnvVar(PodContract.ENV_HOLD, "1", null)));
         Container agent = container(pod, "jnlp");
         assertNotNull(agent.getImage());
-        assertEquals(
-                "1Gi", agent.getResources().getLimits().get("memory").toString(), "the agent's own resources");
+        assertEquals("1Gi", agent.getResources().getLimits().get("memory").toString(), "the agent's own resources");
 
         b.doStop();
         r.assertBuildStatus(Result.ABORTED, r.waitForCompletion(b));

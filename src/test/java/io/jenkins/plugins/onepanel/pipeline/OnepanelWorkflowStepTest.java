@@ -101,20 +101,17 @@ class OnepanelWorkflowStepTest {
     @Test
     void parametersAndOutputsPassBetweenTasksAndComeBackAsAMap(@TempDir Path dir) throws Exception {
         String yaml = Templates.passing(dir.resolve("greeting.txt").toString());
-        WorkflowRun b = r.buildAndAssertSuccess(pipeline(
-                """
+        WorkflowRun b = r.buildAndAssertSuccess(pipeline("""
                 def out = onepanelWorkflow text: %s, parameters: [who: 'world']
                 echo "greeting=${out['tasks.producer.greeting']}"
-                """
-                        .formatted(Templates.groovyLiteral(yaml))));
+                """.formatted(Templates.groovyLiteral(yaml))));
         r.assertLogContains("[consumer] consumer got hello world", b);
         r.assertLogContains("greeting=hello world", b);
     }
 
     @Test
     void anInvalidTemplateStartsNothingAndReportsEveryErrorWithItsPosition() throws Exception {
-        String yaml =
-                """
+        String yaml = """
                 entrypoint: main
                 templates:
                 - name: main
@@ -142,8 +139,7 @@ class OnepanelWorkflowStepTest {
 
     @Test
     void aMissingRequiredParameterIsReportedBeforeAnythingRuns() throws Exception {
-        String yaml =
-                """
+        String yaml = """
                 entrypoint: main
                 arguments:
                   parameters:
@@ -168,8 +164,7 @@ class OnepanelWorkflowStepTest {
 
     @Test
     void aFailingTaskFailsTheBuildAndNamesTheTask() throws Exception {
-        String yaml =
-                """
+        String yaml = """
                 entrypoint: main
                 templates:
                 - name: main
@@ -191,8 +186,7 @@ class OnepanelWorkflowStepTest {
 
     @Test
     void privilegedContainersAreRefusedUnlessAllowed() throws Exception {
-        String yaml =
-                """
+        String yaml = """
                 entrypoint: main
                 templates:
                 - name: main

@@ -144,8 +144,7 @@ class TaskPodsTest {
         assertEquals(List.of("sh", "-c", PodContract.GATE_SCRIPT, PodContract.GATE_NAME), main.getCommand());
         Container agent = container(pod, TaskPods.AGENT_CONTAINER);
         assertNotNull(agent.getImage(), "the Kubernetes plugin's inbound agent image");
-        assertThat(
-                agent.getEnv().stream().map(EnvVar::getName).toList(), hasItem("JENKINS_AGENT_WORKDIR"));
+        assertThat(agent.getEnv().stream().map(EnvVar::getName).toList(), hasItem("JENKINS_AGENT_WORKDIR"));
         // Not the Kubernetes plugin's 100m/256Mi default for an agent container without resources:
         assertEquals(
                 TaskPods.AGENT_RESOURCES.getRequests().get("cpu"),
@@ -176,10 +175,8 @@ class TaskPodsTest {
         template.setInheritFrom(inheritFrom);
         template.setYamlMergeStrategy(new Merge());
         PodTemplate effective = cloud.getUnwrappedTemplate(template);
-        KubernetesSlave agent = KubernetesSlave.builder()
-                .podTemplate(effective)
-                .cloud(cloud)
-                .build();
+        KubernetesSlave agent =
+                KubernetesSlave.builder().podTemplate(effective).cloud(cloud).build();
         return new PodTemplateBuilder(effective, agent).build();
     }
 
