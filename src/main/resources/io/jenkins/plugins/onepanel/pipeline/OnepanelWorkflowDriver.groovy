@@ -99,7 +99,11 @@ class OnepanelWorkflowDriver implements Serializable {
                     failure = t
                 }
                 // Fails with the same failure only when the build (or a block around it) was stopped.
-                driver([(DRIVER_STEP): 'report', run: run.id, attempt: attempt.id, failure: failure])
+                Map report = [(DRIVER_STEP): 'report', run: run.id, attempt: attempt.id]
+                if (failure != null) {
+                    report.failure = failure
+                }
+                driver(report)
             }
         }
     }
