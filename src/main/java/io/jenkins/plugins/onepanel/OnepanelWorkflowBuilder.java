@@ -315,6 +315,7 @@ public class OnepanelWorkflowBuilder extends Builder implements SimpleBuildStep,
         }
 
         @Override
+        @SuppressWarnings("rawtypes") // BuildStepDescriptor's own signature
         public boolean isApplicable(Class<? extends AbstractProject> jobType) {
             return true;
         }

@@ -46,7 +46,7 @@ class OnepanelWorkflowBuilderTest {
         step.setText(Templates.diamond());
         p.getBuildersList().add(step);
         FreeStyleBuild b = r.buildAndAssertSuccess(p);
-        String log = b.getLog();
+        String log = JenkinsRule.getLog(b);
         assertThat(log.indexOf("[A] A"), lessThan(log.indexOf("[B] B")));
         assertThat(log.indexOf("[C] C"), lessThan(log.indexOf("[D] D")));
         OnepanelRunAction action = b.getAction(OnepanelRunAction.class);

@@ -1,6 +1,10 @@
 package io.jenkins.plugins.onepanel.pipeline;
 
 import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.util.StreamTaskListener;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jenkinsci.plugins.structs.describable.DescribableModel;
@@ -24,12 +28,7 @@ public final class DriverSteps {
         String run = arguments.get("run") == null ? null : String.valueOf(arguments.get("run"));
         String attempt = arguments.get("attempt") == null ? null : String.valueOf(arguments.get("attempt"));
         return switch (op) {
-            case "start" -> {
-                Map<String, Object> stepArguments = new LinkedHashMap<>(arguments);
-                stepArguments.remove(KEY);
-                yield new StartWorkflowStep(
-                        DescribableModel.of(OnepanelWorkflowStep.class).instantiate(stepArguments));
-            }
+            case "start" -> new StartWorkflowStep(stepArguments(arguments));
             case "await" -> new AwaitTaskStep(required(run, "run"));
             case "run" -> new RunAttemptStep(required(run, "run"), required(attempt, "attempt"));
             case "report" ->
@@ -38,6 +37,23 @@ public final class DriverSteps {
             case "finish" -> new FinishWorkflowStep(required(run, "run"), Boolean.TRUE.equals(arguments.get("cancel")));
             default -> throw new IllegalArgumentException("onepanelWorkflow: unknown driver operation '" + op + "'");
         };
+    }
+
+    /**
+     * The step's own arguments, as Pipeline would bind them; an argument the step does not have (a
+     * typo such as {@code paralelism}) fails the call with its name rather than being dropped.
+     */
+    private static OnepanelWorkflowStep stepArguments(Map<String, Object> arguments) throws IOException {
+        Map<String, Object> stepArguments = new LinkedHashMap<>(arguments);
+        stepArguments.remove(KEY);
+        ByteArrayOutputStream warnings = new ByteArrayOutputStream();
+        OnepanelWorkflowStep step = DescribableModel.of(OnepanelWorkflowStep.class)
+                .instantiate(stepArguments, new StreamTaskListener(warnings, StandardCharsets.UTF_8));
+        String unknown = warnings.toString(StandardCharsets.UTF_8).strip();
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("onepanelWorkflow: " + unknown);
+        }
+        return step;
     }
 
     private static String required(String value, String name) {

@@ -205,9 +205,12 @@ public class OnepanelWorkflowStep extends Step implements WorkflowArguments, Ser
         /**
          * The driver's own operations come through here too ({@link DriverSteps}), so that this is
          * the plugin's only step; anything else is the step as the Snippet Generator and Declarative
-         * know it.
+         * know it. Deprecated in favour of structs' {@code CustomDescribableModel}, which can only
+         * rewrite the arguments of this one class, not make another step; {@code DSL} still calls an
+         * overridden {@code newInstance(Map)}, and this is the one deliberate use of a deprecated API.
          */
         @Override
+        @SuppressWarnings("deprecation")
         public Step newInstance(Map<String, Object> arguments) throws Exception {
             if (arguments.containsKey(DriverSteps.KEY)) {
                 return DriverSteps.of(arguments);

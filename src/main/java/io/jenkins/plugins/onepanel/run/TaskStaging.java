@@ -298,7 +298,6 @@ public final class TaskStaging implements AutoCloseable {
         }
     }
 
-    /** Used when no repository is configured: outputs keep no location, and any transfer fails clearly. */
     /**
      * What the agent sends back. Only JDK types and this class cross the channel: classes of
      * bundled libraries such as the engine are refused by Jenkins' remoting class filter (JEP-200),
@@ -326,6 +325,7 @@ public final class TaskStaging implements AutoCloseable {
         }
     }
 
+    /** Used when no repository is configured: outputs keep no location, and any transfer fails clearly. */
     private enum NoRepository implements ArtifactStore {
         INSTANCE;
 
