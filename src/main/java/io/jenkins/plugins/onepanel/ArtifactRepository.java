@@ -4,7 +4,7 @@ import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
 import hudson.Util;
-import hudson.model.AbstractDescribableImpl;
+import hudson.model.Describable;
 import hudson.model.Descriptor;
 import hudson.util.FormValidation;
 import java.io.Serial;
@@ -26,7 +26,7 @@ import org.kohsuke.stapler.verb.POST;
  * <p>Used twice: as the administrator's default and as a step's override, where every field that
  * is set wins over the default ({@link #overriding}).
  */
-public final class ArtifactRepository extends AbstractDescribableImpl<ArtifactRepository> implements Serializable {
+public final class ArtifactRepository implements Describable<ArtifactRepository>, Serializable {
 
     @Serial
     private static final long serialVersionUID = 1L;

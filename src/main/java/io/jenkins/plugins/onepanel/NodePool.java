@@ -3,7 +3,7 @@ package io.jenkins.plugins.onepanel;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
 import hudson.Util;
-import hudson.model.AbstractDescribableImpl;
+import hudson.model.Describable;
 import hudson.model.Descriptor;
 import hudson.util.FormValidation;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -24,7 +24,7 @@ import org.kohsuke.stapler.verb.POST;
  * resource limits a task placed there gets, the way Onepanel attaches GPUs: its templates never
  * write GPU limits themselves.
  */
-public final class NodePool extends AbstractDescribableImpl<NodePool> implements Serializable {
+public final class NodePool implements Describable<NodePool>, Serializable {
 
     @Serial
     private static final long serialVersionUID = 1L;

@@ -5,6 +5,7 @@ import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.model.Api;
 import hudson.model.Item;
 import hudson.model.Run;
+import hudson.util.CopyOnWriteMap;
 import io.onepanel.workflow.engine.NodeStatus;
 import io.onepanel.workflow.engine.RunResult;
 import java.io.File;
@@ -13,12 +14,11 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import jenkins.model.RunAction2;
 import org.kohsuke.accmod.Restricted;
 import org.kohsuke.accmod.restrictions.NoExternalUse;
@@ -43,9 +43,13 @@ public class OnepanelRunAction implements RunAction2 {
     private String phase = "Pending";
     private String message;
     private long finishedAt;
-    // Concurrent collections: the build may be saved (XStream reads these fields) while the engine reports.
-    private final List<TaskRecord> nodes = new CopyOnWriteArrayList<>();
-    private final Map<String, String> outputs = new ConcurrentSkipListMap<>();
+    // The build may be saved (XStream reads these fields) while the engine reports, so neither is
+    // changed in place: nodes is replaced by a grown copy (an ArrayList, which XStream writes as a
+    // plain collection), and outputs is core's CopyOnWriteMap.Tree, for which core registers a
+    // converter. java.util.concurrent types cannot be written on Java 17+ (their module is not
+    // opened to XStream); TaskRecord's own fields are plain values.
+    private volatile List<TaskRecord> nodes = new ArrayList<>();
+    private final CopyOnWriteMap.Tree<String, String> outputs = new CopyOnWriteMap.Tree<>();
 
     private transient Run<?, ?> run;
     private transient Map<String, Integer> byId;
@@ -181,8 +185,10 @@ public class OnepanelRunAction implements RunAction2 {
             TaskRecord parent = n.parentId() == null ? null : find(n.parentId());
             record = new TaskRecord(n.id(), n.name(), n.parentId(), parent == null ? 0 : parent.getDepth() + 1);
             record.setDepends(depends);
-            nodes.add(record);
-            number = nodes.size() - 1;
+            List<TaskRecord> grown = new ArrayList<>(nodes);
+            grown.add(record);
+            nodes = grown;
+            number = grown.size() - 1;
             byId.put(n.id(), number);
         } else {
             record = nodes.get(number);

@@ -34,9 +34,11 @@ import io.onepanel.workflow.template.Workflow;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -46,6 +48,8 @@ import java.util.logging.Logger;
 import jenkins.tasks.SimpleBuildStep;
 import net.sf.json.JSONArray;
 import net.sf.json.JSONObject;
+import org.csanchez.jenkins.plugins.kubernetes.KubernetesCloud;
+import org.csanchez.jenkins.plugins.kubernetes.KubernetesFolderProperty;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
@@ -200,7 +204,7 @@ public class OnepanelWorkflowBuilder extends Builder implements SimpleBuildStep,
         if (settings.builtInNode()) {
             runtime = pods -> BuiltInNodeTasks.runtime(launcher, workspace);
         } else {
-            KubernetesClient client = connect(settings);
+            KubernetesClient client = connect(build, settings);
             runtime = pods -> pods.kubernetesRuntime(client, settings.namespace());
         }
         ActiveRun run = ActiveRun.start(build, workflow, source.sourceName(), settings, runtime, new ConsoleLines(log));
@@ -233,7 +237,25 @@ public class OnepanelWorkflowBuilder extends Builder implements SimpleBuildStep,
         }
     }
 
-    private static KubernetesClient connect(RunSettings settings) throws IOException {
+    /**
+     * Pipeline's {@code podTemplate} refuses a cloud whose use is restricted to folders that do not
+     * allow it ({@code PodTemplateStepExecution.checkAccess}); the engine creates pods itself here,
+     * so the same check is made before it gets the cloud's client.
+     */
+    static void checkCloudAccess(@NonNull Run<?, ?> build, @NonNull KubernetesCloud cloud) throws AbortException {
+        if (!cloud.isUsageRestricted()) {
+            return;
+        }
+        Set<String> allowed = new HashSet<>();
+        KubernetesFolderProperty.collectAllowedClouds(allowed, build.getParent().getParent());
+        if (!allowed.contains(cloud.name)) {
+            throw new AbortException("Not authorized to use Kubernetes cloud: " + cloud.name
+                    + " (its use is restricted to folders that allow it; see the folder's Kubernetes settings)");
+        }
+    }
+
+    private static KubernetesClient connect(Run<?, ?> build, RunSettings settings) throws IOException {
+        checkCloudAccess(build, settings.cloud());
         try {
             // The cloud's shared client (cached by the Kubernetes plugin): not ours to close.
             return settings.cloud().connect();
@@ -293,6 +315,7 @@ public class OnepanelWorkflowBuilder extends Builder implements SimpleBuildStep,
         }
 
         @Override
+        @SuppressWarnings("rawtypes") // BuildStepDescriptor's own signature
         public boolean isApplicable(Class<? extends AbstractProject> jobType) {
             return true;
         }
@@ -357,7 +380,7 @@ public class OnepanelWorkflowBuilder extends Builder implements SimpleBuildStep,
                 list.add(single);
                 formData.put("parameters", list);
             }
-            return super.newInstance(req, formData);
+            return super.newInstance(req, WorkflowFormFields.withoutTemplateFailFast(formData));
         }
 
         @POST

@@ -4,13 +4,16 @@ import com.cloudbees.plugins.credentials.common.StandardCredentials;
 import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.BulkChange;
 import hudson.Extension;
 import hudson.ExtensionList;
 import hudson.Util;
 import hudson.security.ACL;
+import hudson.security.Permission;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import io.jenkins.plugins.onepanel.run.S3Credentials;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import jenkins.model.GlobalConfiguration;
@@ -62,15 +65,32 @@ public class OnepanelWorkflowConfiguration extends GlobalConfiguration {
     }
 
     /**
+     * Overall/Administer, deliberately (the default, written out): this page decides whether task
+     * pods may be privileged or mount host paths and which credentials sign for every job, which
+     * Overall/Manage must not grant. Every form handler below checks the same permission.
+     */
+    @NonNull
+    @Override
+    public Permission getRequiredGlobalConfigPagePermission() {
+        return Jenkins.ADMINISTER;
+    }
+
+    /**
      * Optional and list-valued fields that are absent from a submitted form must be cleared, so
-     * the form is reset before binding (as cloud and tool configurations do).
+     * the form is reset before binding (as cloud and tool configurations do). The setters save
+     * (for Configuration as Code and scripts, which wrap them in a {@link BulkChange} too); here
+     * one bulk change makes a submit one save.
      */
     @Override
     public boolean configure(StaplerRequest2 req, JSONObject json) throws FormException {
-        artifactRepository = null;
-        nodePools = new ArrayList<>();
-        req.bindJSON(this, json);
-        save();
+        try (BulkChange bulk = new BulkChange(this)) {
+            artifactRepository = null;
+            nodePools = new ArrayList<>();
+            req.bindJSON(this, json);
+            bulk.commit();
+        } catch (IOException e) {
+            throw new FormException("Could not save the Onepanel workflow configuration: " + e.getMessage(), e, "");
+        }
         return true;
     }
 
@@ -219,26 +239,22 @@ public class OnepanelWorkflowConfiguration extends GlobalConfiguration {
         save();
     }
 
-    // ---- form handlers: all need Overall/Manage, the permission that opens this page ----
+    // ---- form handlers: all need Overall/Administer, the permission that opens this page ----
 
     @POST
     public ListBoxModel doFillDefaultCloudItems() {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
         ListBoxModel items = new ListBoxModel();
         items.add("(first Kubernetes cloud)", "");
-        if (!Jenkins.get().hasPermission(Jenkins.MANAGE)) {
-            return items;
-        }
         Jenkins.get().clouds.getAll(KubernetesCloud.class).forEach(cloud -> items.add(cloud.name));
         return items;
     }
 
+    /** The system's global credentials (the administrator's repository is used as the system). */
     @POST
     public ListBoxModel doFillCredentialsIdItems(@QueryParameter String credentialsId) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
         StandardListBoxModel items = new StandardListBoxModel();
-        if (!Jenkins.get().hasPermission(Jenkins.MANAGE)) {
-            items.includeCurrentValue(Util.fixNull(credentialsId));
-            return items;
-        }
         items.includeEmptyValue()
                 .includeMatchingAs(
                         ACL.SYSTEM2, Jenkins.get(), StandardCredentials.class, List.of(), S3Credentials.MATCHER)
@@ -248,7 +264,7 @@ public class OnepanelWorkflowConfiguration extends GlobalConfiguration {
 
     @POST
     public ListBoxModel doFillGpuTolerationEffectItems() {
-        Jenkins.get().checkPermission(Jenkins.MANAGE);
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
         ListBoxModel items = new ListBoxModel();
         items.add("NoSchedule");
         items.add("PreferNoSchedule");
@@ -258,7 +274,7 @@ public class OnepanelWorkflowConfiguration extends GlobalConfiguration {
 
     @POST
     public FormValidation doCheckNamespace(@QueryParameter String value) {
-        Jenkins.get().checkPermission(Jenkins.MANAGE);
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
         String ns = Util.fixEmptyAndTrim(value);
         if (ns != null && (ns.length() > 63 || !ns.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?"))) {
             return FormValidation.error("Not a Kubernetes namespace name (DNS-1123 label: lower-case letters, "
@@ -269,13 +285,13 @@ public class OnepanelWorkflowConfiguration extends GlobalConfiguration {
 
     @POST
     public FormValidation doCheckMaxParallelPods(@QueryParameter String value) {
-        Jenkins.get().checkPermission(Jenkins.MANAGE);
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
         return FormValidation.validatePositiveInteger(value);
     }
 
     @POST
     public FormValidation doCheckPresignedUrlHours(@QueryParameter String value) {
-        Jenkins.get().checkPermission(Jenkins.MANAGE);
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
         FormValidation positive = FormValidation.validatePositiveInteger(value);
         if (positive.kind != FormValidation.Kind.OK) {
             return positive;
@@ -288,7 +304,7 @@ public class OnepanelWorkflowConfiguration extends GlobalConfiguration {
 
     @POST
     public FormValidation doCheckCredentialsId(@QueryParameter String value) {
-        Jenkins.get().checkPermission(Jenkins.MANAGE);
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
         if (Util.fixEmptyAndTrim(value) == null) {
             return FormValidation.ok("No credentials: the AWS default chain of the controller is used "
                     + "(environment, profile, instance role).");

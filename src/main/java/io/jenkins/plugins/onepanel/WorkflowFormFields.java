@@ -8,6 +8,8 @@ import hudson.FilePath;
 import hudson.Util;
 import hudson.model.AbstractProject;
 import hudson.model.Item;
+import hudson.model.Queue;
+import hudson.model.queue.Tasks;
 import hudson.security.ACL;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
@@ -19,23 +21,25 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import jenkins.model.Jenkins;
+import net.sf.json.JSONObject;
 import org.csanchez.jenkins.plugins.kubernetes.pipeline.PodTemplateStep;
+import org.springframework.security.core.Authentication;
 
 /**
  * The form handlers the Pipeline step and the freestyle build step share. Each checks the
  * permission the form needs (Job/Configure on the job, or Overall/Administer outside one) before
  * it reads anything; the descriptors mark the web methods {@code @POST}.
  */
-final class WorkflowFormFields {
+public final class WorkflowFormFields {
 
     private WorkflowFormFields() {}
 
     /** Whether the user may configure {@code item}, or administer Jenkins when there is no item (Snippet Generator outside a job). */
-    static boolean canConfigure(@CheckForNull Item item) {
+    public static boolean canConfigure(@CheckForNull Item item) {
         return item == null ? Jenkins.get().hasPermission(Jenkins.ADMINISTER) : item.hasPermission(Item.CONFIGURE);
     }
 
-    static ListBoxModel cloudItems(@CheckForNull Item item) {
+    public static ListBoxModel cloudItems(@CheckForNull Item item) {
         if (!canConfigure(item)) {
             return new ListBoxModel();
         }
@@ -44,38 +48,52 @@ final class WorkflowFormFields {
                 .doFillCloudItems();
     }
 
-    static ListBoxModel inheritFromItems(@CheckForNull Item item, String cloud) {
+    /**
+     * No inheritance first (the step's default, so an untouched form keeps it), then the Kubernetes
+     * plugin's own choices except its "default inheritance", which is not the default here.
+     */
+    public static ListBoxModel inheritFromItems(@CheckForNull Item item, String cloud) {
+        ListBoxModel items = new ListBoxModel();
+        items.add("\u2014No inheritance\u2014", "");
         if (!canConfigure(item)) {
-            return new ListBoxModel();
+            return items;
         }
-        return ExtensionList.lookupSingleton(PodTemplateStep.DescriptorImpl.class)
-                .doFillInheritFromItems(cloud);
+        for (ListBoxModel.Option option : ExtensionList.lookupSingleton(PodTemplateStep.DescriptorImpl.class)
+                .doFillInheritFromItems(cloud)) {
+            if (!option.value.isBlank() && !option.value.equals(PodTemplateStep.DescriptorImpl.defaultInheritFrom)) {
+                items.add(option);
+            }
+        }
+        items.add(
+                "\u2014The enclosing pod template (the Kubernetes plugin's default)\u2014",
+                PodTemplateStep.DescriptorImpl.defaultInheritFrom);
+        return items;
     }
 
-    /** Credentials a build of {@code item} may use, never their secrets: ids and names only. */
-    static ListBoxModel credentialsItems(@CheckForNull Item item, String credentialsId) {
+    /**
+     * Credentials a build of {@code item} may use, never their secrets: ids and names only. Listed
+     * as the build would see them, as the credentials plugin's consumer guide says: with the item's
+     * authentication ({@link Tasks#getAuthenticationOf2}, the system unless an authorization plugin
+     * says otherwise), not the user's, for whom {@code SystemCredentialsProvider} returns nothing.
+     */
+    public static ListBoxModel credentialsItems(@CheckForNull Item item, String credentialsId) {
         StandardListBoxModel items = new StandardListBoxModel();
         if (!canConfigure(item)) {
             return items.includeCurrentValue(Util.fixNull(credentialsId));
         }
+        items.includeEmptyValue();
         if (item == null) {
-            items.includeEmptyValue()
-                    .includeMatchingAs(
-                            ACL.SYSTEM2, Jenkins.get(), StandardCredentials.class, List.of(), S3Credentials.MATCHER);
+            items.includeMatchingAs(
+                    ACL.SYSTEM2, Jenkins.get(), StandardCredentials.class, List.of(), S3Credentials.MATCHER);
         } else {
-            items.includeEmptyValue()
-                    .includeMatchingAs(
-                            Jenkins.getAuthentication2(),
-                            item,
-                            StandardCredentials.class,
-                            List.of(),
-                            S3Credentials.MATCHER);
+            Authentication as = item instanceof Queue.Task task ? Tasks.getAuthenticationOf2(task) : ACL.SYSTEM2;
+            items.includeMatchingAs(as, item, StandardCredentials.class, List.of(), S3Credentials.MATCHER);
         }
         return items.includeCurrentValue(Util.fixNull(credentialsId));
     }
 
     /** failFast is three-valued: the template's own setting, or either override. */
-    static ListBoxModel failFastItems() {
+    public static ListBoxModel failFastItems() {
         ListBoxModel items = new ListBoxModel();
         items.add("As the template says (Argo's default: stop at the first failure)", "");
         items.add("Stop starting tasks at the first failure", "true");
@@ -83,7 +101,18 @@ final class WorkflowFormFields {
         return items;
     }
 
-    static FormValidation checkParallelism(@CheckForNull Item item, String value) {
+    /**
+     * The failFast select posts {@code ""} for "as the template says", which Stapler would bind to
+     * {@code false}; without the key the setter is not called and the field stays null.
+     */
+    public static JSONObject withoutTemplateFailFast(JSONObject formData) {
+        if ("".equals(formData.opt("failFast"))) {
+            formData.remove("failFast");
+        }
+        return formData;
+    }
+
+    public static FormValidation checkParallelism(@CheckForNull Item item, String value) {
         if (!canConfigure(item) || Util.fixEmptyAndTrim(value) == null) {
             return FormValidation.ok();
         }
@@ -103,7 +132,7 @@ final class WorkflowFormFields {
      * workspace of a freestyle job's last build; every diagnostic, with its position. Parameters are
      * checked when the build runs.
      */
-    static FormValidation validateTemplate(@CheckForNull Item item, String template, String text) {
+    public static FormValidation validateTemplate(@CheckForNull Item item, String template, String text) {
         if (!canConfigure(item)) {
             return FormValidation.ok();
         }

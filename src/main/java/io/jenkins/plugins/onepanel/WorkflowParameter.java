@@ -3,7 +3,7 @@ package io.jenkins.plugins.onepanel;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
 import hudson.Util;
-import hudson.model.AbstractDescribableImpl;
+import hudson.model.Describable;
 import hudson.model.Descriptor;
 import java.io.Serial;
 import java.io.Serializable;
@@ -21,7 +21,7 @@ import org.kohsuke.stapler.DataBoundConstructor;
  * binding has no map type. In a Jenkinsfile {@code parameters: [epochs: '20']} works too: the
  * Pipeline driver turns the map into this list.
  */
-public final class WorkflowParameter extends AbstractDescribableImpl<WorkflowParameter> implements Serializable {
+public final class WorkflowParameter implements Describable<WorkflowParameter>, Serializable {
 
     @Serial
     private static final long serialVersionUID = 1L;

@@ -23,6 +23,10 @@ import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 /**
  * Form handlers answer POST only, check the permission of the form they belong to before they read
  * anything, and no page or handler ever shows a secret.
+ *
+ * <p>Handlers are {@code @POST} (Stapler's {@code HttpVerbInterceptor}): a GET finds no handler and is
+ * answered 404, not 405 as {@code @RequirePOST} would; the page never issues one, so nothing needs the
+ * friendlier page. What matters is that a GET never reaches the handler.
  */
 @WithJenkins
 class FormSecurityTest {
@@ -45,6 +49,9 @@ class FormSecurityTest {
                 .grant(Jenkins.READ, Item.READ)
                 .everywhere()
                 .to("reader")
+                .grant(Jenkins.READ, Jenkins.MANAGE, Item.READ)
+                .everywhere()
+                .to("manager")
                 .grant(Jenkins.READ, Item.READ, Item.CONFIGURE)
                 .everywhere()
                 .to("developer"));
@@ -69,17 +76,25 @@ class FormSecurityTest {
     }
 
     @Test
-    void globalHandlersNeedPostAndManage() throws Exception {
+    void globalHandlersNeedPostAndAdminister() throws Exception {
         for (String handler : new String[] {
             "checkNamespace?value=ns",
             "checkMaxParallelPods?value=3",
             "checkCredentialsId?value=s3-keys",
-            "fillGpuTolerationEffectItems"
+            "fillGpuTolerationEffectItems",
+            "fillDefaultCloudItems",
+            "fillCredentialsIdItems"
         }) {
-            assertEquals(405, get("admin", CONFIG + handler), handler + " by GET");
-            assertEquals(403, post("reader", CONFIG + handler), handler + " without Overall/Manage");
+            assertEquals(404, get("admin", CONFIG + handler), handler + " by GET");
+            assertEquals(403, post("reader", CONFIG + handler), handler + " without Overall/Administer");
+            assertEquals(403, post("manager", CONFIG + handler), handler + " with Overall/Manage only");
             assertEquals(200, post("admin", CONFIG + handler), handler + " by an administrator");
         }
+    }
+
+    @Test
+    void theSystemConfigurationNeedsAdminister() throws Exception {
+        assertEquals(Jenkins.ADMINISTER, OnepanelWorkflowConfiguration.get().getRequiredGlobalConfigPagePermission());
     }
 
     @Test
@@ -89,7 +104,9 @@ class FormSecurityTest {
         wc.login("developer");
         WebResponse developer = wc.getPage(new WebRequest(wc.createCrumbedUrl(fill), HttpMethod.POST))
                 .getWebResponse();
+        // System credentials, listed as the job's builds would see them (its authentication), not as the user:
         assertThat(developer.getContentAsString(), containsString("s3-keys"));
+        assertThat(developer.getContentAsString(), containsString("MinIO keys"));
         assertThat(developer.getContentAsString(), not(containsString(SECRET)));
 
         JenkinsRule.WebClient readerClient = r.createWebClient();
@@ -109,15 +126,28 @@ class FormSecurityTest {
         WebResponse reader = wc.getPage(new WebRequest(wc.createCrumbedUrl(validate), HttpMethod.POST))
                 .getWebResponse();
         assertThat(reader.getContentAsString(), not(containsString("entrypoint")));
-        assertEquals(405, get("developer", validate));
+        assertEquals(404, get("developer", validate));
     }
 
+    /** The pages render the credentials field with its value (so they do reach it), never the secret. */
     @Test
     void noPageShowsTheSecret() throws Exception {
         JenkinsRule.WebClient wc = r.createWebClient();
         wc.login("admin");
-        assertThat(wc.goTo("manage/configure").getWebResponse().getContentAsString(), not(containsString(SECRET)));
-        job.getBuildersList().add(new OnepanelWorkflowBuilder());
-        assertThat(wc.getPage(job, "configure").getWebResponse().getContentAsString(), not(containsString(SECRET)));
+        String system = wc.goTo("manage/configure").getWebResponse().getContentAsString();
+        assertThat(system, containsString("s3-keys"));
+        assertThat(system, not(containsString(SECRET)));
+        OnepanelWorkflowBuilder step = new OnepanelWorkflowBuilder();
+        step.setCredentialsId("s3-keys");
+        job.getBuildersList().add(step);
+        String configure = wc.getPage(job, "configure").getWebResponse().getContentAsString();
+        assertThat(configure, containsString("s3-keys"));
+        assertThat(configure, not(containsString(SECRET)));
+        String listed = wc.getPage(
+                        new WebRequest(wc.createCrumbedUrl(CONFIG + "fillCredentialsIdItems"), HttpMethod.POST))
+                .getWebResponse()
+                .getContentAsString();
+        assertThat(listed, containsString("MinIO keys"));
+        assertThat(listed, not(containsString(SECRET)));
     }
 }

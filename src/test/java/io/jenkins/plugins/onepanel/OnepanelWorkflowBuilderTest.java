@@ -2,8 +2,11 @@ package io.jenkins.plugins.onepanel;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.lessThan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import hudson.Functions;
@@ -12,6 +15,7 @@ import hudson.model.FreeStyleProject;
 import hudson.model.Result;
 import io.jenkins.plugins.onepanel.run.BuiltInNodeTasks;
 import java.util.List;
+import org.htmlunit.html.HtmlPage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,10 +46,19 @@ class OnepanelWorkflowBuilderTest {
         step.setText(Templates.diamond());
         p.getBuildersList().add(step);
         FreeStyleBuild b = r.buildAndAssertSuccess(p);
-        String log = b.getLog();
+        String log = JenkinsRule.getLog(b);
         assertThat(log.indexOf("[A] A"), lessThan(log.indexOf("[B] B")));
         assertThat(log.indexOf("[C] C"), lessThan(log.indexOf("[D] D")));
-        assertEquals("Succeeded", b.getAction(OnepanelRunAction.class).getPhase());
+        OnepanelRunAction action = b.getAction(OnepanelRunAction.class);
+        assertEquals("Succeeded", action.getPhase());
+
+        // The run's state is in build.xml: read back from disk, the build page shows the same run.
+        b.reload();
+        OnepanelRunAction saved = b.getAction(OnepanelRunAction.class);
+        assertNotNull(saved, "the run was saved with the build");
+        assertEquals("Succeeded", saved.getPhase());
+        assertEquals(action.getNodes().size(), saved.getNodes().size());
+        assertEquals(action.getOutputs(), saved.getOutputs());
     }
 
     @Test
@@ -59,18 +72,23 @@ class OnepanelWorkflowBuilderTest {
         r.assertLogContains("nothing was started", b);
     }
 
+    /** failFast has three values, "as the template says" (null) among them; each survives a save. */
     @Test
     void configurationRoundTrip(JenkinsRule r) throws Exception {
-        FreeStyleProject p = r.createFreeStyleProject();
-        OnepanelWorkflowBuilder step = new OnepanelWorkflowBuilder();
-        step.setTemplate("workflows/train.yaml");
-        step.setParameters(List.of(new WorkflowParameter("epochs", "20"), new WorkflowParameter("lr", "0.01")));
-        step.setNamespace("ml");
-        step.setParallelism(4);
-        p.getBuildersList().add(step);
-        r.configRoundtrip(p);
-        OnepanelWorkflowBuilder after = p.getBuildersList().get(OnepanelWorkflowBuilder.class);
-        r.assertEqualDataBoundBeans(step, after);
+        for (Boolean failFast : new Boolean[] {null, true, false}) {
+            FreeStyleProject p = r.createFreeStyleProject();
+            OnepanelWorkflowBuilder step = new OnepanelWorkflowBuilder();
+            step.setTemplate("workflows/train.yaml");
+            step.setParameters(List.of(new WorkflowParameter("epochs", "20"), new WorkflowParameter("lr", "0.01")));
+            step.setNamespace("ml");
+            step.setParallelism(4);
+            step.setFailFast(failFast);
+            p.getBuildersList().add(step);
+            r.configRoundtrip(p);
+            OnepanelWorkflowBuilder after = p.getBuildersList().get(OnepanelWorkflowBuilder.class);
+            r.assertEqualDataBoundBeans(step, after);
+            assertEquals(failFast, after.getFailFast(), "failFast " + failFast);
+        }
     }
 
     @Test
@@ -78,8 +96,7 @@ class OnepanelWorkflowBuilderTest {
         OnepanelWorkflowConfiguration.get().setNodePools(List.of(new NodePool("Tesla V100", "Standard_NC6s_v3")));
         FreeStyleProject p = r.createFreeStyleProject();
         OnepanelWorkflowBuilder step = new OnepanelWorkflowBuilder();
-        step.setText(
-                """
+        step.setText("""
                 entrypoint: main
                 arguments:
                   parameters:
@@ -126,6 +143,62 @@ class OnepanelWorkflowBuilderTest {
                 List.of(
                         new WorkflowParameter("epochs", "20"),
                         new WorkflowParameter("sys-node-pool", "Standard_NC6s_v3")),
+                p.getBuildersList().get(OnepanelWorkflowBuilder.class).getParameters());
+    }
+
+    /**
+     * A template's parameter labels and hints are text, never HTML (f:entry writes them raw unless
+     * told to escape), and two radio parameters are two radio groups that keep their own values.
+     */
+    @Test
+    void templateTextIsEscapedAndEachRadioParameterIsItsOwnGroup(JenkinsRule r) throws Exception {
+        FreeStyleProject p = r.createFreeStyleProject();
+        OnepanelWorkflowBuilder step = new OnepanelWorkflowBuilder();
+        step.setText("""
+                entrypoint: main
+                arguments:
+                  parameters:
+                  - name: optimizer
+                    value: adam
+                    displayName: <img id=injected-label src=x>Optimizer
+                    hint: <b id=injected-hint>bold</b>
+                    type: input.radio
+                    options:
+                    - name: Adam
+                      value: adam
+                    - name: SGD
+                      value: sgd
+                  - name: precision
+                    value: fp32
+                    type: input.radio
+                    options:
+                    - name: FP16
+                      value: fp16
+                    - name: FP32
+                      value: fp32
+                templates:
+                - name: main
+                  dag:
+                    tasks:
+                    - name: a
+                      template: t
+                - name: t
+                  container:
+                    image: alpine
+                    command: [echo, "{{workflow.parameters.optimizer}}"]
+                """);
+        step.setParameters(
+                List.of(new WorkflowParameter("optimizer", "sgd"), new WorkflowParameter("precision", "fp16")));
+        p.getBuildersList().add(step);
+
+        HtmlPage page = r.createWebClient().getPage(p, "configure");
+        assertNull(page.getElementById("injected-label"), "the label is text");
+        assertNull(page.getElementById("injected-hint"), "the hint is text");
+        assertThat(page.getWebResponse().getContentAsString(), containsString("&lt;b id=injected-hint&gt;"));
+
+        r.configRoundtrip(p);
+        assertEquals(
+                List.of(new WorkflowParameter("optimizer", "sgd"), new WorkflowParameter("precision", "fp16")),
                 p.getBuildersList().get(OnepanelWorkflowBuilder.class).getParameters());
     }
 }

@@ -32,8 +32,7 @@ public final class Templates {
     }
 
     /** One task that prints {@code started}, then sleeps: for aborts and restarts. */
-    public static final String SLEEPER =
-            """
+    public static final String SLEEPER = """
             entrypoint: main
             templates:
             - name: main
@@ -84,7 +83,6 @@ public final class Templates {
                   container:
                     image: alpine
                     command: [echo, "consumer got {{inputs.parameters.got}}"]
-                """
-                .formatted(outputFile, outputFile);
+                """.formatted(outputFile, outputFile);
     }
 }

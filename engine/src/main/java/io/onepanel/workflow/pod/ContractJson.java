@@ -18,7 +18,7 @@ final class ContractJson {
 
     static final ObjectMapper MAPPER = JsonMapper.builder()
             .addMixIn(Artifact.class, WithoutPositions.class)
-            .serializationInclusion(JsonInclude.Include.NON_NULL)
+            .defaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL))
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 

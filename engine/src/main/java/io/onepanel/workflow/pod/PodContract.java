@@ -33,7 +33,10 @@ import java.util.List;
  *       path to the command, runs the original command with its arguments passed as arguments
  *       (never re-parsed by a shell), copies its stdout to {@value #STDOUT_FILE} while it also goes
  *       to the log, writes the exit code to {@value #EXIT_CODE_FILE}, copies outputs out, and
- *       finally creates {@value #MAIN_DONE}. Its own exit code is the command's.
+ *       finally creates {@value #MAIN_DONE}. Its own exit code is the command's. With
+ *       {@value #ENV_HOLD} set (an agent pod: the Kubernetes plugin disconnects an agent as soon as
+ *       any container of its pod terminates, exit code 0 included), it does not exit then but waits
+ *       for SIGTERM, which the pod's deletion sends.
  *   <li>The stager waits for {@value #MAIN_DONE}, reads the exit code, stdout ({@code result}) and
  *       output parameters, stores output artifacts, and reports (see {@link StagerReport}) through
  *       its container's termination message, or through the last line of its log when the report
@@ -73,6 +76,12 @@ public final class PodContract {
     public static final String ENV_COPY_OUT = "ONEPANEL_WORKFLOW_COPY_OUT";
     /** A script template's source, written by the gate to {@link #SCRIPT_FILE}. */
     public static final String ENV_SCRIPT = "ONEPANEL_WORKFLOW_SCRIPT";
+    /**
+     * Set (to {@code 1}) when the stager is a Jenkins agent: the gate then keeps the main container
+     * running after the command ended and its outputs were handed over, until the pod is deleted
+     * (SIGTERM), so that no container of an agent pod terminates while the agent is connected.
+     */
+    public static final String ENV_HOLD = "ONEPANEL_WORKFLOW_HOLD";
     /** The stager's instructions: a {@link StagingPlan} as JSON. */
     public static final String ENV_STAGING_PLAN = "ONEPANEL_WORKFLOW_STAGING_PLAN";
 
@@ -111,11 +120,24 @@ public final class PodContract {
      */
     public static final String GATE_SCRIPT = String.join("\n", List.of(
             "d=\"${" + ENV_DIR + ":-" + EXCHANGE_DIR + "}\"",
+            // end CODE: exit with CODE, or with ENV_HOLD set, stay until the pod is deleted (SIGTERM).
+            "end() {",
+            "  code=$1",
+            "  if [ -n \"${" + ENV_HOLD + ":-}\" ]; then",
+            "    trap 'kill \"$w\" 2>/dev/null; exit \"$code\"' TERM INT",
+            "    while :; do sleep 3600 & w=$!; wait \"$w\"; done",
+            "  fi",
+            "  exit \"$code\"",
+            "}",
+            // fail CODE: the gate itself failed after the inputs were staged; the stager waits for main-done.
+            "fail() {",
+            "  echo \"$1\" > \"$d/" + EXIT_CODE_FILE + "\"; : > \"$d/" + MAIN_DONE + "\"; end \"$1\"",
+            "}",
             "while [ ! -e \"$d/" + INPUTS_STAGED + "\" ]; do",
             "  if [ -e \"$d/" + INPUTS_FAILED + "\" ]; then",
             "    echo \"onepanel-workflow: inputs could not be staged, the command did not run: $(cat \"$d/"
                     + INPUTS_FAILED + "\")\" >&2",
-            "    exit " + EXIT_INPUTS_FAILED,
+            "    end " + EXIT_INPUTS_FAILED,
             "  fi",
             "  sleep 0.2 2>/dev/null || sleep 1",
             "done",
@@ -124,8 +146,8 @@ public final class PodContract {
             "IFS=$nl",
             "for p in ${" + ENV_COPY_IN + ":-}; do",
             "  s=\"$d/mainfs$p\"",
-            "  if [ -d \"$s\" ]; then mkdir -p \"$p\" && cp -a \"$s/.\" \"$p/\" || exit " + EXIT_INPUTS_FAILED,
-            "  elif [ -e \"$s\" ]; then mkdir -p \"$(dirname \"$p\")\" && cp -a \"$s\" \"$p\" || exit "
+            "  if [ -d \"$s\" ]; then mkdir -p \"$p\" && cp -a \"$s/.\" \"$p/\" || fail " + EXIT_INPUTS_FAILED,
+            "  elif [ -e \"$s\" ]; then mkdir -p \"$(dirname \"$p\")\" && cp -a \"$s\" \"$p\" || fail "
                     + EXIT_INPUTS_FAILED,
             "  fi",
             "done",
@@ -134,7 +156,7 @@ public final class PodContract {
             "  printf '%s\\n' \"$" + ENV_SCRIPT + "\" > \"$d/" + SCRIPT_FILE + "\" && set -- \"$@\" \"$d/"
                     + SCRIPT_FILE + "\"",
             "fi",
-            "rm -f \"$d/stdout.fifo\" && mkfifo \"$d/stdout.fifo\" || exit 1",
+            "rm -f \"$d/stdout.fifo\" && mkfifo \"$d/stdout.fifo\" || fail 1",
             "tee \"$d/" + STDOUT_FILE + "\" < \"$d/stdout.fifo\" &",
             "t=$!",
             "\"$@\" > \"$d/stdout.fifo\" &",
@@ -159,7 +181,7 @@ public final class PodContract {
             "  fi",
             "done",
             ": > \"$d/" + MAIN_DONE + "\"",
-            "exit \"$code\"",
+            "end \"$code\"",
             ""));
 
     /** Where the stager sees the main container's path {@code path}. */

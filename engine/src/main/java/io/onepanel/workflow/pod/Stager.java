@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -183,9 +184,15 @@ public final class Stager {
         }
     }
 
+    /**
+     * Writes {@code text} to {@code file} in one step (a sibling file, then a rename): the gate acts
+     * on the file's existence and reads it at once, so it must never see it half written.
+     */
     private static void writeQuietly(Path file, String text) {
+        Path partial = file.resolveSibling(file.getFileName() + ".partial");
         try {
-            Files.writeString(file, text);
+            Files.writeString(partial, text);
+            Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException ignored) {
             // The report still carries the reason.
         }

@@ -95,6 +95,10 @@ public final class TaskPodTranslator {
             // As in Argo, only a script with a source gets its path appended to the command.
             env.add(new EnvVar(PodContract.ENV_SCRIPT, t.script().source(), null));
         }
+        if (config.stager() == null) {
+            // Another container (a Jenkins agent) stages: the main container must outlive the command.
+            env.add(new EnvVar(PodContract.ENV_HOLD, "1", null));
+        }
         VolumeMount exchange = new VolumeMountBuilder().withName(PodContract.EXCHANGE_VOLUME)
                 .withMountPath(PodContract.EXCHANGE_DIR).build();
         List<VolumeMount> mainMounts = new ArrayList<>(userMounts);

@@ -2,41 +2,31 @@ package io.jenkins.plugins.onepanel.pipeline;
 
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
-import hudson.Extension;
 import hudson.model.Run;
 import io.jenkins.plugins.onepanel.run.ActiveRun;
 import io.jenkins.plugins.onepanel.run.ActiveRuns;
 import io.jenkins.plugins.onepanel.run.RunRef;
 import java.io.Serial;
-import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
-import org.jenkinsci.plugins.workflow.steps.Step;
+import jenkins.util.Timer;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
-import org.kohsuke.stapler.DataBoundConstructor;
 
 /**
- * Driver step: waits, without a thread and without polling, until the engine lets an attempt
- * run, and returns it to the worker branch ({@code id}, {@code name}, {@code podYaml}); returns
- * null when the run is over and the worker should stop.
+ * Driver operation {@code await}: waits, without a thread and without polling, until the engine lets
+ * an attempt run, and returns it to the worker branch ({@code id}, {@code name}, {@code label},
+ * {@code podYaml}), taken up by that worker; returns null when the run is over and the worker should stop.
  */
-public class AwaitTaskStep extends Step implements Serializable {
+final class AwaitTaskStep extends DriverStep {
 
     @Serial
     private static final long serialVersionUID = 1L;
 
     private final String run;
 
-    @DataBoundConstructor
-    public AwaitTaskStep(String run) {
+    AwaitTaskStep(String run) {
         this.run = run;
-    }
-
-    public String getRun() {
-        return run;
     }
 
     @Override
@@ -57,21 +47,33 @@ public class AwaitTaskStep extends Step implements Serializable {
             this.runId = runId;
         }
 
+        /**
+         * Finding the run is plain bookkeeping, done at once so that the run's reference is saved
+         * with the program; waiting for the engine runs on {@link Timer}, never on the CPS VM thread.
+         */
         @Override
         public boolean start() throws Exception {
             ActiveRun active = ActiveRuns.get().require(runId, getContext().get(Run.class));
             ref = active.ref();
+            Timer.get().submit(() -> next(active));
+            return false;
+        }
+
+        private void next(ActiveRun active) {
             active.nextAttempt().whenComplete((next, failure) -> {
                 if (failure != null) {
                     getContext().onFailure(failure);
                 } else if (stopped) {
                     // Nobody will run it: give it back as cancelled so the engine is not left waiting.
                     next.ifPresent(attempt -> attempt.abandon("its worker branch was stopped"));
+                } else if (next.isEmpty()) {
+                    getContext().onSuccess(null);
+                } else if (next.get().claim()) {
+                    getContext().onSuccess(describe(next.get()));
                 } else {
-                    getContext().onSuccess(next.map(Execution::describe).orElse(null));
+                    next(active); // abandoned with a cancel meanwhile: the engine already has its result
                 }
             });
-            return false;
         }
 
         private static Map<String, Object> describe(ActiveRun.Attempt attempt) {
@@ -79,6 +81,7 @@ public class AwaitTaskStep extends Step implements Serializable {
             task.put("id", attempt.id());
             task.put("name", attempt.request().taskName());
             task.put("attempt", attempt.request().attempt());
+            task.put("label", attempt.label());
             task.put("podYaml", attempt.podYaml());
             return task;
         }
@@ -89,7 +92,7 @@ public class AwaitTaskStep extends Step implements Serializable {
             stopped = true;
             ActiveRun active = ActiveRuns.get().find(runId, getContext().get(Run.class));
             if (active != null) {
-                active.cancel("the build was stopped");
+                Timer.get().submit(() -> active.buildStopped(AttemptEnd.describe(cause)));
             }
             getContext().onFailure(cause);
         }
@@ -109,31 +112,6 @@ public class AwaitTaskStep extends Step implements Serializable {
         @Override
         public String getStatus() {
             return "waiting for the workflow to let a task run";
-        }
-    }
-
-    @Extension
-    public static class DescriptorImpl extends StepDescriptor {
-
-        @Override
-        public String getFunctionName() {
-            return "onepanelTaskAwait";
-        }
-
-        @NonNull
-        @Override
-        public String getDisplayName() {
-            return "Wait for the next task of an Onepanel workflow run (used by onepanelWorkflow)";
-        }
-
-        @Override
-        public boolean isAdvanced() {
-            return true;
-        }
-
-        @Override
-        public Set<? extends Class<?>> getRequiredContext() {
-            return Set.of(Run.class);
         }
     }
 }

@@ -2,7 +2,6 @@ package io.jenkins.plugins.onepanel.pipeline;
 
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
-import hudson.Extension;
 import hudson.Util;
 import hudson.model.Run;
 import hudson.model.TaskListener;
@@ -15,49 +14,32 @@ import io.onepanel.workflow.engine.NodeType;
 import io.onepanel.workflow.engine.RunResult;
 import java.io.PrintStream;
 import java.io.Serial;
-import java.io.Serializable;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
-import org.jenkinsci.plugins.workflow.steps.Step;
+import jenkins.util.Timer;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
-import org.kohsuke.stapler.DataBoundConstructor;
-import org.kohsuke.stapler.DataBoundSetter;
 
 /**
- * Driver step after the worker branches: waits for the run to be over (with {@code cancel: true},
+ * Driver operation {@code finish}, after the worker branches: waits for the run to be over (with {@code cancel: true},
  * cancels it first, for when the branches ended early), prints a summary, and returns the outputs
  * or fails the build with the run's failure.
  */
-public class FinishWorkflowStep extends Step implements Serializable {
+final class FinishWorkflowStep extends DriverStep {
 
     @Serial
     private static final long serialVersionUID = 1L;
 
     private final String run;
-    private boolean cancel;
-
-    @DataBoundConstructor
-    public FinishWorkflowStep(String run) {
-        this.run = run;
-    }
-
-    public String getRun() {
-        return run;
-    }
-
-    public boolean isCancel() {
-        return cancel;
-    }
 
     /** Cancel the run first, and do not fail: the driver is already failing for another reason. */
-    @DataBoundSetter
-    public void setCancel(boolean cancel) {
+    private final boolean cancel;
+
+    FinishWorkflowStep(String run, boolean cancel) {
+        this.run = run;
         this.cancel = cancel;
     }
 
@@ -79,20 +61,33 @@ public class FinishWorkflowStep extends Step implements Serializable {
             this.cancel = cancel;
         }
 
+        /** Everything that touches the engine runs on {@link Timer}, never on the CPS VM thread. */
         @Override
         public boolean start() throws Exception {
-            ActiveRun active = ActiveRuns.get().find(runId, getContext().get(Run.class));
+            Run<?, ?> build = getContext().get(Run.class);
+            PrintStream log = getContext().get(TaskListener.class).getLogger();
+            Timer.get().submit(() -> {
+                try {
+                    finish(build, log);
+                } catch (Exception | LinkageError e) {
+                    getContext().onFailure(e);
+                }
+            });
+            return false;
+        }
+
+        private void finish(Run<?, ?> build, PrintStream log) throws AbortException {
+            ActiveRun active = ActiveRuns.get().find(runId, build);
             if (active == null) {
                 if (cancel) {
                     getContext().onSuccess(null);
-                    return true;
+                    return;
                 }
                 throw new AbortException(ActiveRuns.LOST);
             }
             if (cancel) {
                 active.cancel("its Pipeline worker branches ended early");
             }
-            PrintStream log = getContext().get(TaskListener.class).getLogger();
             active.completion().whenComplete((result, failure) -> {
                 active.forget();
                 if (failure != null) {
@@ -112,7 +107,6 @@ public class FinishWorkflowStep extends Step implements Serializable {
                                     + failedTasks(result)));
                 }
             });
-            return false;
         }
 
         private static String failedTasks(RunResult result) {
@@ -154,7 +148,7 @@ public class FinishWorkflowStep extends Step implements Serializable {
         public void stop(@NonNull Throwable cause) throws Exception {
             ActiveRun active = ActiveRuns.get().find(runId, getContext().get(Run.class));
             if (active != null) {
-                active.cancel("the build was stopped");
+                Timer.get().submit(() -> active.buildStopped(AttemptEnd.describe(cause)));
             }
             getContext().onFailure(cause);
         }
@@ -162,31 +156,6 @@ public class FinishWorkflowStep extends Step implements Serializable {
         @Override
         public void onResume() {
             getContext().onFailure(new AbortException(ActiveRuns.LOST));
-        }
-    }
-
-    @Extension
-    public static class DescriptorImpl extends StepDescriptor {
-
-        @Override
-        public String getFunctionName() {
-            return "onepanelWorkflowFinish";
-        }
-
-        @NonNull
-        @Override
-        public String getDisplayName() {
-            return "Wait for an Onepanel workflow run and return its outputs (used by onepanelWorkflow)";
-        }
-
-        @Override
-        public boolean isAdvanced() {
-            return true;
-        }
-
-        @Override
-        public Set<? extends Class<?>> getRequiredContext() {
-            return Set.of(Run.class, TaskListener.class);
         }
     }
 }

@@ -2,7 +2,6 @@ package io.jenkins.plugins.onepanel.pipeline;
 
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
-import io.jenkins.plugins.onepanel.OnepanelWorkflowStep;
 import org.jenkinsci.plugins.workflow.cps.CpsScript;
 import org.jenkinsci.plugins.workflow.cps.GlobalVariable;
 import org.jenkinsci.plugins.workflow.cps.GroovySourceFileAllowlist;

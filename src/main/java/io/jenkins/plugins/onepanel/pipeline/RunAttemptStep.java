@@ -1,16 +1,16 @@
 package io.jenkins.plugins.onepanel.pipeline;
 
-import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
-import hudson.Extension;
 import hudson.FilePath;
 import hudson.Launcher;
+import hudson.model.Result;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.remoting.VirtualChannel;
 import io.jenkins.plugins.onepanel.run.ActiveRun;
 import io.jenkins.plugins.onepanel.run.ActiveRuns;
 import io.jenkins.plugins.onepanel.run.BuiltInNodeTasks;
+import io.jenkins.plugins.onepanel.run.RunRef;
 import io.jenkins.plugins.onepanel.run.TaskLogStream;
 import io.jenkins.plugins.onepanel.run.TaskStaging;
 import io.onepanel.workflow.artifact.ArtifactException;
@@ -18,25 +18,22 @@ import io.onepanel.workflow.pod.StagingPlan;
 import io.onepanel.workflow.runtime.TaskResult;
 import java.io.PrintStream;
 import java.io.Serial;
-import java.io.Serializable;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import org.jenkinsci.plugins.workflow.steps.Step;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jenkinsci.plugins.workflow.steps.FlowInterruptedException;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
-import org.kohsuke.stapler.DataBoundConstructor;
 
 /**
- * Driver step inside the attempt's {@code node}: plays the stager role of the engine's staging
+ * Driver operation {@code run} inside the attempt's {@code node}: plays the stager role of the engine's staging
  * contract in the agent container of the task's pod (inputs in, the task's container released,
  * its log followed, outputs out), with URLs the controller signs for this attempt just now. The log
  * of the task's container streams into the build log line by line, each line with the task's name
  * in front, and into the task's own log on the build page.
  */
-public class RunAttemptStep extends Step implements Serializable {
+final class RunAttemptStep extends DriverStep {
 
     @Serial
     private static final long serialVersionUID = 1L;
@@ -44,28 +41,22 @@ public class RunAttemptStep extends Step implements Serializable {
     private final String run;
     private final String attempt;
 
-    @DataBoundConstructor
-    public RunAttemptStep(String run, String attempt) {
+    RunAttemptStep(String run, String attempt) {
         this.run = run;
         this.attempt = attempt;
     }
 
-    public String getRun() {
-        return run;
-    }
-
-    public String getAttempt() {
-        return attempt;
-    }
-
+    /** The run's reference is kept with the program at once, before the work goes to its own thread. */
     @Override
-    public StepExecution start(StepContext context) {
-        return new Execution(context, run, attempt);
+    public StepExecution start(StepContext context) throws Exception {
+        RunRef ref = ActiveRuns.get().require(run, context.get(Run.class)).ref();
+        return new Execution(context, run, attempt, ref);
     }
 
     /**
      * Blocks a thread of its own while the attempt runs. Stopping the step (the engine cancels the
-     * attempt, or the build is stopped) interrupts that thread, which cancels the call on the agent.
+     * attempt, or the build is stopped) interrupts that thread, which cancels the call on the agent;
+     * the engine's cancel stops it with {@link TaskCancelled}, which ends the {@code node} and the pod.
      */
     static final class Execution extends SynchronousNonBlockingStepExecution<Void> {
         @Serial
@@ -73,11 +64,14 @@ public class RunAttemptStep extends Step implements Serializable {
 
         private final String runId;
         private final String attemptId;
+        private final RunRef ref;
+        private transient AtomicBoolean over;
 
-        Execution(StepContext context, String runId, String attemptId) {
+        Execution(StepContext context, String runId, String attemptId, RunRef ref) {
             super(context);
             this.runId = runId;
             this.attemptId = attemptId;
+            this.ref = ref;
         }
 
         @Override
@@ -85,6 +79,29 @@ public class RunAttemptStep extends Step implements Serializable {
             Run<?, ?> build = getContext().get(Run.class);
             ActiveRun active = ActiveRuns.get().require(runId, build);
             ActiveRun.Attempt attempt = active.attempt(attemptId);
+            if (attempt.cancellation().isDone()) {
+                return null; // cancelled while its pod started: the report says so
+            }
+            over = new AtomicBoolean();
+            String task = attempt.request().taskName();
+            attempt.cancellation().thenAccept(reason -> {
+                if (over.compareAndSet(false, true)) {
+                    try {
+                        stop(new FlowInterruptedException(Result.ABORTED, false, new TaskCancelled(task, reason)));
+                    } catch (Exception e) {
+                        getContext().onFailure(e);
+                    }
+                }
+            });
+            try {
+                runAttempt(active, attempt);
+            } finally {
+                over.set(true);
+            }
+            return null;
+        }
+
+        private void runAttempt(ActiveRun active, ActiveRun.Attempt attempt) throws Exception {
             PrintStream log = getContext().get(TaskListener.class).getLogger();
             String prefix = "[" + attempt.request().taskName() + "] ";
 
@@ -102,19 +119,19 @@ public class RunAttemptStep extends Step implements Serializable {
                             getContext().get(Launcher.class),
                             getContext().get(FilePath.class),
                             lines));
-                    return null;
+                    return;
                 }
                 StagingPlan plan = attempt.plan();
                 if (plan == null) {
                     attempt.ran(TaskResult.error("the attempt has no staging plan"));
-                    return null;
+                    return;
                 }
                 TaskStaging.Signed signed;
                 try {
                     signed = active.staging().sign(plan);
                 } catch (ArtifactException e) {
                     attempt.ran(TaskResult.error(e.getMessage()));
-                    return null;
+                    return;
                 }
                 Future<TaskStaging.AgentOutcome> onAgent =
                         active.staging().startOnAgent(channel(), signed, lines, notes);
@@ -128,7 +145,6 @@ public class RunAttemptStep extends Step implements Serializable {
                     attempt.ran(TaskResult.error("staging in the task's pod failed: " + cause.getMessage()));
                 }
             }
-            return null;
         }
 
         private VirtualChannel channel() throws Exception {
@@ -146,32 +162,14 @@ public class RunAttemptStep extends Step implements Serializable {
 
         @Override
         public void onResume() {
+            try {
+                if (ref != null) {
+                    ref.lost(getContext().get(Run.class));
+                }
+            } catch (Exception e) {
+                // Fails below either way.
+            }
             getContext().onFailure(new AbortException(ActiveRuns.LOST));
-        }
-    }
-
-    @Extension
-    public static class DescriptorImpl extends StepDescriptor {
-
-        @Override
-        public String getFunctionName() {
-            return "onepanelTaskRun";
-        }
-
-        @NonNull
-        @Override
-        public String getDisplayName() {
-            return "Stage and follow one Onepanel task attempt in its pod (used by onepanelWorkflow)";
-        }
-
-        @Override
-        public boolean isAdvanced() {
-            return true;
-        }
-
-        @Override
-        public Set<? extends Class<?>> getRequiredContext() {
-            return Set.of(Run.class, TaskListener.class, FilePath.class, Launcher.class);
         }
     }
 }

@@ -1,13 +1,10 @@
 package io.jenkins.plugins.onepanel.pipeline;
 
-import edu.umd.cs.findbugs.annotations.NonNull;
-import hudson.Extension;
 import hudson.FilePath;
 import hudson.Util;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.onepanel.OnepanelWorkflowConfiguration;
-import io.jenkins.plugins.onepanel.OnepanelWorkflowStep;
 import io.jenkins.plugins.onepanel.run.ActiveRun;
 import io.jenkins.plugins.onepanel.run.AdminLimits;
 import io.jenkins.plugins.onepanel.run.RunSettings;
@@ -17,30 +14,30 @@ import java.io.PrintStream;
 import java.io.Serial;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import jenkins.model.Jenkins;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
-import org.kohsuke.stapler.DataBoundConstructor;
 
 /**
- * Driver step: reads and checks the template, starts the run and tells the driver how to run it
- * (worker count, cloud, namespace, pod template to inherit). The arguments are those of
+ * Driver operation {@code start}: reads and checks the template, starts the run and tells the driver
+ * how to run it (worker count, cloud, namespace, pod template to inherit). Its arguments are those of
  * {@code onepanelWorkflow}, as the driver passes them on.
  */
-public class StartWorkflowStep extends OnepanelWorkflowStep {
+final class StartWorkflowStep extends DriverStep {
 
     @Serial
     private static final long serialVersionUID = 1L;
 
-    @DataBoundConstructor
-    public StartWorkflowStep() {}
+    private final OnepanelWorkflowStep arguments;
+
+    StartWorkflowStep(OnepanelWorkflowStep arguments) {
+        this.arguments = arguments;
+    }
 
     @Override
     public StepExecution start(StepContext context) {
-        return new Execution(context, this);
+        return new Execution(context, arguments);
     }
 
     /** Reading the template may reach an agent, so this runs off the CPS VM thread. */
@@ -48,9 +45,9 @@ public class StartWorkflowStep extends OnepanelWorkflowStep {
         @Serial
         private static final long serialVersionUID = 1L;
 
-        private final transient StartWorkflowStep step;
+        private final transient OnepanelWorkflowStep step;
 
-        Execution(StepContext context, StartWorkflowStep step) {
+        Execution(StepContext context, OnepanelWorkflowStep step) {
             super(context);
             this.step = step;
         }
@@ -86,35 +83,8 @@ public class StartWorkflowStep extends OnepanelWorkflowStep {
                 handle.put("cloud", settings.cloud().name);
             }
             handle.put("namespace", settings.namespace());
-            if (settings.inheritFrom() != null) {
-                handle.put("inheritFrom", settings.inheritFrom());
-            }
+            handle.put("inheritFrom", settings.inheritFrom() == null ? "" : settings.inheritFrom());
             return handle;
-        }
-    }
-
-    @Extension
-    public static class DescriptorImpl extends StepDescriptor {
-
-        @Override
-        public String getFunctionName() {
-            return "onepanelWorkflowStart";
-        }
-
-        @NonNull
-        @Override
-        public String getDisplayName() {
-            return "Start an Onepanel workflow run (used by onepanelWorkflow)";
-        }
-
-        @Override
-        public boolean isAdvanced() {
-            return true;
-        }
-
-        @Override
-        public Set<? extends Class<?>> getRequiredContext() {
-            return Set.of(Run.class, TaskListener.class);
         }
     }
 }

@@ -52,6 +52,7 @@ public final class ActiveRun {
 
     private final Map<String, Attempt> attempts = new ConcurrentHashMap<>();
     private final AtomicLong attemptIds = new AtomicLong();
+    private volatile String stoppedBecause;
 
     private ActiveRun(
             String id,
@@ -301,6 +302,21 @@ public final class ActiveRun {
         }
     }
 
+    /**
+     * Records that the build (or a block around the step) was stopped, as opposed to a pod or agent
+     * that went away, and stops the run: no attempt starts any more and every worker ends.
+     */
+    public void buildStopped(@NonNull String why) {
+        stoppedBecause = why;
+        cancel("the build was stopped (" + why + ")");
+    }
+
+    /** Why the build was stopped, once it was; null while it goes on. */
+    @CheckForNull
+    public String stoppedBecause() {
+        return stoppedBecause;
+    }
+
     /** Completes when the run is over, normally, with its result. */
     @NonNull
     public CompletableFuture<RunResult> completion() {
@@ -356,11 +372,28 @@ public final class ActiveRun {
         }
 
         /**
-         * Taken up by the worker's task block; false when it was abandoned first, in which case the
-         * block has nothing to run.
+         * The Jenkins label of the attempt's agent pod ({@code podTemplate(label:)}, {@code node(label)}):
+         * unique to the attempt, so a pod still waiting in the queue can be found and cancelled.
+         */
+        @NonNull
+        public String label() {
+            String uid = engineRun.info().uid().replaceAll("[^A-Za-z0-9]", "");
+            return "onepanel-" + uid.substring(0, Math.min(12, uid.length())) + "-" + id;
+        }
+
+        /**
+         * Taken up by a worker; false when it was abandoned first, in which case nothing runs it.
+         * From then on, the engine's cancel also withdraws the attempt's agent from the build queue
+         * while its pod waits to be scheduled (failFast, a deadline).
          */
         public boolean claim() {
-            return claimed.compareAndSet(false, true);
+            if (!claimed.compareAndSet(false, true)) {
+                return false;
+            }
+            if (!settings.builtInNode()) {
+                task.cancellation().thenAccept(reason -> PendingAgents.withdraw(label()));
+            }
+            return true;
         }
 
         /** Ends an attempt no worker has taken up, as cancelled; does nothing once one has. */
@@ -396,6 +429,7 @@ public final class ActiveRun {
         public void finish(@NonNull TaskResult outcome) {
             task.complete(outcome);
             attempts.remove(id);
+            PendingAgents.forget(label());
         }
     }
 }

@@ -38,7 +38,8 @@ import org.apache.commons.io.output.TeeOutputStream;
  * cluster. Set the system property {@code io.jenkins.plugins.onepanel.run.BuiltInNodeTasks.enabled=true}.
  *
  * <p>It is not a runtime for real work: images are not pulled (the command must exist on the node),
- * tasks are not isolated from each other, artifacts are refused, and output parameters are read
+ * tasks are not isolated from each other, artifacts are refused (optional output artifacts, such as
+ * Onepanel's {@code sys-metrics}, are left absent), and output parameters are read
  * from the paths as written, on the node's file system.
  */
 public final class BuiltInNodeTasks {
@@ -70,10 +71,13 @@ public final class BuiltInNodeTasks {
         if (container == null) {
             return TaskResult.error("template '" + template.name() + "' has no container to run");
         }
-        boolean artifacts = template.inputs() != null
-                        && !template.inputs().artifacts().isEmpty()
-                || template.outputs() != null && !template.outputs().artifacts().isEmpty();
-        if (artifacts) {
+        // Optional outputs (Onepanel's injected sys-metrics among them) may be absent in Argo too, so
+        // they are simply not stored here; anything a task needs moved is refused.
+        boolean inputArtifacts =
+                template.inputs() != null && !template.inputs().artifacts().isEmpty();
+        boolean requiredOutputs = template.outputs() != null
+                && template.outputs().artifacts().stream().anyMatch(a -> !a.optional());
+        if (inputArtifacts || requiredOutputs) {
             return TaskResult.error("template '" + template.name() + "' moves artifacts, which tasks on the built-in"
                     + " node (a test switch) do not do; run it in pods");
         }

@@ -18,7 +18,6 @@ import jenkins.model.Jenkins;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
@@ -93,9 +92,9 @@ public final class S3Credentials {
     }
 
     /**
-     * Adapts aws-credentials to the SDK. Its {@code getCredentials()} (present in every release, with
-     * SDK v1 types or the plugin's own copies of them) assumes the IAM role when one is set, so the
-     * result is kept for a while instead of calling STS for each signature.
+     * aws-credentials' own SDK v2 provider, with its result kept for a while: it assumes the IAM
+     * role (a call to STS) each time it is asked, and every signature asks. Credentials without keys
+     * mean "the controller's instance profile" there, so they fall back to the default chain.
      */
     private static final class AwsPluginCredentials implements AwsCredentialsProvider {
         private final AmazonWebServicesCredentials credentials;
@@ -107,15 +106,13 @@ public final class S3Credentials {
         }
 
         @Override
-        @SuppressWarnings({"deprecation", "removal"}) // the SDK v1-shaped API is the one every release has
         public synchronized AwsCredentials resolveCredentials() {
             Instant now = Instant.now();
             if (cached == null || now.isAfter(cachedAt.plus(ROLE_CREDENTIALS_REUSE))) {
-                com.amazonaws.auth.AWSCredentials v1 = credentials.getCredentials();
-                cached = v1 instanceof com.amazonaws.auth.AWSSessionCredentials session
-                        ? AwsSessionCredentials.create(
-                                session.getAWSAccessKeyId(), session.getAWSSecretKey(), session.getSessionToken())
-                        : AwsBasicCredentials.create(v1.getAWSAccessKeyId(), v1.getAWSSecretKey());
+                AwsCredentials resolved = credentials.resolveCredentials();
+                cached = resolved != null
+                        ? resolved
+                        : DefaultCredentialsProvider.builder().build().resolveCredentials();
                 cachedAt = now;
             }
             return cached;

@@ -6,7 +6,10 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -53,6 +56,20 @@ public final class TaskPods {
      * directory and connection environment (kubernetes-plugin {@code PodTemplateBuilder#build}).
      */
     static final String AGENT_CONTAINER = "jnlp";
+
+    /** The uid (and gid) the {@code jenkins/inbound-agent} image runs as. */
+    static final long AGENT_UID = 1000L;
+
+    /**
+     * The agent streams artifacts (several GB for datasets and models) between the pod's volumes and
+     * S3; the Kubernetes plugin's default for an agent container without resources (100m CPU, 256Mi)
+     * would throttle that and risk an OOM kill of the JVM. No CPU limit, so transfers are not throttled.
+     */
+    static final ResourceRequirements AGENT_RESOURCES = new ResourceRequirementsBuilder()
+            .addToRequests("cpu", new Quantity("500m"))
+            .addToRequests("memory", new Quantity("1Gi"))
+            .addToLimits("memory", new Quantity("1Gi"))
+            .build();
 
     /** Pods for Jenkins agents: no stager container, the agent plays that role. */
     private final TaskPodTranslator agentPods;
@@ -119,8 +136,14 @@ public final class TaskPods {
         Container agent = new ContainerBuilder()
                 .withName(AGENT_CONTAINER)
                 .withVolumeMounts(taskPod.stagerVolumeMounts())
+                .withResources(AGENT_RESOURCES)
+                .withNewSecurityContext()
+                .withRunAsUser(AGENT_UID)
+                .withRunAsGroup(AGENT_UID)
+                .withAllowPrivilegeEscalation(false)
+                .endSecurityContext()
                 .build();
-        Pod pod = new PodBuilder(taskPod.pod())
+        PodBuilder pod = new PodBuilder(taskPod.pod())
                 .editMetadata()
                 .withName(null)
                 .withNamespace(null)
@@ -128,9 +151,18 @@ public final class TaskPods {
                 .editSpec()
                 .removeMatchingFromContainers(c -> AGENT_CONTAINER.equals(c.getName()))
                 .addToContainers(agent)
-                .endSpec()
-                .build();
-        return Serialization.asYaml(pod);
+                .endSpec();
+        PodSecurityContext podSecurity = taskPod.pod().getSpec().getSecurityContext();
+        if (podSecurity == null || podSecurity.getFsGroup() == null) {
+            // The agent writes inputs into the exchange volume and the task's volumes (PVCs) as the
+            // inbound agent's uid; with the pod's fsGroup those volumes are group-writable for it.
+            pod.editSpec()
+                    .editOrNewSecurityContext()
+                    .withFsGroup(AGENT_UID)
+                    .endSecurityContext()
+                    .endSpec();
+        }
+        return Serialization.asYaml(pod.build());
     }
 
     /** Where a pod lands, for the build page: its node pool (by name when catalogued) and GPU count. */
@@ -165,7 +197,8 @@ public final class TaskPods {
     @NonNull
     public TaskRuntime kubernetesRuntime(@NonNull KubernetesClient client, @NonNull String namespace) {
         return new KubernetesTaskRuntime(
-                client, KubernetesRuntimeConfig.defaults().withNamespace(namespace).withPod(ownPods));
+                client,
+                KubernetesRuntimeConfig.defaults().withNamespace(namespace).withPod(ownPods));
     }
 
     /** Deletes every pod of a run that is still there; used on abort and when a run is lost. */
@@ -178,5 +211,6 @@ public final class TaskPods {
      * @param nodePool the node pool's name, or the raw node selector value when not catalogued; null for none
      * @param gpus the GPU limit of the task's container, or null
      */
-    record Placement(@CheckForNull String nodePool, @CheckForNull String gpus) {}
+    record Placement(
+            @CheckForNull String nodePool, @CheckForNull String gpus) {}
 }

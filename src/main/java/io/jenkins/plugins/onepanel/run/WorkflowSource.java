@@ -48,7 +48,8 @@ public final class WorkflowSource {
      *
      * @param workflow null when the text is not a workflow at all
      */
-    public record Checked(@CheckForNull Workflow workflow, @NonNull List<Diagnostic> diagnostics) {
+    public record Checked(
+            @CheckForNull Workflow workflow, @NonNull List<Diagnostic> diagnostics) {
 
         public boolean hasErrors() {
             return workflow == null || diagnostics.stream().anyMatch(Diagnostic::isError);

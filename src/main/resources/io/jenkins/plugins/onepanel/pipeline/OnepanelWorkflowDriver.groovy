@@ -8,19 +8,21 @@ import org.jenkinsci.plugins.workflow.cps.CpsScript
  * What {@code onepanelWorkflow(...)} runs (see OnepanelWorkflowVariable): the Pipeline side of a
  * workflow run. Every decision is the engine's; this only gives each attempt the engine lets run
  * a pod and an agent, with Pipeline's own steps, so that durability, aborts, per-branch logs and
- * stage views come from Pipeline:
+ * stage views come from Pipeline. Its own operations are the one step onepanelWorkflow with a
+ * driver key (io.jenkins.plugins.onepanel.pipeline.DriverSteps), called through {@code steps}
+ * because the global variable of the same name is this driver:
  *
  * <pre>
- * onepanelWorkflowStart                      check the template, start the run
+ * start                                      check the template, start the run
  * parallel(worker 1..N) {                    N = the run's parallelism
- *     while (attempt = onepanelTaskAwait)    the engine lets an attempt run (no polling)
+ *     while (attempt = await)                the engine lets an attempt run (no polling)
  *         stage(task) {
- *             onepanelTask {                 reports the attempt when its pod is gone
- *                 podTemplate(yaml: pod) { node(POD_LABEL) { onepanelTaskRun } }
- *             }
+ *             try { podTemplate(yaml: pod, label: attempt.label) { node(attempt.label) { run } } }
+ *             catch (failure) { }
+ *             report(failure)                the attempt's result, once its pod is gone
  *         }
  * }
- * onepanelWorkflowFinish                     outputs, or the run's failure
+ * finish                                     outputs, or the run's failure
  * </pre>
  *
  * A worker pool rather than a branch per task: {@code parallel} takes a fixed set of branches when
@@ -30,6 +32,9 @@ import org.jenkinsci.plugins.workflow.cps.CpsScript
 class OnepanelWorkflowDriver implements Serializable {
 
     private static final long serialVersionUID = 1L
+
+    /** io.jenkins.plugins.onepanel.pipeline.DriverSteps.KEY */
+    private static final String DRIVER_STEP = 'onepanelDriverStep'
 
     private final CpsScript script
 
@@ -44,7 +49,9 @@ class OnepanelWorkflowDriver implements Serializable {
 
     /** {@code onepanelWorkflow template: ..., parameters: [...], ...}; returns the outputs map. */
     def call(Map args) {
-        Map run = script.onepanelWorkflowStart(arguments(args))
+        Map start = arguments(args)
+        start[DRIVER_STEP] = 'start'
+        Map run = driver(start)
         boolean workersDone = false
         try {
             Map branches = [:]
@@ -56,51 +63,71 @@ class OnepanelWorkflowDriver implements Serializable {
             workersDone = true
         } finally {
             if (!workersDone) {
-                script.onepanelWorkflowFinish(run: run.id, cancel: true)
+                driver([(DRIVER_STEP): 'finish', run: run.id, cancel: true])
             }
         }
-        return script.onepanelWorkflowFinish(run: run.id)
+        return driver([(DRIVER_STEP): 'finish', run: run.id])
+    }
+
+    /** The step itself, past the global variable of the same name (which is this driver). */
+    def driver(Map args) {
+        return script.steps.onepanelWorkflow(args)
     }
 
     // Not private: CPS-transformed closures call methods of their owner, which private methods complicate.
     void worker(Map run) {
         while (true) {
-            Map attempt = script.onepanelTaskAwait(run: run.id)
+            Map attempt = driver([(DRIVER_STEP): 'await', run: run.id])
             if (attempt == null) {
                 return
             }
             script.stage(attempt.name as String) {
-                script.onepanelTask(run: run.id, attempt: attempt.id) {
+                Throwable failure = null
+                try {
                     if (run.builtInNode) {
                         script.node('built-in') {
-                            script.onepanelTaskRun(run: run.id, attempt: attempt.id)
+                            driver([(DRIVER_STEP): 'run', run: run.id, attempt: attempt.id])
                         }
                     } else {
                         script.podTemplate(podTemplateArguments(run, attempt)) {
-                            script.node(script.env.POD_LABEL) {
-                                script.onepanelTaskRun(run: run.id, attempt: attempt.id)
+                            script.node(attempt.label as String) {
+                                driver([(DRIVER_STEP): 'run', run: run.id, attempt: attempt.id])
                             }
                         }
                     }
+                } catch (Throwable t) {
+                    failure = t
                 }
+                // Fails with the same failure only when the build (or a block around it) was stopped.
+                Map report = [(DRIVER_STEP): 'report', run: run.id, attempt: attempt.id]
+                if (failure != null) {
+                    report.failure = failure
+                }
+                driver(report)
             }
         }
     }
 
+    /**
+     * inheritFrom is always passed: without it, podTemplate inherits the enclosing podTemplate (or
+     * {@code agent { kubernetes }}), and task pods would gain its containers. '' (the default) means
+     * none; the Kubernetes plugin's own values keep their meaning (' ' none, '<default>' the enclosing one).
+     */
     Map podTemplateArguments(Map run, Map attempt) {
-        Map pod = [yaml: attempt.podYaml, showRawYaml: false, namespace: run.namespace]
+        String inheritFrom = run.inheritFrom ?: ''
+        Map pod = [yaml: attempt.podYaml, showRawYaml: false, namespace: run.namespace, inheritFrom: inheritFrom,
+                   label: attempt.label]
         if (run.cloud) {
             pod.cloud = run.cloud
         }
-        if (run.inheritFrom) {
-            pod.inheritFrom = run.inheritFrom
+        if (inheritFrom.trim()) {
             pod.yamlMergeStrategy = script.merge()
         }
         return pod
     }
 
     /**
-     * The step's arguments as onepanelWorkflowStart takes them: {@code parameters} may be a map
+     * The step's arguments as the start operation takes them: {@code parameters} may be a map
      * ({@code [epochs: '20']}), a list of {@code [name:, value:]} maps, or a list of
      * {@code workflowParameter(name:, value:)}, as the Snippet Generator writes it.
      */

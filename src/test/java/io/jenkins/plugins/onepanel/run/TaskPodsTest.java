@@ -2,15 +2,19 @@ package io.jenkins.plugins.onepanel.run;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -27,9 +31,16 @@ import io.onepanel.workflow.runtime.TaskRequest;
 import io.onepanel.workflow.runtime.external.ExternalTaskRuntime;
 import io.onepanel.workflow.template.Workflow;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.csanchez.jenkins.plugins.kubernetes.ContainerTemplate;
+import org.csanchez.jenkins.plugins.kubernetes.KubernetesCloud;
+import org.csanchez.jenkins.plugins.kubernetes.KubernetesSlave;
+import org.csanchez.jenkins.plugins.kubernetes.PodTemplate;
+import org.csanchez.jenkins.plugins.kubernetes.PodTemplateBuilder;
+import org.csanchez.jenkins.plugins.kubernetes.pod.yaml.Merge;
 import org.junit.jupiter.api.Test;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
@@ -102,6 +113,78 @@ class TaskPodsTest {
         assertEquals(
                 agentPod.getSpec().getContainers().size(),
                 created.getSpec().getContainers().size());
+    }
+
+    /**
+     * The pod as the Kubernetes plugin really builds it from {@code podTemplate(yaml: ...)}
+     * ({@link PodTemplateBuilder#build()}, the code behind every agent pod): the task's container
+     * outlives its command (the plugin's Reaper disconnects an agent when any container of its pod
+     * terminates), the agent container gets the plugin's image and connection, our resources and
+     * uid, and nothing of a cloud template leaks in unless inheritFrom names it.
+     */
+    @Test
+    void theKubernetesPluginBuildsTheAgentPodFromTheYaml(JenkinsRule r) throws Exception {
+        KubernetesCloud cloud = new KubernetesCloud("kubernetes");
+        PodTemplate outer = new PodTemplate();
+        outer.setName("outer");
+        outer.setContainers(new ArrayList<>(List.of(new ContainerTemplate("outer-tool", "busybox"))));
+        cloud.addTemplate(outer);
+        r.jenkins.clouds.add(cloud);
+        RunInfo run = new RunInfo("diamond-1", "0b7e2c", NAMESPACE, Instant.now());
+        TaskPods pods = TaskPods.configuredBy(OnepanelWorkflowConfiguration.get());
+        String yaml = pods.agentPodYaml(pods.podFor(firstTaskOfTheDiamond(run)));
+
+        Pod pod = build(cloud, yaml, null);
+
+        assertThat(
+                pod.getSpec().getContainers().stream().map(Container::getName).toList(),
+                containsInAnyOrder(PodContract.MAIN_CONTAINER, TaskPods.AGENT_CONTAINER));
+        Container main = container(pod, PodContract.MAIN_CONTAINER);
+        assertThat(main.getEnv(), hasItem(new EnvVar(PodContract.ENV_HOLD, "1", null)));
+        assertEquals(List.of("sh", "-c", PodContract.GATE_SCRIPT, PodContract.GATE_NAME), main.getCommand());
+        Container agent = container(pod, TaskPods.AGENT_CONTAINER);
+        assertNotNull(agent.getImage(), "the Kubernetes plugin's inbound agent image");
+        assertThat(agent.getEnv().stream().map(EnvVar::getName).toList(), hasItem("JENKINS_AGENT_WORKDIR"));
+        // Not the Kubernetes plugin's 100m/256Mi default for an agent container without resources:
+        assertEquals(
+                TaskPods.AGENT_RESOURCES.getRequests().get("cpu"),
+                agent.getResources().getRequests().get("cpu"));
+        assertEquals(
+                TaskPods.AGENT_RESOURCES.getLimits().get("memory"),
+                agent.getResources().getLimits().get("memory"));
+        assertEquals(TaskPods.AGENT_UID, agent.getSecurityContext().getRunAsUser());
+        assertEquals(TaskPods.AGENT_UID, pod.getSpec().getSecurityContext().getFsGroup());
+        assertThat(
+                agent.getVolumeMounts().stream().map(VolumeMount::getMountPath).toList(),
+                hasItem(PodContract.EXCHANGE_DIR));
+
+        // inheritFrom names a cloud template: its containers join (merged YAML), as the user asked.
+        Pod inherited = build(cloud, yaml, "outer");
+        assertThat(
+                inherited.getSpec().getContainers().stream()
+                        .map(Container::getName)
+                        .toList(),
+                hasItem("outer-tool"));
+    }
+
+    private static Pod build(KubernetesCloud cloud, String yaml, String inheritFrom) throws Exception {
+        PodTemplate template = new PodTemplate();
+        template.setName("task-a");
+        template.setLabel("task-a");
+        template.setYaml(yaml);
+        template.setInheritFrom(inheritFrom);
+        template.setYamlMergeStrategy(new Merge());
+        PodTemplate effective = cloud.getUnwrappedTemplate(template);
+        KubernetesSlave agent =
+                KubernetesSlave.builder().podTemplate(effective).cloud(cloud).build();
+        return new PodTemplateBuilder(effective, agent).build();
+    }
+
+    private static Container container(Pod pod, String name) {
+        return pod.getSpec().getContainers().stream()
+                .filter(c -> name.equals(c.getName()))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.jenkins.plugins.onepanel;
+package io.jenkins.plugins.onepanel.pipeline;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.empty;
@@ -9,10 +9,17 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import hudson.Functions;
 import hudson.model.Result;
+import io.jenkins.plugins.onepanel.ArtifactRepository;
+import io.jenkins.plugins.onepanel.OnepanelRunAction;
+import io.jenkins.plugins.onepanel.OnepanelWorkflowConfiguration;
+import io.jenkins.plugins.onepanel.TaskRecord;
+import io.jenkins.plugins.onepanel.Templates;
+import io.jenkins.plugins.onepanel.WorkflowParameter;
 import io.jenkins.plugins.onepanel.run.BuiltInNodeTasks;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,6 +27,7 @@ import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
 import org.jenkinsci.plugins.workflow.steps.StepConfigTester;
+import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -93,20 +101,17 @@ class OnepanelWorkflowStepTest {
     @Test
     void parametersAndOutputsPassBetweenTasksAndComeBackAsAMap(@TempDir Path dir) throws Exception {
         String yaml = Templates.passing(dir.resolve("greeting.txt").toString());
-        WorkflowRun b = r.buildAndAssertSuccess(pipeline(
-                """
+        WorkflowRun b = r.buildAndAssertSuccess(pipeline("""
                 def out = onepanelWorkflow text: %s, parameters: [who: 'world']
                 echo "greeting=${out['tasks.producer.greeting']}"
-                """
-                        .formatted(Templates.groovyLiteral(yaml))));
+                """.formatted(Templates.groovyLiteral(yaml))));
         r.assertLogContains("[consumer] consumer got hello world", b);
         r.assertLogContains("greeting=hello world", b);
     }
 
     @Test
     void anInvalidTemplateStartsNothingAndReportsEveryErrorWithItsPosition() throws Exception {
-        String yaml =
-                """
+        String yaml = """
                 entrypoint: main
                 templates:
                 - name: main
@@ -134,8 +139,7 @@ class OnepanelWorkflowStepTest {
 
     @Test
     void aMissingRequiredParameterIsReportedBeforeAnythingRuns() throws Exception {
-        String yaml =
-                """
+        String yaml = """
                 entrypoint: main
                 arguments:
                   parameters:
@@ -160,8 +164,7 @@ class OnepanelWorkflowStepTest {
 
     @Test
     void aFailingTaskFailsTheBuildAndNamesTheTask() throws Exception {
-        String yaml =
-                """
+        String yaml = """
                 entrypoint: main
                 templates:
                 - name: main
@@ -183,8 +186,7 @@ class OnepanelWorkflowStepTest {
 
     @Test
     void privilegedContainersAreRefusedUnlessAllowed() throws Exception {
-        String yaml =
-                """
+        String yaml = """
                 entrypoint: main
                 templates:
                 - name: main
@@ -215,20 +217,35 @@ class OnepanelWorkflowStepTest {
         r.assertLogContains("Call onepanelWorkflow(...) directly", b);
     }
 
+    /** Through the Snippet Generator's form: inheritFrom unset stays unset, failFast keeps each of its three values. */
     @Test
     void snippetGeneratorRoundTrip() throws Exception {
-        OnepanelWorkflowStep step = new OnepanelWorkflowStep();
-        step.setTemplate("workflows/train.yaml");
-        step.setParameters(List.of(new WorkflowParameter("epochs", "20")));
-        step.setNamespace("ml");
-        step.setFailFast(false);
-        step.setParallelism(3);
-        ArtifactRepository repository = new ArtifactRepository();
-        repository.setKeyFormat("runs/{{workflow.name}}/{{pod.name}}");
-        step.setArtifactRepository(repository);
-        OnepanelWorkflowStep after = new StepConfigTester(r).configRoundTrip(step);
-        r.assertEqualDataBoundBeans(step, after);
-        assertThat(after.getParameters(), not(empty()));
+        for (Boolean failFast : new Boolean[] {null, true, false}) {
+            OnepanelWorkflowStep step = new OnepanelWorkflowStep();
+            step.setTemplate("workflows/train.yaml");
+            step.setParameters(List.of(new WorkflowParameter("epochs", "20")));
+            step.setNamespace("ml");
+            step.setFailFast(failFast);
+            step.setParallelism(3);
+            ArtifactRepository repository = new ArtifactRepository();
+            repository.setKeyFormat("runs/{{workflow.name}}/{{pod.name}}");
+            step.setArtifactRepository(repository);
+            OnepanelWorkflowStep after = new StepConfigTester(r).configRoundTrip(step);
+            r.assertEqualDataBoundBeans(step, after);
+            assertThat(after.getParameters(), not(empty()));
+            assertNull(after.getInheritFrom());
+            assertEquals(failFast, after.getFailFast());
+        }
+    }
+
+    /** The driver's operations go through onepanelWorkflow itself: the Snippet Generator offers one step. */
+    @Test
+    void thePluginHasExactlyOneStep() {
+        List<String> ours = StepDescriptor.all().stream()
+                .filter(d -> d.getClass().getName().startsWith("io.jenkins.plugins.onepanel."))
+                .map(StepDescriptor::getFunctionName)
+                .toList();
+        assertEquals(List.of(OnepanelWorkflowStep.FUNCTION_NAME), ours);
     }
 
     private WorkflowJob pipeline(String script) throws Exception {

@@ -1,4 +1,4 @@
-package io.jenkins.plugins.onepanel;
+package io.jenkins.plugins.onepanel.pipeline;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
@@ -10,11 +10,17 @@ import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
+import io.jenkins.plugins.onepanel.ArtifactRepository;
+import io.jenkins.plugins.onepanel.WorkflowArguments;
+import io.jenkins.plugins.onepanel.WorkflowFormFields;
+import io.jenkins.plugins.onepanel.WorkflowParameter;
 import java.io.Serial;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import net.sf.json.JSONObject;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
@@ -24,6 +30,7 @@ import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.StaplerRequest2;
 import org.kohsuke.stapler.verb.POST;
 
 /**
@@ -114,9 +121,13 @@ public class OnepanelWorkflowStep extends Step implements WorkflowArguments, Ser
         return inheritFrom;
     }
 
+    /**
+     * Not trimmed: the Kubernetes plugin's {@code ' '} ("disable inheritance") is kept as given. Empty
+     * (the default) is no inheritance too: task pods never inherit an enclosing {@code podTemplate}.
+     */
     @DataBoundSetter
     public void setInheritFrom(String inheritFrom) {
-        this.inheritFrom = Util.fixEmptyAndTrim(inheritFrom);
+        this.inheritFrom = Util.fixEmpty(inheritFrom);
     }
 
     @Override
@@ -167,7 +178,8 @@ public class OnepanelWorkflowStep extends Step implements WorkflowArguments, Ser
     public StepExecution start(StepContext context) {
         return StepExecutions.synchronous(context, c -> {
             throw new AbortException("Call onepanelWorkflow(...) directly: steps." + FUNCTION_NAME
-                    + "(...) skips the Pipeline driver that runs the workflow's tasks.");
+                    + "(...) skips the Pipeline driver that runs the workflow's tasks. In a shared library class,"
+                    + " pass the Pipeline script in and call script." + FUNCTION_NAME + "(...).");
         });
     }
 
@@ -188,6 +200,39 @@ public class OnepanelWorkflowStep extends Step implements WorkflowArguments, Ser
         @Override
         public Set<? extends Class<?>> getRequiredContext() {
             return Set.of(Run.class, TaskListener.class);
+        }
+
+        /**
+         * The driver's own operations come through here too ({@link DriverSteps}), so that this is
+         * the plugin's only step; anything else is the step as the Snippet Generator and Declarative
+         * know it. Deprecated in favour of structs' {@code CustomDescribableModel}, which can only
+         * rewrite the arguments of this one class, not make another step; {@code DSL} still calls an
+         * overridden {@code newInstance(Map)}, and this is the one deliberate use of a deprecated API.
+         */
+        @Override
+        @SuppressWarnings("deprecation")
+        public Step newInstance(Map<String, Object> arguments) throws Exception {
+            if (arguments.containsKey(DriverSteps.KEY)) {
+                return DriverSteps.of(arguments);
+            }
+            return super.newInstance(arguments);
+        }
+
+        /** In the flow graph, a driver operation shows as what it is ({@code await}, {@code run a3}, ...). */
+        @Override
+        public String argumentsToString(@NonNull Map<String, Object> namedArgs) {
+            Object op = namedArgs.get(DriverSteps.KEY);
+            if (op == null) {
+                return super.argumentsToString(namedArgs);
+            }
+            Object attempt = namedArgs.get("attempt");
+            return op + (attempt == null ? "" : " " + attempt);
+        }
+
+        /** The Snippet Generator's form: failFast "as the template says" stays unset (see WorkflowFormFields). */
+        @Override
+        public Step newInstance(@CheckForNull StaplerRequest2 req, @NonNull JSONObject formData) throws FormException {
+            return super.newInstance(req, WorkflowFormFields.withoutTemplateFailFast(formData));
         }
 
         @POST

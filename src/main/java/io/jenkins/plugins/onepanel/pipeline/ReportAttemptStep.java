@@ -1,0 +1,137 @@
+package io.jenkins.plugins.onepanel.pipeline;
+
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import hudson.AbortException;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import io.jenkins.plugins.onepanel.run.ActiveRun;
+import io.jenkins.plugins.onepanel.run.ActiveRuns;
+import io.onepanel.workflow.runtime.TaskResult;
+import java.io.Serial;
+import jenkins.util.Timer;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.jenkinsci.plugins.workflow.steps.StepExecution;
+
+/**
+ * Driver operation {@code report}, after an attempt's {@code podTemplate { node { run } }} is over (so
+ * once its pod is gone): tells the engine how the attempt ended. However the pod ended (image never
+ * pulled, node lost, agent disconnected: see {@link AttemptEnd}) the worker goes on to the next
+ * attempt: whether the run fails, retries or goes on is the engine's decision. Only a stop of the
+ * build itself (or of a block around the step, such as {@code timeout}) fails it: this operation
+ * then fails with that same interruption.
+ */
+final class ReportAttemptStep extends DriverStep {
+
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    private final String run;
+    private final String attempt;
+
+    @CheckForNull
+    private final Throwable failure;
+
+    ReportAttemptStep(String run, String attempt, @CheckForNull Throwable failure) {
+        this.run = run;
+        this.attempt = attempt;
+        this.failure = failure;
+    }
+
+    @Override
+    public StepExecution start(StepContext context) {
+        return new Execution(context, run, attempt, failure);
+    }
+
+    static final class Execution extends StepExecution {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        private final String runId;
+        private final String attemptId;
+
+        @CheckForNull
+        private final Throwable failure;
+
+        Execution(StepContext context, String runId, String attemptId, @CheckForNull Throwable failure) {
+            super(context);
+            this.runId = runId;
+            this.attemptId = attemptId;
+            this.failure = failure;
+        }
+
+        /** It reports to the engine, so on {@link Timer}, never on the CPS VM thread. */
+        @Override
+        public boolean start() throws Exception {
+            Run<?, ?> build = getContext().get(Run.class);
+            TaskListener listener = getContext().get(TaskListener.class);
+            Timer.get().submit(() -> {
+                try {
+                    report(build, listener);
+                } catch (Exception | LinkageError e) {
+                    if (failure != null) {
+                        e.addSuppressed(failure);
+                    }
+                    getContext().onFailure(e);
+                }
+            });
+            return false;
+        }
+
+        private void report(Run<?, ?> build, TaskListener listener) throws AbortException {
+            ActiveRun active = ActiveRuns.get().require(runId, build);
+            ActiveRun.Attempt attempt = active.findAttempt(attemptId);
+            boolean cancelledByEngine =
+                    attempt != null && attempt.cancellation().isDone();
+            AttemptEnd end = AttemptEnd.classify(failure, getContext(), cancelledByEngine);
+            if (end == AttemptEnd.BUILD_STOPPED) {
+                // Recorded explicitly: the run stops too, so the other workers end and no pod is left.
+                active.buildStopped(AttemptEnd.describe(failure));
+            }
+            if (attempt != null) {
+                TaskResult outcome = outcome(end, attempt);
+                attempt.finish(outcome);
+                listener.getLogger().println("[" + attempt.request().taskName() + "] " + summary(outcome));
+            } // else it already ended as cancelled, with the run
+            if (end == AttemptEnd.BUILD_STOPPED) {
+                getContext().onFailure(failure); // the build is being stopped: so is this worker
+            } else {
+                getContext().onSuccess(null);
+            }
+        }
+
+        private TaskResult outcome(AttemptEnd end, ActiveRun.Attempt attempt) {
+            boolean cancelledBeforeItRan = end == AttemptEnd.COMPLETED
+                    && attempt.ranResult() == null
+                    && attempt.cancellation().isDone();
+            if (end == AttemptEnd.CANCELLED_BY_ENGINE || cancelledBeforeItRan) {
+                return TaskResult.failed(
+                        null, "cancelled: " + attempt.cancellation().join());
+            }
+            if (attempt.ranResult() != null) {
+                return attempt.ranResult();
+            }
+            return switch (end) {
+                case BUILD_STOPPED -> TaskResult.failed(null, "cancelled: the build was stopped");
+                case AGENT_LOST ->
+                    TaskResult.error("the task's pod or its agent went away: " + AttemptEnd.describe(failure));
+                case FAILED -> TaskResult.error("the task's pod failed: " + AttemptEnd.describe(failure));
+                default -> TaskResult.error("the task's pod ended without reporting a result");
+            };
+        }
+
+        private static String summary(TaskResult r) {
+            return switch (r.phase()) {
+                case SUCCEEDED -> "Succeeded";
+                case FAILED ->
+                    "Failed" + (r.exitCode() != null ? " (exit code " + r.exitCode() + ")" : "")
+                            + (r.message() != null ? ": " + r.message() : "");
+                case ERROR -> "Error: " + r.message();
+            };
+        }
+
+        @Override
+        public void onResume() {
+            getContext().onFailure(new AbortException(ActiveRuns.LOST));
+        }
+    }
+}
