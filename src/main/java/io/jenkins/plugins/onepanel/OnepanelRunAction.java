@@ -38,6 +38,8 @@ public class OnepanelRunAction implements RunAction2 {
 
     private final int index;
     private final String workflowName;
+    /** The template's display name (an Onepanel template file's {@code metadata.name}), or null. */
+    private String title;
     private final String source;
     private final long startedAt;
     private String phase = "Pending";
@@ -65,6 +67,11 @@ public class OnepanelRunAction implements RunAction2 {
         this.startedAt = System.currentTimeMillis();
     }
 
+    /** Shows the run under the template's display name (an Onepanel template file's), when it has one. */
+    public void setTitle(String title) {
+        this.title = title;
+    }
+
     /** The next free index for a new run of {@code build}. */
     public static int nextIndex(@NonNull Run<?, ?> build) {
         return build.getActions(OnepanelRunAction.class).size() + 1;
@@ -77,7 +84,13 @@ public class OnepanelRunAction implements RunAction2 {
 
     @Override
     public String getDisplayName() {
-        return "Workflow " + workflowName;
+        return "Workflow " + getTitle();
+    }
+
+    /** The template's display name when it has one, else the run's name. */
+    @Exported
+    public String getTitle() {
+        return title != null ? title : workflowName;
     }
 
     @Override

@@ -155,7 +155,7 @@ public final class WorkflowFormFields {
             return FormValidation.ok(
                     checked.workflow() == null
                             ? ""
-                            : "Valid: " + checked.workflow().name());
+                            : "Valid: " + checked.workflow().title());
         }
         List<FormValidation> findings = new ArrayList<>();
         for (Diagnostic d : checked.diagnostics()) {

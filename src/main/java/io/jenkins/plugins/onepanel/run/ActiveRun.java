@@ -123,6 +123,7 @@ public final class ActiveRun {
         synchronized (build) { // two runs of one build started at once still get distinct numbers
             int index = OnepanelRunAction.nextIndex(build);
             action = new OnepanelRunAction(index, runName(workflow, build, index), source);
+            action.setTitle(workflow.displayName());
             build.addAction(action);
         }
         RunRecorder recorder = new RunRecorder(build, action, workflow, console);

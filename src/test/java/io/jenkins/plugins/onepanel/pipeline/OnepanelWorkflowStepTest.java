@@ -99,6 +99,17 @@ class OnepanelWorkflowStepTest {
     }
 
     @Test
+    void anOnepanelTemplateFileRunsUnderItsDisplayName() throws Exception {
+        String wrapped = "metadata:\n  name: Diamond Demo\n  kind: Workflow\n  version: 20200605090509\n"
+                + "  action: create\nspec:\n" + Templates.diamond().replaceAll("(?m)^", "  ");
+        WorkflowRun b = r.buildAndAssertSuccess(pipeline("onepanelWorkflow text: " + Templates.groovyLiteral(wrapped)));
+        OnepanelRunAction action = b.getAction(OnepanelRunAction.class);
+        assertEquals("Diamond Demo", action.getTitle());
+        assertEquals("Workflow Diamond Demo", action.getDisplayName());
+        r.assertLogContains("[D] D", b);
+    }
+
+    @Test
     void parametersAndOutputsPassBetweenTasksAndComeBackAsAMap(@TempDir Path dir) throws Exception {
         String yaml = Templates.passing(dir.resolve("greeting.txt").toString());
         WorkflowRun b = r.buildAndAssertSuccess(pipeline("""
