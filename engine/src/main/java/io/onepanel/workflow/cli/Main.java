@@ -23,10 +23,18 @@ public final class Main {
     }
 
     /**
+     * Netty, below the S3 client, logs through java.util.logging when SLF4J has no binding, and its
+     * warnings carry stack traces (e.g. channels still closing after a store shut its event loops
+     * down at once). No stack trace may reach a user; the logger is kept so the level stays set.
+     */
+    private static final java.util.logging.Logger NETTY = java.util.logging.Logger.getLogger("io.netty");
+
+    /**
      * The engine's libraries log through SLF4J, which the jar ships without a binding; SLF4J's
      * three-line complaint about that would end every run. Initialise it with stderr muted.
      */
     private static void quietLogging() {
+        NETTY.setLevel(java.util.logging.Level.OFF);
         PrintStream err = System.err;
         System.setErr(new PrintStream(OutputStream.nullOutputStream()));
         try {
