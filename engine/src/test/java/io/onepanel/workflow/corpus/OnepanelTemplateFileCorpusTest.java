@@ -17,6 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * display name and Onepanel's fields under {@code metadata:}): a workflow loads exactly as its
  * bare spec does, with its display name; a workspace gets one error saying what it is.
  */
+@NeedsCorpus
 class OnepanelTemplateFileCorpusTest {
 
     static List<CorpusFiles.Entry> onepanelTemplates() {

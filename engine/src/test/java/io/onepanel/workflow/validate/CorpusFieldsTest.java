@@ -2,6 +2,8 @@ package io.onepanel.workflow.validate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.onepanel.workflow.corpus.CorpusFiles;
+import io.onepanel.workflow.corpus.NeedsCorpus;
 import io.onepanel.workflow.diagnostics.Diagnostic;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,18 +18,12 @@ import org.junit.jupiter.api.Test;
  * (../shared/corpus) never warns that a field is unknown, and never says "did you mean" about a
  * field Argo has.
  */
+@NeedsCorpus
 class CorpusFieldsTest {
-
-    private static Path corpus() {
-        String configured = System.getProperty("onepanel.corpus");
-        Path p = configured != null ? Path.of(configured) : Path.of("../../shared/corpus");
-        return Files.isDirectory(p) ? p : Path.of("/work/shared/corpus");
-    }
 
     @Test
     void noValidArgoFieldIsReportedAsUnknown() throws IOException {
-        Path root = corpus();
-        Assumptions.assumeTrue(Files.isDirectory(root), "the corpus is beside the repository");
+        Path root = CorpusFiles.root();
         List<String> unknown = new ArrayList<>();
         int files = 0;
         try (Stream<Path> walk = Files.walk(root)) {
