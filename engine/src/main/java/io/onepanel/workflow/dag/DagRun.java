@@ -12,7 +12,6 @@ import io.onepanel.workflow.template.Parameter;
 import io.onepanel.workflow.template.Template;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -41,6 +40,7 @@ final class DagRun {
     private final Deque<TaskState> ready = new ArrayDeque<>();
     private final Slots slots;
     private final ExpressionHooks hooks;
+    private final ArtifactReferences references;
     private boolean hooksClosed;
     private boolean draining;
     private boolean finished;
@@ -57,6 +57,7 @@ final class DagRun {
         this.node = run.newNode(id, displayName, parentId, NodeType.DAG, template.name());
         Integer parallelism = template.parallelism();
         this.slots = new Slots(parallelism == null ? 0 : parallelism);
+        this.references = new ArtifactReferences(run, bound, tasks, this::absence);
         this.hooks = new ExpressionHooks(run, this::hookScope, () -> {
             if (remaining == 0 && hooksClosed) {
                 finish();
@@ -319,7 +320,7 @@ final class DagRun {
         }
         Arguments arguments;
         try {
-            arguments = withArtifactsResolved(t.task.name(),
+            arguments = references.resolve(t.task.name(),
                     new TaskArguments(t.task.name(), vars, this::absence).resolve(task.arguments(), target), vars,
                     target);
         } catch (RuntimeException e) {
@@ -487,97 +488,12 @@ final class DagRun {
         node.outputParameters = params;
         List<Artifact> artifacts = new ArrayList<>();
         for (Artifact a : template.outputs().artifacts()) {
-            Optional<Artifact> out = resolveArtifact(a, taskVars);
+            Optional<Artifact> out = references.resolve(a, taskVars);
             out.ifPresent(artifacts::add);
             if (out.isPresent() && a.globalName() != null) {
                 run.exportGlobalArtifact(a.globalName(), out.get());
             }
         }
         node.outputArtifacts = artifacts;
-    }
-
-    private Arguments withArtifactsResolved(String taskName, Arguments arguments, Vars vars, Template target) {
-        if (arguments.artifacts().stream().noneMatch(a -> a.from() != null || a.fromExpression() != null)) {
-            return arguments;
-        }
-        List<Artifact> resolved = new ArrayList<>();
-        for (Artifact a : arguments.artifacts()) {
-            // An input the called template marks optional may be absent, as the argument itself may.
-            boolean optional = target.inputs().artifact(a.name()).map(Artifact::optional).orElse(false);
-            try {
-                resolveArtifact(optional ? new Artifact(a.name(), a.path(), a.from(), a.fromExpression(),
-                        a.mode(), true, a.globalName(), a.subPath(), a.archive(), a.s3(), a.git(), a.raw(), a.http(),
-                        a.positions()) : a, vars).ifPresent(resolved::add);
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException("task '" + taskName + "': " + WorkflowExecution.message(e), e);
-            }
-        }
-        return new Arguments(arguments.parameters(), resolved);
-    }
-
-    /** An artifact with its {@code from}/{@code fromExpression} turned into a location; empty if optional and absent. */
-    private Optional<Artifact> resolveArtifact(Artifact a, Vars vars) {
-        String reference = a.from();
-        if (reference == null && a.fromExpression() != null) {
-            Map<String, String> refs = new LinkedHashMap<>();
-            for (TaskState t : tasks.values()) {
-                if (t.node != null) {
-                    for (Artifact out : t.node.outputArtifacts) {
-                        refs.put("tasks." + t.task.name() + ".outputs.artifacts." + out.name(),
-                                "tasks." + t.task.name() + ".outputs.artifacts." + out.name());
-                    }
-                }
-            }
-            run.globalArtifacts().keySet().forEach(name -> refs.put("workflow.outputs.artifacts." + name,
-                    "workflow.outputs.artifacts." + name));
-            Object v;
-            try {
-                v = Expressions.evaluate(a.fromExpression(), vars.with(refs));
-            } catch (io.onepanel.workflow.expr.ExpressionException e) {
-                throw new IllegalArgumentException("artifact '" + a.name() + "': fromExpression '"
-                        + a.fromExpression() + "': " + e.reason(), e);
-            }
-            reference = v == null ? null : "{{" + v + "}}";
-        }
-        if (reference == null) {
-            return Optional.of(a);
-        }
-        Optional<Artifact> source = lookup(reference.trim());
-        if (source.isEmpty()) {
-            if (a.optional()) {
-                return Optional.empty();
-            }
-            String inner = inner(reference.trim());
-            Optional<String> why = absence(inner);
-            throw new IllegalArgumentException("artifact '" + a.name() + "': " + reference + " "
-                    + why.orElse("does not exist"));
-        }
-        return Optional.of(a.withLocationOf(source.get()));
-    }
-
-    private static String inner(String reference) {
-        return reference.startsWith("{{") && reference.endsWith("}}")
-                ? reference.substring(2, reference.length() - 2).trim() : reference;
-    }
-
-    private Optional<Artifact> lookup(String reference) {
-        List<String> parts = Arrays.asList(inner(reference).split("\\."));
-        if (parts.size() == 3 && parts.get(0).equals("inputs") && parts.get(1).equals("artifacts")) {
-            return bound.given().containsKey(parts.get(2)) ? Optional.of(bound.given().get(parts.get(2)))
-                    : template.inputs().artifact(parts.get(2)).filter(Artifact::hasLocation);
-        }
-        if (parts.size() == 4 && parts.get(0).equals("workflow") && parts.get(1).equals("outputs")
-                && parts.get(2).equals("artifacts")) {
-            return Optional.ofNullable(run.globalArtifacts().get(parts.get(3)));
-        }
-        if (parts.size() == 5 && (parts.get(0).equals("tasks") || parts.get(0).equals("steps"))
-                && parts.get(2).equals("outputs") && parts.get(3).equals("artifacts")) {
-            TaskState t = tasks.get(parts.get(1));
-            if (t == null || t.node == null) {
-                return Optional.empty();
-            }
-            return t.node.outputArtifacts.stream().filter(o -> o.name().equals(parts.get(4))).findFirst();
-        }
-        return Optional.empty();
     }
 }

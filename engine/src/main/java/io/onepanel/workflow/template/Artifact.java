@@ -36,6 +36,12 @@ public record Artifact(
                 raw, http, positions);
     }
 
+    /** The same artifact, optional: an input the called template marks optional may be absent. */
+    public Artifact asOptional() {
+        return new Artifact(name, path, from, fromExpression, mode, true, globalName, subPath, archive, s3, git, raw,
+                http, positions);
+    }
+
     /** This artifact taking its location (and archive format) from another, as {@code from:} does. */
     public Artifact withLocationOf(Artifact source) {
         return new Artifact(name, path, null, null, mode, optional, globalName, subPath,
