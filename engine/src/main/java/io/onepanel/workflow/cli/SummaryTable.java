@@ -2,6 +2,7 @@ package io.onepanel.workflow.cli;
 
 import io.onepanel.workflow.engine.NodeStatus;
 import io.onepanel.workflow.engine.RunResult;
+import io.onepanel.workflow.engine.RunSummary;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,7 +20,7 @@ final class SummaryTable {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"TASK", "PHASE", "DURATION", "EXIT", "OUTPUTS"});
         for (NodeStatus n : result.nodes()) {
-            if (ProgressDisplay.isTask(n)) {
+            if (RunSummary.isTask(n)) {
                 rows.add(new String[] {n.name(), n.phase().argoName(),
                         n.startedAt() == null ? "-" : Durations.format(n.duration()),
                         n.exitCode() == null ? "-" : n.exitCode().toString(), outputs(n)});
