@@ -21,7 +21,7 @@ final class SummaryTable {
         rows.add(new String[] {"TASK", "PHASE", "DURATION", "EXIT", "OUTPUTS"});
         for (NodeStatus n : result.nodes()) {
             if (RunSummary.isTask(n)) {
-                rows.add(new String[] {n.name(), n.phase().argoName(),
+                rows.add(new String[] {n.name(), n.phase().argoName() + (n.reusedFrom() != null ? " (reused)" : ""),
                         n.startedAt() == null ? "-" : Durations.format(n.duration()),
                         n.exitCode() == null ? "-" : n.exitCode().toString(), outputs(n)});
             }
@@ -49,11 +49,14 @@ final class SummaryTable {
                 result.phase().argoName()) + " in " + Durations.format(took)
                 + (result.message() != null ? ": " + result.message() : ""));
         result.outputs().forEach((k, v) -> out.println("  " + k + " = " + abbreviate(v)));
+        result.nodes().stream().filter(n -> RunSummary.isTask(n) && n.reusedFrom() != null).map(NodeStatus::reusedFrom)
+                .distinct().forEach(from -> out.println(terminal.styled("2", "(reused) ran in " + from
+                        + "; its results and outputs are that run's")));
         out.flush();
     }
 
     private static String phaseColour(Terminal terminal, String phase, String cell) {
-        return switch (phase) {
+        return switch (phase.replace(" (reused)", "")) {
             case "Succeeded" -> terminal.styled("32", cell);
             case "Failed", "Error" -> terminal.styled("31", cell);
             case "Skipped", "Omitted" -> terminal.styled("2", cell);

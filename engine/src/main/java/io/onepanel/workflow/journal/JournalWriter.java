@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.HashMap;
@@ -65,6 +66,7 @@ public final class JournalWriter implements RunEvents, AutoCloseable {
                     + " or remove that directory");
         }
         JournalLock lock = null;
+        FileChannel channel = null;
         try {
             JournalFiles.createDirectories(directory);
             lock = JournalLock.acquire(directory, header.name());
@@ -72,17 +74,20 @@ public final class JournalWriter implements RunEvents, AutoCloseable {
             for (int i = 0; i < header.library().size(); i++) {
                 JournalFiles.write(directory.resolve(JournalFiles.library(i + 1)), header.library().get(i).text());
             }
-            FileChannel channel = JournalFiles.open(directory.resolve(JournalFiles.JOURNAL),
-                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            // The header is written under another name and renamed: a journal always starts with its header.
+            Path starting = directory.resolve(JournalFiles.JOURNAL + ".new");
+            channel = JournalFiles.open(starting, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING);
             JournalWriter writer = new JournalWriter(directory, lock, channel, new HashMap<>(), new HashMap<>(), null);
             writer.event("run", g -> HeaderJson.write(g, header, VERSION));
             channel.force(true);
+            Files.move(starting, directory.resolve(JournalFiles.JOURNAL), StandardCopyOption.ATOMIC_MOVE);
             return writer;
         } catch (IOException e) {
-            release(lock);
+            abandon(channel, lock);
             throw new JournalException("cannot write the run's journal in " + directory + ": " + reason(e), e);
         } catch (RuntimeException e) {
-            release(lock);
+            abandon(channel, lock);
             throw e;
         }
     }
@@ -96,13 +101,14 @@ public final class JournalWriter implements RunEvents, AutoCloseable {
     public static JournalWriter append(RecordedRun run) {
         Path directory = run.directory();
         JournalLock lock = null;
+        FileChannel channel = null;
         try {
             lock = JournalLock.acquire(directory, run.header().name());
             Path file = directory.resolve(JournalFiles.JOURNAL);
             if (Files.size(file) != run.fileLength()) {
                 throw new JournalException(file + " changed while it was read; read it again");
             }
-            FileChannel channel = JournalFiles.open(file, StandardOpenOption.WRITE);
+            channel = JournalFiles.open(file, StandardOpenOption.WRITE);
             channel.truncate(run.validLength());
             channel.position(run.validLength());
             Map<String, NodeStatus> written = new HashMap<>();
@@ -112,10 +118,10 @@ public final class JournalWriter implements RunEvents, AutoCloseable {
             writer.event("resumed", g -> g.writeStringField("at", Instant.now().toString()));
             return writer;
         } catch (IOException e) {
-            release(lock);
+            abandon(channel, lock);
             throw new JournalException("cannot continue the run's journal in " + directory + ": " + reason(e), e);
         } catch (RuntimeException e) {
-            release(lock);
+            abandon(channel, lock);
             throw e;
         }
     }
@@ -270,6 +276,17 @@ public final class JournalWriter implements RunEvents, AutoCloseable {
             throw new JournalException("cannot write " + directory.resolve(JournalFiles.JOURNAL) + ": " + reason(e),
                     e);
         }
+    }
+
+    private static void abandon(FileChannel channel, JournalLock lock) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // nothing was promised from it yet
+            }
+        }
+        release(lock);
     }
 
     private static void release(JournalLock lock) {
