@@ -1,11 +1,13 @@
 package io.onepanel.workflow.cli;
 
 import io.onepanel.workflow.artifact.RoutingArtifactStore;
+import io.onepanel.workflow.engine.WorkflowEngine;
 import io.onepanel.workflow.pod.PodConfig;
 import io.onepanel.workflow.runtime.TaskRuntime;
 import io.onepanel.workflow.runtime.kubernetes.KubernetesRuntimeConfig;
 import io.onepanel.workflow.runtime.kubernetes.KubernetesTaskRuntime;
 import io.onepanel.workflow.runtime.local.LocalTaskRuntime;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -79,17 +81,46 @@ final class Backend {
         }
     }
 
-    /** Why this backend cannot run anything, or null. */
-    String problem() {
-        return kubernetes && !artifacts.usesS3() ? "--kubernetes needs an S3 artifact repository (--s3-bucket or "
-                + "ONEPANEL_S3_BUCKET): pods cannot reach " + artifacts.directory : null;
+    /** The pod settings, the artifact store and the runtime of one command, closed together. */
+    record Opened(PodConfig podConfig, RoutingArtifactStore store, TaskRuntime runtime) implements AutoCloseable {
+
+        /** An engine on them, with the pod checks when a node pool catalogue was given. */
+        WorkflowEngine.Builder engine(PodOptions pods) {
+            return pods.withChecks(WorkflowEngine.builder().runtime(runtime).artifacts(store), podConfig);
+        }
+
+        @Override
+        public void close() {
+            try {
+                runtime.close();
+            } finally {
+                store.close();
+            }
+        }
     }
 
-    RoutingArtifactStore store(EnvironmentCredentials credentials) {
-        return artifacts.store(credentials);
+    /**
+     * Sets it up for a command.
+     *
+     * @throws IllegalArgumentException when it cannot run anything, or its node pool file cannot be read; the
+     *     message is for people
+     */
+    Opened open(EnvironmentCredentials credentials) {
+        if (kubernetes && !artifacts.usesS3()) {
+            throw new IllegalArgumentException("--kubernetes needs an S3 artifact repository (--s3-bucket or "
+                    + "ONEPANEL_S3_BUCKET): pods cannot reach " + artifacts.directory);
+        }
+        PodConfig podConfig;
+        try {
+            podConfig = pods.podConfig();
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        RoutingArtifactStore store = artifacts.store(credentials);
+        return new Opened(podConfig, store, runtime(store, podConfig));
     }
 
-    TaskRuntime runtime(RoutingArtifactStore store, PodConfig podConfig) {
+    private TaskRuntime runtime(RoutingArtifactStore store, PodConfig podConfig) {
         if (kubernetes) {
             KubernetesRuntimeConfig config = KubernetesRuntimeConfig.defaults().withPod(podConfig);
             if (namespace != null) {

@@ -20,7 +20,8 @@ final class OnepanelWorkflowCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "a command is required: validate, graph, run, resume, retry or render");
+        throw new ParameterException(spec.commandLine(),
+                "a command is required: validate, graph, run, resume, retry or render");
     }
 
     static final class Version implements IVersionProvider {

@@ -7,9 +7,6 @@ import io.onepanel.workflow.engine.WorkflowEngine;
 import io.onepanel.workflow.engine.WorkflowRun;
 import io.onepanel.workflow.journal.JournalException;
 import io.onepanel.workflow.journal.RecordedRun;
-import io.onepanel.workflow.pod.PodConfig;
-import io.onepanel.workflow.runtime.TaskRuntime;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,25 +75,20 @@ final class RecordedRunOptions {
             return ExitCodes.INVALID;
         }
         recorded.warnings().forEach(w -> err.println("onepanel-workflow: note: " + w));
+        Map<String, String> env = System.getenv();
         Backend backend = Backend.of(recorded.header().settings());
-        if (backend.problem() != null) {
-            err.println("onepanel-workflow: " + backend.problem());
-            return ExitCodes.INVALID;
-        }
-        PodConfig podConfig;
+        Backend.Opened opened;
         try {
-            podConfig = backend.pods.podConfig();
-        } catch (IOException e) {
+            opened = backend.open(new EnvironmentCredentials(env));
+        } catch (IllegalArgumentException e) {
             err.println("onepanel-workflow: " + e.getMessage());
             return ExitCodes.INVALID;
         }
-        Map<String, String> env = System.getenv();
         Terminal term = terminal != null ? terminal : Terminal.detect(env);
         PrintWriter progressOut = output == OutputFormat.json ? err : out;
-        try (RoutingArtifactStore store = backend.store(new EnvironmentCredentials(env));
-                TaskRuntime runtime = backend.runtime(store, podConfig)) {
-            WorkflowEngine engine = backend.pods.withChecks(WorkflowEngine.builder().runtime(runtime).artifacts(store),
-                    podConfig).build();
+        try (opened) {
+            WorkflowEngine engine = opened.engine(backend.pods).build();
+            RoutingArtifactStore store = opened.store();
             store.checkRepository();
             ProgressDisplay progress = new ProgressDisplay(progressOut, term);
             WorkflowRun run;

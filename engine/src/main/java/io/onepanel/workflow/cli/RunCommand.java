@@ -3,9 +3,7 @@ package io.onepanel.workflow.cli;
 import io.onepanel.workflow.artifact.RoutingArtifactStore;
 import io.onepanel.workflow.engine.InvalidWorkflowException;
 import io.onepanel.workflow.engine.RunOptions;
-import io.onepanel.workflow.engine.WorkflowEngine;
 import io.onepanel.workflow.engine.WorkflowRun;
-import io.onepanel.workflow.runtime.TaskRuntime;
 import io.onepanel.workflow.journal.JournalDirectory;
 import io.onepanel.workflow.journal.JournalException;
 import io.onepanel.workflow.journal.JournalTarget;
@@ -92,27 +90,22 @@ final class RunCommand implements Callable<Integer> {
             err.println("onepanel-workflow: --name: " + badName);
             return ExitCodes.INVALID;
         }
+        Map<String, String> env = System.getenv();
         Backend backend = new Backend(kubernetes, namespace, context, work, artifacts, pods);
-        if (backend.problem() != null) {
-            err.println("onepanel-workflow: " + backend.problem());
-            return ExitCodes.INVALID;
-        }
-        io.onepanel.workflow.pod.PodConfig podConfig;
+        Backend.Opened opened;
         try {
-            podConfig = pods.podConfig();
-        } catch (java.io.IOException e) {
+            opened = backend.open(new EnvironmentCredentials(env));
+        } catch (IllegalArgumentException e) {
             err.println("onepanel-workflow: " + e.getMessage());
             return ExitCodes.INVALID;
         }
-        Map<String, String> env = System.getenv();
         Terminal term = terminal != null ? terminal : Terminal.detect(env);
         PrintWriter progressOut = output == OutputFormat.json ? err : out;
-        try (RoutingArtifactStore store = backend.store(new EnvironmentCredentials(env));
-                TaskRuntime runtime = backend.runtime(store, podConfig)) {
+        try (opened) {
+            RoutingArtifactStore store = opened.store();
             TemplateLoading.Loaded loaded;
             try {
-                loaded = TemplateLoading.load(template,
-                        () -> pods.withChecks(WorkflowEngine.builder().runtime(runtime).artifacts(store), podConfig));
+                loaded = TemplateLoading.load(template, () -> opened.engine(pods));
             } catch (TemplateLoading.UnreadableFileException e) {
                 err.println("onepanel-workflow: " + e.getMessage());
                 return ExitCodes.INVALID;

@@ -89,7 +89,8 @@ final class TemplateLoading {
             if (text.text() != null) {
                 libraryTexts.add(new SourceText(file.toString(), text.text()));
             }
-            LoadedTemplate result = text.refusal() != null ? new LoadedTemplate(null, List.of(), List.of(text.refusal()))
+            LoadedTemplate result = text.refusal() != null
+                    ? new LoadedTemplate(null, List.of(), List.of(text.refusal()))
                     : new TemplateLoader().load(file.toString(), text.text());
             diagnostics.addAll(result.diagnostics());
             if (result.workflow() != null) {

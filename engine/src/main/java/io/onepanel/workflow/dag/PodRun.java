@@ -134,7 +134,8 @@ final class PodRun {
             }
         };
         // An attempt a dead process of this run had started: the runtime reattaches to it if it can.
-        TaskExecution execution = resumed ? run.runtime.resume(request, listener) : run.runtime.start(request, listener);
+        TaskExecution execution = resumed ? run.runtime.resume(request, listener)
+                : run.runtime.start(request, listener);
         run.track(execution);
         execution.result().whenComplete((result, error) -> run.post(() -> {
             run.untrack(execution);

@@ -149,7 +149,8 @@ final class RetryPlan {
     }
 
     /** A failure a later task handled: a task after it succeeded (Argo keeps such a failed node). */
-    private static boolean handled(String name, Map<String, Set<String>> dependents, Map<String, NodeStatus> taskNodes) {
+    private static boolean handled(String name, Map<String, Set<String>> dependents,
+            Map<String, NodeStatus> taskNodes) {
         return after(Set.of(name), dependents).stream().map(taskNodes::get)
                 .anyMatch(n -> n != null && n.phase() == NodePhase.SUCCEEDED);
     }

@@ -10,6 +10,7 @@ import io.onepanel.workflow.engine.RunResult;
 import io.onepanel.workflow.engine.ScriptedRuntime;
 import io.onepanel.workflow.engine.ScriptedRuntime.Outcome;
 import io.onepanel.workflow.engine.WorkflowRun;
+import io.onepanel.workflow.runtime.TaskRequest;
 import io.onepanel.workflow.runtime.TaskRuntime;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,28 +29,18 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ResumeTest {
 
-    static final String DIAMOND = """
-            entrypoint: main
-            templates:
-            - name: main
-              dag:
-                tasks:
-                - {name: A, template: make}
-                - {name: B, depends: A, template: echo, arguments: {parameters: [{name: m, value: "{{tasks.A.outputs.parameters.p}}"}]}}
-                - {name: C, depends: A, template: echo, arguments: {parameters: [{name: m, value: c}]}}
-                - {name: D, depends: B && C, template: echo, arguments: {parameters: [{name: m, value: "{{tasks.B.outputs.result}}"}]}}
-            - name: make
-              outputs: {parameters: [{name: p, valueFrom: {path: /tmp/p}}]}
-              container: {image: alpine, command: [make]}
-            - name: echo
-              inputs: {parameters: [{name: m}]}
-              container: {image: alpine, command: [echo, "{{inputs.parameters.m}}"]}
-            """;
+    /** A, then B and C, then D, which reads B's result and A's artifact (see {@link RetryTest#DIAMOND}). */
+    static final String DIAMOND = RetryTest.DIAMOND;
 
     private static final long FOREVER = 600_000;
 
     @TempDir
     Path temp;
+
+    /** The first run of the diamond, with C running until the process dies. */
+    static Outcome holdingC(TaskRequest r) {
+        return r.taskName().equals("C") ? Outcome.ok(FOREVER) : RetryTest.firstRun(r);
+    }
 
     /** Runs {@code yaml} until the journal shows {@code when}, then leaves what a SIGKILL would leave. */
     private Path killedWhen(String yaml, ScriptedRuntime runtime, Predicate<RecordedRun> when) {
@@ -76,8 +67,7 @@ class ResumeTest {
 
     @Test
     void whatEndedIsTakenOverAndWhatWasRunningRunsAgain() {
-        Path dir = killedWhen(DIAMOND, new ScriptedRuntime(r -> r.taskName().equals("C") ? Outcome.ok(FOREVER)
-                : Outcome.ok(5, r.taskName() + "!", Map.of("p", "from-A"))),
+        Path dir = killedWhen(DIAMOND, new ScriptedRuntime(ResumeTest::holdingC),
                 j -> phase(j, "B", NodePhase.SUCCEEDED) && phase(j, "C", NodePhase.RUNNING));
         RecordedRun before = RecordedRun.read(dir);
         ScriptedRuntime again = new ScriptedRuntime(r -> Outcome.ok(5, r.taskName() + "?", Map.of()));
@@ -88,9 +78,11 @@ class ResumeTest {
         assertThat(result.phase()).isEqualTo(NodePhase.SUCCEEDED);
         assertThat(again.started()).containsExactly("C", "D");
         assertThat(resuming.resumed).containsExactly("C");
-        // D's argument is B's recorded output: B did not run again.
-        assertThat(again.events().get(again.index("start", "D")).request().template().container().getCommand())
-                .containsExactly("echo", "B!");
+        // D's argument is B's recorded output, its artifact the object A stored: neither ran again.
+        TaskRequest d = again.events().get(again.index("start", "D")).request();
+        assertThat(d.template().container().getCommand()).containsExactly("use", "B said from-A");
+        assertThat(d.template().inputs().artifacts().get(0).s3().key())
+                .isEqualTo("artifacts/default/run-1/" + JournalRebuildTest.node(before, "A").podName() + "/model");
         for (String taken : new String[] {"A", "B"}) {
             assertThat(node(result, taken)).as(taken).isEqualTo(JournalRebuildTest.node(before, taken));
         }
@@ -188,8 +180,8 @@ class ResumeTest {
     @Test
     void theWorkflowsDeadlineCountsFromItsFirstStart() throws Exception {
         String yaml = "activeDeadlineSeconds: 3600\n" + DIAMOND;
-        Path dir = killedWhen(yaml, new ScriptedRuntime(r -> r.taskName().equals("C") ? Outcome.ok(FOREVER)
-                : Outcome.ok(5, "x", Map.of("p", "v"))), j -> phase(j, "C", NodePhase.RUNNING));
+        Path dir = killedWhen(yaml, new ScriptedRuntime(ResumeTest::holdingC),
+                j -> phase(j, "C", NodePhase.RUNNING));
         Path journal = dir.resolve("journal.jsonl");
         // The run started two hours ago (as far as the journal says), so its hour is over.
         Files.writeString(journal, Files.readString(journal).replaceFirst("\\{\"e\":\"started\",\"at\":\"[^\"]+\"",
@@ -210,10 +202,11 @@ class ResumeTest {
                 - name: echo
                   activeDeadlineSeconds: 3600
                 """);
-        Path dir = killedWhen(yaml, new ScriptedRuntime(r -> r.taskName().equals("C") ? Outcome.ok(FOREVER)
-                : Outcome.ok(5, "x", Map.of("p", "v"))), j -> phase(j, "C", NodePhase.RUNNING));
+        Path dir = killedWhen(yaml, new ScriptedRuntime(ResumeTest::holdingC),
+                j -> phase(j, "C", NodePhase.RUNNING));
         String recorded = Files.readString(dir.resolve("journal.jsonl"));
-        Instant deadline = Instant.parse(recorded.replaceAll("(?s).*\"e\":\"attempt\",\"id\":\"run-1\\.C\",\"deadline\":\"([^\"]+)\".*", "$1"));
+        Instant deadline = Instant.parse(recorded.replaceAll(
+                "(?s).*\"e\":\"attempt\",\"id\":\"run-1\\.C\",\"deadline\":\"([^\"]+)\".*", "$1"));
         ScriptedRuntime again = new ScriptedRuntime(r -> Outcome.ok(5));
         Instant before = Instant.now();
 
@@ -246,8 +239,7 @@ class ResumeTest {
     @Test
     void aRunThatEndedIsNotResumed() {
         Path dir = temp.resolve("run-1");
-        Journaled.end(Journaled.start(new ScriptedRuntime(r -> r.taskName().equals("C") ? Outcome.fail(5, 2)
-                : Outcome.ok(5, "x", Map.of("p", "v"))), DIAMOND, dir));
+        Journaled.end(Journaled.start(new ScriptedRuntime(RetryTest::firstRun), DIAMOND, dir));
 
         assertThatThrownBy(() -> Journaled.engine(new ScriptedRuntime(r -> Outcome.ok(5))).resume(
                 RecordedRun.read(dir), RunListener.NONE)).isInstanceOf(JournalException.class)
@@ -256,8 +248,7 @@ class ResumeTest {
 
     @Test
     void aJournalCutShortMidLineIsContinuedFromItsLastWholeLine() throws Exception {
-        Path dir = killedWhen(DIAMOND, new ScriptedRuntime(r -> r.taskName().equals("C") ? Outcome.ok(FOREVER)
-                : Outcome.ok(5, "x", Map.of("p", "v"))), j -> phase(j, "B", NodePhase.SUCCEEDED)
+        Path dir = killedWhen(DIAMOND, new ScriptedRuntime(ResumeTest::holdingC), j -> phase(j, "B", NodePhase.SUCCEEDED)
                 && phase(j, "C", NodePhase.RUNNING));
         Files.writeString(dir.resolve("journal.jsonl"), "{\"e\":\"state\",\"id\":\"run-1.C\",\"ph",
                 java.nio.file.StandardOpenOption.APPEND);
