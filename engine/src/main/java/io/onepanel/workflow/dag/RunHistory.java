@@ -6,7 +6,6 @@ import io.onepanel.workflow.engine.NodeType;
 import io.onepanel.workflow.template.Artifact;
 import io.onepanel.workflow.template.Workflow;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -110,13 +109,6 @@ public final class RunHistory {
         return new RunHistory(false, runName, null, byPath, fed, Map.of(), keptDues, Map.of());
     }
 
-    /** The attempts taken over from the recorded run, by their ids there. */
-    public List<String> reusedIds() {
-        List<String> out = new ArrayList<>();
-        nodes.keySet().stream().filter(fed::contains).forEach(p -> out.add(source + p));
-        return out;
-    }
-
     static String path(String runName, String id) {
         return id.startsWith(runName) ? id.substring(runName.length()) : id;
     }
@@ -134,10 +126,6 @@ public final class RunHistory {
     }
 
     // ---- for the scheduler: every argument is a path -------------------------------------------
-
-    boolean isResume() {
-        return resume;
-    }
 
     /** When the run first started, for a resumed run; null otherwise. */
     Instant startedAt() {

@@ -5,7 +5,6 @@ import io.onepanel.workflow.dag.RunHistory;
 import io.onepanel.workflow.engine.NodeStatus;
 import io.onepanel.workflow.engine.NodeType;
 import io.onepanel.workflow.template.Artifact;
-import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -59,35 +58,41 @@ final class JournalReader {
     }
 
     private RecordedRun readAll() throws IOException {
-        long fileLength = Files.size(file);
+        long fileLength = 0; // as read: a live run's journal may grow meanwhile
         long offset = 0;
         long valid = 0;
         int lineNumber = 0;
         String unreadable = null;
         ByteArrayOutputStream line = new ByteArrayOutputStream();
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            int b;
-            while ((b = in.read()) != -1) {
-                offset++;
-                if (b != '\n') {
-                    if (line.size() >= MAX_LINE) {
-                        throw new JournalException(file + ":" + (lineNumber + 1) + ": a line longer than "
-                                + (MAX_LINE >> 20) + " MiB; this is not a journal written by onepanel-workflow");
+        byte[] chunk = new byte[1 << 16];
+        try (InputStream in = Files.newInputStream(file)) {
+            int read;
+            while ((read = in.read(chunk)) != -1) {
+                fileLength += read;
+                int from = 0;
+                for (int i = 0; i < read; i++) {
+                    if (chunk[i] != '\n') {
+                        continue;
                     }
-                    line.write(b);
-                    continue;
+                    line.write(chunk, from, i - from);
+                    from = i + 1;
+                    offset += line.size() + 1;
+                    lineNumber++;
+                    if (unreadable != null) {
+                        throw new JournalException(unreadable); // a bad line with good ones after it: not a torn end
+                    }
+                    String problem = apply(line.toString(StandardCharsets.UTF_8), lineNumber);
+                    line.reset();
+                    if (problem == null) {
+                        valid = offset;
+                    } else {
+                        unreadable = file + ":" + lineNumber + ": " + problem;
+                    }
                 }
-                lineNumber++;
-                if (unreadable != null) {
-                    throw new JournalException(unreadable); // a bad line with good ones after it: not a torn end
-                }
-                String text = line.toString(StandardCharsets.UTF_8);
-                line.reset();
-                String problem = apply(text, lineNumber);
-                if (problem == null) {
-                    valid = offset;
-                } else {
-                    unreadable = file + ":" + lineNumber + ": " + problem;
+                line.write(chunk, from, read - from);
+                if (line.size() > MAX_LINE) {
+                    throw new JournalException(file + ":" + (lineNumber + 1) + ": a line longer than "
+                            + (MAX_LINE >> 20) + " MiB; this is not a journal written by onepanel-workflow");
                 }
             }
         }
