@@ -33,7 +33,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -254,18 +253,8 @@ public final class JournalBenchmark {
     private static final class Succeeding implements TaskRuntime {
         @Override
         public TaskExecution start(TaskRequest request, TaskListener listener) {
-            TaskResult result = TaskResult.succeeded("done " + request.taskName(), Map.of(),
-                    request.template().outputs().artifacts());
-            CompletableFuture<TaskResult> done = CompletableFuture.completedFuture(result);
-            return new TaskExecution() {
-                @Override
-                public CompletableFuture<TaskResult> result() {
-                    return done;
-                }
-
-                @Override
-                public void cancel(String reason) {}
-            };
+            return TaskExecution.ended(TaskResult.succeeded("done " + request.taskName(), Map.of(),
+                    request.template().outputs().artifacts()));
         }
     }
 

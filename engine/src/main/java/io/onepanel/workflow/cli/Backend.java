@@ -99,6 +99,16 @@ final class Backend {
         }
     }
 
+    /** {@link #open}, or null once {@code err} was told why it cannot be. */
+    Opened openOrSay(Map<String, String> env, java.io.PrintWriter err) {
+        try {
+            return open(new EnvironmentCredentials(env));
+        } catch (IllegalArgumentException e) {
+            err.println("onepanel-workflow: " + e.getMessage());
+            return null;
+        }
+    }
+
     /**
      * Sets it up for a command.
      *

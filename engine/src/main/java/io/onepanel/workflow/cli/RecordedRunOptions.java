@@ -77,11 +77,8 @@ final class RecordedRunOptions {
         recorded.warnings().forEach(w -> err.println("onepanel-workflow: note: " + w));
         Map<String, String> env = System.getenv();
         Backend backend = Backend.of(recorded.header().settings());
-        Backend.Opened opened;
-        try {
-            opened = backend.open(new EnvironmentCredentials(env));
-        } catch (IllegalArgumentException e) {
-            err.println("onepanel-workflow: " + e.getMessage());
+        Backend.Opened opened = backend.openOrSay(env, err);
+        if (opened == null) {
             return ExitCodes.INVALID;
         }
         Terminal term = terminal != null ? terminal : Terminal.detect(env);

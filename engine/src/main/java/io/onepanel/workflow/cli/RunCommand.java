@@ -92,11 +92,8 @@ final class RunCommand implements Callable<Integer> {
         }
         Map<String, String> env = System.getenv();
         Backend backend = new Backend(kubernetes, namespace, context, work, artifacts, pods);
-        Backend.Opened opened;
-        try {
-            opened = backend.open(new EnvironmentCredentials(env));
-        } catch (IllegalArgumentException e) {
-            err.println("onepanel-workflow: " + e.getMessage());
+        Backend.Opened opened = backend.openOrSay(env, err);
+        if (opened == null) {
             return ExitCodes.INVALID;
         }
         Terminal term = terminal != null ? terminal : Terminal.detect(env);
