@@ -3,9 +3,9 @@ package io.onepanel.workflow.cli;
 import io.onepanel.workflow.artifact.TransferProgress;
 import io.onepanel.workflow.engine.NodePhase;
 import io.onepanel.workflow.engine.NodeStatus;
-import io.onepanel.workflow.engine.NodeType;
 import io.onepanel.workflow.engine.RunListener;
 import io.onepanel.workflow.engine.RunResult;
+import io.onepanel.workflow.engine.RunSummary;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Map;
@@ -48,14 +48,9 @@ final class ProgressDisplay implements RunListener, AutoCloseable {
         }
     }
 
-    /** Tasks are what people count: attempts, skipped tasks and suspends, not DAGs or loop groups. */
-    static boolean isTask(NodeStatus node) {
-        return node.type() == NodeType.POD || node.type() == NodeType.SKIPPED || node.type() == NodeType.SUSPEND;
-    }
-
     @Override
     public void nodeChanged(NodeStatus node) {
-        if (!isTask(node)) {
+        if (!RunSummary.isTask(node)) {
             return;
         }
         tasks.put(node.id(), node);

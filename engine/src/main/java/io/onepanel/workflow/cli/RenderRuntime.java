@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * A runtime that runs nothing: it translates each attempt into its pod, keeps the pod, and reports
@@ -50,16 +49,7 @@ final class RenderRuntime implements TaskRuntime {
             }
             result = TaskResult.error(e.getMessage());
         }
-        CompletableFuture<TaskResult> done = CompletableFuture.completedFuture(result);
-        return new TaskExecution() {
-            @Override
-            public CompletableFuture<TaskResult> result() {
-                return done;
-            }
-
-            @Override
-            public void cancel(String reason) {}
-        };
+        return TaskExecution.ended(result);
     }
 
     synchronized List<TaskPod> pods() {

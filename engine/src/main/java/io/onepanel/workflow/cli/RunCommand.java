@@ -3,13 +3,10 @@ package io.onepanel.workflow.cli;
 import io.onepanel.workflow.artifact.RoutingArtifactStore;
 import io.onepanel.workflow.engine.InvalidWorkflowException;
 import io.onepanel.workflow.engine.RunOptions;
-import io.onepanel.workflow.engine.RunResult;
-import io.onepanel.workflow.engine.WorkflowEngine;
 import io.onepanel.workflow.engine.WorkflowRun;
-import io.onepanel.workflow.runtime.TaskRuntime;
-import io.onepanel.workflow.runtime.kubernetes.KubernetesRuntimeConfig;
-import io.onepanel.workflow.runtime.kubernetes.KubernetesTaskRuntime;
-import io.onepanel.workflow.runtime.local.LocalTaskRuntime;
+import io.onepanel.workflow.journal.JournalDirectory;
+import io.onepanel.workflow.journal.JournalException;
+import io.onepanel.workflow.journal.JournalTarget;
 import io.onepanel.workflow.template.Parameter;
 import io.onepanel.workflow.validate.WorkflowValidator;
 import java.io.PrintWriter;
@@ -17,10 +14,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,12 +24,12 @@ import picocli.CommandLine.Spec;
         description = {"Validates and runs a workflow: on this machine by default (each task a local process "
                 + "in private mount namespaces, artifacts in a local directory), or on Kubernetes.",
                 "Shows live progress, then a summary table of every task.",
+                "Every change of the run is appended to its journal, RUNS/<run name>/journal.jsonl: `resume` "
+                        + "continues a run whose process died, `retry` reruns the failed tasks of one that failed.",
                 "Exit status: 0 succeeded, 1 failed or errored, 2 invalid input (nothing ran), 130 interrupted "
                         + "(SIGINT, Ctrl-C), 143 terminated (SIGTERM): either signal cancels the run and waits "
                         + "until nothing of it is left running."})
 final class RunCommand implements Callable<Integer> {
-
-    private static final long CANCEL_WAIT_SECONDS = 60;
 
     @Spec
     CommandSpec spec;
@@ -76,6 +69,11 @@ final class RunCommand implements Callable<Integer> {
             + "the template's name and a random suffix.")
     String name;
 
+    @Option(names = "--runs", paramLabel = "DIR", defaultValue = RecordedRunOptions.DEFAULT_RUNS,
+            description = "Where each run keeps its journal, in a directory named after it (default: "
+                    + "${DEFAULT-VALUE}).")
+    Path runs;
+
     @Option(names = "--output", paramLabel = "text|json", defaultValue = "text",
             description = "text (default) or json: the run's result as JSON on stdout, progress on stderr.")
     OutputFormat output;
@@ -92,27 +90,19 @@ final class RunCommand implements Callable<Integer> {
             err.println("onepanel-workflow: --name: " + badName);
             return ExitCodes.INVALID;
         }
-        if (kubernetes && !artifacts.usesS3()) {
-            err.println("onepanel-workflow: --kubernetes needs an S3 artifact repository (--s3-bucket or "
-                    + "ONEPANEL_S3_BUCKET): pods cannot reach " + artifacts.directory);
-            return ExitCodes.INVALID;
-        }
-        io.onepanel.workflow.pod.PodConfig podConfig;
-        try {
-            podConfig = pods.podConfig();
-        } catch (java.io.IOException e) {
-            err.println("onepanel-workflow: " + e.getMessage());
-            return ExitCodes.INVALID;
-        }
         Map<String, String> env = System.getenv();
+        Backend backend = new Backend(kubernetes, namespace, context, work, artifacts, pods);
+        Backend.Opened opened = backend.openOrSay(env, err);
+        if (opened == null) {
+            return ExitCodes.INVALID;
+        }
         Terminal term = terminal != null ? terminal : Terminal.detect(env);
         PrintWriter progressOut = output == OutputFormat.json ? err : out;
-        try (RoutingArtifactStore store = artifacts.store(new EnvironmentCredentials(env));
-                TaskRuntime runtime = runtime(store, podConfig)) {
+        try (opened) {
+            RoutingArtifactStore store = opened.store();
             TemplateLoading.Loaded loaded;
             try {
-                loaded = TemplateLoading.load(template,
-                        () -> pods.withChecks(WorkflowEngine.builder().runtime(runtime).artifacts(store), podConfig));
+                loaded = TemplateLoading.load(template, () -> opened.engine(pods));
             } catch (TemplateLoading.UnreadableFileException e) {
                 err.println("onepanel-workflow: " + e.getMessage());
                 return ExitCodes.INVALID;
@@ -130,94 +120,34 @@ final class RunCommand implements Callable<Integer> {
             if (output == OutputFormat.text) {
                 String title = loaded.workflow().displayName() == null ? template.file.toString()
                         : loaded.workflow().displayName() + " (" + template.file + ")";
-                out.println(term.styled("1", "Running " + title) + " "
-                        + term.styled("2", "(" + (kubernetes ? "Kubernetes" : "local processes") + ", artifacts in "
-                        + artifacts.describe() + ")"));
+                out.println(term.styled("1", "Running " + title) + " " + term.styled("2", "(" + backend.describe()
+                        + ")"));
                 out.flush();
             }
-            return run(loaded, term, progressOut, out, err);
+            return run(loaded, backend, term, progressOut, out, err);
         }
     }
 
-    private int run(TemplateLoading.Loaded loaded, Terminal term, PrintWriter progressOut, PrintWriter out,
-            PrintWriter err) {
+    private int run(TemplateLoading.Loaded loaded, Backend backend, Terminal term, PrintWriter progressOut,
+            PrintWriter out, PrintWriter err) {
         ProgressDisplay progress = new ProgressDisplay(progressOut, term);
+        JournalTarget journal = new JournalTarget(JournalDirectory.under(runs.toAbsolutePath()), loaded.template(),
+                loaded.library(), backend.settings());
         WorkflowRun run;
         try {
             run = loaded.engine().start(loaded.workflow(),
-                    new RunOptions(template.parameters, name, namespace, failFast, parallelism), progress);
+                    new RunOptions(template.parameters, name, namespace, failFast, parallelism), progress, journal);
         } catch (InvalidWorkflowException e) {
             progress.close();
             DiagnosticReport.printText(e.diagnostics(), template.file.toString(), err);
             return ExitCodes.INVALID;
-        }
-        // SIGINT and SIGTERM cancel the run; the command waits for the clean-up, then says which it was.
-        TerminationSignals signals = TerminationSignals.install(signal -> {
+        } catch (JournalException e) {
             progress.close();
-            err.println("\n" + signal.description() + ": cancelling " + run.info().workflowName()
-                    + " and cleaning up...");
-            err.flush();
-            run.cancel("cancelled by SIG" + signal.name());
-        });
-        // Anything else that ends the JVM (SIGHUP, or a signal this JVM keeps for itself) still cancels.
-        AtomicBoolean shutDown = new AtomicBoolean();
-        Thread hook = new Thread(() -> {
-            shutDown.set(true);
-            progress.close();
-            err.println("\nThe command is being ended: cancelling " + run.info().workflowName()
-                    + " and cleaning up...");
-            err.flush();
-            run.cancel("the command was ended");
-            try {
-                run.completion().get(CANCEL_WAIT_SECONDS, TimeUnit.SECONDS);
-                err.println("Cancelled; nothing of the run is left running.");
-            } catch (InterruptedException | ExecutionException | TimeoutException e) {
-                err.println("Cancelled, but clean-up did not finish within " + CANCEL_WAIT_SECONDS + "s.");
-            }
-            err.flush();
-        }, "onepanel-workflow-cancel");
-        Runtime.getRuntime().addShutdownHook(hook);
-        RunResult result;
-        try {
-            result = run.completion().join();
-        } finally {
-            signals.close();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is cancelling the run
-            }
+            err.println("onepanel-workflow: " + e.getMessage());
+            return ExitCodes.INVALID;
         }
-        progress.close();
-        if (signals.received().isPresent()) {
-            err.println("Cancelled; nothing of the run is left running.");
-            err.flush();
-            return signals.received().get().exitCode();
-        }
-        if (shutDown.get()) {
-            return ExitCodes.INTERRUPTED;
-        }
-        if (output == OutputFormat.json) {
-            out.println(RunResultJson.of(result, loaded.workflow().displayName()));
-            out.flush();
-        } else {
-            SummaryTable.print(result, term, out);
-        }
-        return result.succeeded() ? ExitCodes.OK : ExitCodes.FAILED;
-    }
-
-    private TaskRuntime runtime(RoutingArtifactStore store, io.onepanel.workflow.pod.PodConfig podConfig) {
-        if (kubernetes) {
-            KubernetesRuntimeConfig config = KubernetesRuntimeConfig.defaults().withPod(podConfig);
-            if (namespace != null) {
-                config = config.withNamespace(namespace);
-            }
-            if (context != null) {
-                config = config.withContext(context);
-            }
-            return new KubernetesTaskRuntime(config);
-        }
-        return new LocalTaskRuntime(work.toAbsolutePath(), store);
+        return ForegroundRun.attend(run, progress, output, loaded.workflow().displayName(),
+                RecordedRunOptions.retryCommand(run.info().workflowName(), runs), term, out, err);
     }
 
     private void invalid(TemplateLoading.Loaded loaded, PrintWriter err) {

@@ -6,7 +6,10 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** A {@link RunResult} as one JSON document: phase, message, outputs and every node with all its fields. */
+/**
+ * A {@link RunResult} as one JSON document: phase, message, outputs and every node with all its
+ * fields ({@code reusedFrom}: the run whose results a retried run's node took over, else null).
+ */
 final class RunResultJson {
 
     private RunResultJson() {}
@@ -42,6 +45,7 @@ final class RunResultJson {
         m.put("message", n.message());
         m.put("result", n.result());
         m.put("outputParameters", new java.util.TreeMap<>(n.outputParameters()));
+        m.put("reusedFrom", n.reusedFrom());
         return m;
     }
 

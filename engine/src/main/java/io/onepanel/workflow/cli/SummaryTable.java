@@ -2,6 +2,7 @@ package io.onepanel.workflow.cli;
 
 import io.onepanel.workflow.engine.NodeStatus;
 import io.onepanel.workflow.engine.RunResult;
+import io.onepanel.workflow.engine.RunSummary;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,8 +20,8 @@ final class SummaryTable {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"TASK", "PHASE", "DURATION", "EXIT", "OUTPUTS"});
         for (NodeStatus n : result.nodes()) {
-            if (ProgressDisplay.isTask(n)) {
-                rows.add(new String[] {n.name(), n.phase().argoName(),
+            if (RunSummary.isTask(n)) {
+                rows.add(new String[] {n.name(), n.phase().argoName() + (n.reusedFrom() != null ? " (reused)" : ""),
                         n.startedAt() == null ? "-" : Durations.format(n.duration()),
                         n.exitCode() == null ? "-" : n.exitCode().toString(), outputs(n)});
             }
@@ -48,11 +49,14 @@ final class SummaryTable {
                 result.phase().argoName()) + " in " + Durations.format(took)
                 + (result.message() != null ? ": " + result.message() : ""));
         result.outputs().forEach((k, v) -> out.println("  " + k + " = " + abbreviate(v)));
+        result.nodes().stream().filter(n -> RunSummary.isTask(n) && n.reusedFrom() != null).map(NodeStatus::reusedFrom)
+                .distinct().forEach(from -> out.println(terminal.styled("2", "(reused) ran in " + from
+                        + "; its results and outputs are that run's")));
         out.flush();
     }
 
     private static String phaseColour(Terminal terminal, String phase, String cell) {
-        return switch (phase) {
+        return switch (phase.replace(" (reused)", "")) {
             case "Succeeded" -> terminal.styled("32", cell);
             case "Failed", "Error" -> terminal.styled("31", cell);
             case "Skipped", "Omitted" -> terminal.styled("2", cell);

@@ -4,6 +4,7 @@ import io.onepanel.workflow.artifact.ArtifactStore;
 import io.onepanel.workflow.diagnostics.Diagnostic;
 import io.onepanel.workflow.engine.LoadResult;
 import io.onepanel.workflow.engine.WorkflowEngine;
+import io.onepanel.workflow.journal.SourceText;
 import io.onepanel.workflow.runtime.TaskRuntime;
 import io.onepanel.workflow.diagnostics.SourcePosition;
 import io.onepanel.workflow.template.Artifact;
@@ -51,8 +52,14 @@ final class TemplateLoading {
         }
     };
 
-    /** The template, the engine that read it, and every finding. */
-    record Loaded(WorkflowEngine engine, Workflow workflow, List<Diagnostic> diagnostics) {
+    /**
+     * The template, the engine that read it, and every finding.
+     *
+     * @param template the template's text as read, for a run's journal; null when it could not be read
+     * @param library the library files' texts as read
+     */
+    record Loaded(WorkflowEngine engine, Workflow workflow, List<Diagnostic> diagnostics, SourceText template,
+            List<SourceText> library) {
         boolean hasErrors() {
             return workflow == null || diagnostics.stream().anyMatch(Diagnostic::isError);
         }
@@ -75,8 +82,16 @@ final class TemplateLoading {
             throws UnreadableFileException {
         List<Diagnostic> diagnostics = new ArrayList<>();
         List<Workflow> library = new ArrayList<>();
+        List<SourceText> libraryTexts = new ArrayList<>();
+        // Library files: WorkflowTemplates used only through templateRef, not validated as workflows.
         for (Path file : options.library) {
-            LoadedTemplate result = readLibrary(file);
+            Text text = text(file);
+            if (text.text() != null) {
+                libraryTexts.add(new SourceText(file.toString(), text.text()));
+            }
+            LoadedTemplate result = text.refusal() != null
+                    ? new LoadedTemplate(null, List.of(), List.of(text.refusal()))
+                    : new TemplateLoader().load(file.toString(), text.text());
             diagnostics.addAll(result.diagnostics());
             if (result.workflow() != null) {
                 library.add(result.workflow());
@@ -88,7 +103,9 @@ final class TemplateLoading {
             }
         }
         WorkflowEngine built = engine.get().library(library).build();
-        LoadResult result = read(built, options.file);
+        Text text = text(options.file);
+        LoadResult result = text.refusal() != null ? new LoadResult(null, List.of(text.refusal()))
+                : built.load(options.file.toString(), text.text());
         diagnostics.addAll(result.diagnostics());
         // Every finding at once: a wrong -p is worth knowing about even when the template has errors too.
         if (result.workflow() != null) {
@@ -96,20 +113,8 @@ final class TemplateLoading {
         }
         io.onepanel.workflow.diagnostics.Diagnostics ordered = new io.onepanel.workflow.diagnostics.Diagnostics();
         ordered.addAll(diagnostics);
-        return new Loaded(built, result.workflow(), ordered.sorted());
-    }
-
-    /** A library file: WorkflowTemplates used only through templateRef, read but not validated as a workflow. */
-    private static LoadedTemplate readLibrary(Path file) throws UnreadableFileException {
-        Text text = text(file);
-        return text.refusal() != null ? new LoadedTemplate(null, List.of(), List.of(text.refusal()))
-                : new TemplateLoader().load(file.toString(), text.text());
-    }
-
-    private static LoadResult read(WorkflowEngine engine, Path file) throws UnreadableFileException {
-        Text text = text(file);
-        return text.refusal() != null ? new LoadResult(null, List.of(text.refusal()))
-                : engine.load(file.toString(), text.text());
+        return new Loaded(built, result.workflow(), ordered.sorted(),
+                text.text() == null ? null : new SourceText(options.file.toString(), text.text()), libraryTexts);
     }
 
     /** A file's text, or why it is not read: too large, or not UTF-8. */

@@ -40,8 +40,8 @@ final class DagRetry {
         retries = run.newNode(id, displayName, parentId, NodeType.RETRIES, bound.template().name());
         retries.phase = NodePhase.RUNNING;
         retries.startedAt = run.now();
-        firstStart = retries.startedAt;
         run.changed(retries);
+        firstStart = retries.startedAt; // a resumed one's, as recorded
         attempt(0);
     }
 
@@ -53,14 +53,23 @@ final class DagRetry {
     private void ended(Node node, int attempt) {
         node.attempt = attempt;
         if (node.phase != NodePhase.SUCCEEDED && !run.isCancelled()) {
-            Duration wait = retrying.after(node, attempt, firstStart);
-            if (wait != null) {
-                run.listener.status(node.snapshot(), "retrying the DAG in " + wait.toMillis() + " ms (attempt "
-                        + (attempt + 2) + ")");
-                run.later(wait, () -> attempt(attempt + 1));
+            Instant due = retrying.nextDue(retries, node, attempt, firstStart, "the DAG ");
+            if (due != null) {
+                run.wait(Duration.between(run.now(), due), () -> {
+                    if (run.isCancelled()) {
+                        settle(node, attempt);
+                    } else {
+                        attempt(attempt + 1);
+                    }
+                });
                 return;
             }
         }
+        settle(node, attempt);
+    }
+
+    /** The retry node ends as its last attempt did. */
+    private void settle(Node node, int attempt) {
         retries.phase = node.phase;
         retries.message = node.message;
         retries.outputParameters = node.outputParameters;

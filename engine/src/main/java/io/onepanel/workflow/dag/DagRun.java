@@ -248,9 +248,7 @@ final class DagRun {
         try {
             task = new TemplateSubstitution(Substitution.of(taskVars, "task '" + t.task.name() + "': its loop")::text)
                     .loop(t.task);
-            items = task.withItems() != null ? LoopExpansion.items(task.withItems())
-                    : task.withParam() != null ? LoopExpansion.fromParam(task.withParam())
-                    : LoopExpansion.fromSequence(task.withSequence());
+            items = LoopExpansion.expand(run, id, task);
         } catch (RuntimeException e) {
             marker(t, id, NodePhase.ERROR, WorkflowExecution.message(e));
             return;

@@ -1,6 +1,7 @@
 package io.onepanel.workflow.dag;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.onepanel.workflow.template.DagTask;
 import io.onepanel.workflow.template.Sequence;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,23 @@ final class LoopExpansion {
     static final int MAX_ITEMS = 100_000;
 
     private LoopExpansion() {}
+
+    /**
+     * A loop task's items ({@code task} substituted): as the run recorded them when it is a resumed
+     * run's (they continue as they were), else expanded now and recorded.
+     */
+    static List<LoopItem> expand(WorkflowExecution run, String nodeId, DagTask task) {
+        List<Object> recorded = run.history.loopItems(run.path(nodeId));
+        if (recorded != null) {
+            return index(recorded);
+        }
+        List<LoopItem> items = task.withItems() != null ? items(task.withItems())
+                : task.withParam() != null ? fromParam(task.withParam())
+                : fromSequence(task.withSequence());
+        List<Object> values = items.stream().map(LoopItem::value).toList();
+        run.record(events -> events.loopExpanded(nodeId, values));
+        return items;
+    }
 
     static List<LoopItem> items(List<Object> withItems) {
         return index(withItems);

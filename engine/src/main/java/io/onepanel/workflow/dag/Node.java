@@ -32,6 +32,8 @@ final class Node {
     String result;
     Map<String, String> outputParameters = Map.of();
     List<Artifact> outputArtifacts = List.of();
+    /** The run whose attempt this node took over (a retry's reused task), or null. */
+    String reusedFrom;
 
     Node(String id, String name, String parentId, NodeType type, String templateName) {
         this.id = id;
@@ -52,6 +54,6 @@ final class Node {
 
     NodeStatus snapshot() {
         return new NodeStatus(id, name, parentId, type, templateName, phase, attempt, podName, startedAt, finishedAt,
-                exitCode, message, result, outputParameters);
+                exitCode, message, result, outputParameters, reusedFrom);
     }
 }

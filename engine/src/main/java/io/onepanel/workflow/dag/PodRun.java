@@ -84,8 +84,22 @@ final class PodRun {
             done(node);
             return;
         }
+        String path = run.path(node.id);
         if (firstStart == null) {
-            firstStart = run.now();
+            // A resumed task's timeout counts from its first attempt's recorded start.
+            Instant recorded = run.history.recordedStart(path);
+            firstStart = recorded != null ? recorded : run.now();
+        }
+        RunHistory.Entry taken = run.history.fed(path);
+        if (taken != null) {
+            node.phase = NodePhase.RUNNING;
+            node.startedAt = run.now();
+            run.changed(node);
+            run.post(() -> {
+                run.pods.release();
+                takeOver(node, attempt, taken.status(), taken.outputArtifacts());
+            });
+            return;
         }
         TaskRequest request;
         try {
@@ -100,7 +114,10 @@ final class PodRun {
         node.startedAt = run.now();
         run.changed(node);
         NodeStatus started = node.snapshot();
-        TaskExecution execution = run.runtime.start(request, new TaskListener() {
+        boolean resumed = run.history.wasRunning(path);
+        Instant deadline = request.timeout() == null ? null : run.now().plus(request.timeout());
+        run.record(events -> events.attemptStarted(node.id, deadline, resumed));
+        TaskListener listener = new TaskListener() {
             @Override
             public void log(String line) {
                 run.listener.log(started, line);
@@ -115,7 +132,10 @@ final class PodRun {
             public void transfer(TransferProgress progress) {
                 run.listener.transfer(started, progress);
             }
-        });
+        };
+        // An attempt a dead process of this run had started: the runtime reattaches to it if it can.
+        TaskExecution execution = resumed ? run.runtime.resume(request, listener)
+                : run.runtime.start(request, listener);
         run.track(execution);
         execution.result().whenComplete((result, error) -> run.post(() -> {
             run.untrack(execution);
@@ -144,7 +164,11 @@ final class PodRun {
             outputs.add(run.artifacts.locate(output, keyVars));
         }
         resolved = resolved.withOutputs(new Outputs(resolved.outputs().parameters(), outputs));
-        return new TaskRequest(run.info, node.name, node.podName, attempt, resolved, run.workflow, timeout(resolved));
+        Instant recordedDeadline = run.history.deadline(run.path(node.id));
+        Duration timeout = recordedDeadline == null ? timeout(resolved)
+                : Duration.between(run.now(), recordedDeadline).isNegative() ? Duration.ZERO
+                : Duration.between(run.now(), recordedDeadline); // a resumed attempt keeps its wall-clock deadline
+        return new TaskRequest(run.info, node.name, node.podName, attempt, resolved, run.workflow, timeout);
     }
 
     /** The tighter of the attempt's deadline and what is left of the template's overall timeout. */
@@ -176,12 +200,33 @@ final class PodRun {
         node.outputArtifacts = result.outputArtifacts();
         node.finishedAt = run.now();
         run.changed(node);
+        afterAttempt(node, attempt);
+    }
+
+    /** An attempt a recorded run ended: it ends here as it did there, outputs and all, without running. */
+    private void takeOver(Node node, int attempt, NodeStatus recorded, List<Artifact> artifacts) {
+        node.phase = recorded.phase();
+        node.exitCode = recorded.exitCode();
+        node.message = recorded.message();
+        node.result = recorded.result();
+        node.outputParameters = recorded.outputParameters();
+        node.outputArtifacts = artifacts;
+        node.finishedAt = run.now();
+        run.changed(node);
+        afterAttempt(node, attempt);
+    }
+
+    private void afterAttempt(Node node, int attempt) {
         if (node.phase != NodePhase.SUCCEEDED && !run.isCancelled()) {
-            Duration wait = retrying == null ? null : retrying.after(node, attempt, firstStart);
-            if (wait != null) {
-                run.listener.status(node.snapshot(), "retrying in " + wait.toMillis() + " ms (attempt "
-                        + (attempt + 2) + ")");
-                run.later(wait, () -> launch(attempt + 1));
+            Instant due = retries == null ? null : retrying.nextDue(retries, node, attempt, firstStart, "");
+            if (due != null) {
+                run.wait(Duration.between(run.now(), due), () -> {
+                    if (run.isCancelled()) {
+                        done(node); // the retry node ends as its last attempt did
+                    } else {
+                        launch(attempt + 1);
+                    }
+                });
                 return;
             }
         }

@@ -43,6 +43,29 @@ final class Retrying {
         return new Retrying(substituted, vars, run);
     }
 
+    /**
+     * When the attempt after {@code attempt} of {@code retries} starts, or null when none does: as the
+     * run's history recorded it for a resumed or reused task (the decision was made then), else as
+     * the strategy says now, recorded and told.
+     *
+     * @param what what retries, for the message ("", "the DAG ")
+     */
+    Instant nextDue(Node retries, Node last, int attempt, Instant firstStart, String what) {
+        Instant recorded = run.history.retryDue(run.path(retries.id), attempt + 1);
+        if (recorded != null) {
+            return recorded;
+        }
+        Duration wait = after(last, attempt, firstStart);
+        if (wait == null) {
+            return null;
+        }
+        Instant due = run.now().plus(wait);
+        run.record(events -> events.retryScheduled(retries.id, attempt + 1, due));
+        run.listener.status(last.snapshot(), "retrying " + what + "in " + wait.toMillis() + " ms (attempt "
+                + (attempt + 2) + ")");
+        return due;
+    }
+
     /** How long to wait before the attempt after {@code attempt}, or null when there is none. */
     Duration after(Node node, int attempt, Instant firstStart) {
         int limit;

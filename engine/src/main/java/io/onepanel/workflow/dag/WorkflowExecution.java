@@ -36,8 +36,18 @@ import java.util.function.Consumer;
  */
 public final class WorkflowExecution implements WorkflowRun {
 
-    /** How the run is set up; see {@link io.onepanel.workflow.engine.WorkflowEngine}. */
-    public record Settings(Integer parallelism, Boolean failFast, Clock clock) {}
+    /**
+     * How the run is set up; see {@link io.onepanel.workflow.engine.WorkflowEngine}.
+     *
+     * @param events hears every change, for the run's journal
+     * @param history what an earlier run recorded, when this one continues it
+     */
+    public record Settings(Integer parallelism, Boolean failFast, Clock clock, RunEvents events, RunHistory history) {
+
+        public Settings(Integer parallelism, Boolean failFast, Clock clock) {
+            this(parallelism, failFast, clock, RunEvents.NONE, RunHistory.NONE);
+        }
+    }
 
     final Workflow workflow;
     final RunInfo info;
@@ -47,6 +57,7 @@ public final class WorkflowExecution implements WorkflowRun {
     final Settings settings;
     final Vars globals;
     final Slots pods;
+    final RunHistory history;
 
     private final Map<String, String> globalValues;
     private final Map<String, String> globalOutputs = new LinkedHashMap<>();
@@ -59,6 +70,11 @@ public final class WorkflowExecution implements WorkflowRun {
     // Readable from any thread: the latest status of each node, in creation order.
     private final Map<String, NodeStatus> statuses = new ConcurrentHashMap<>();
     private final java.util.Queue<String> order = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** A resumed run's recorded nodes, listed in their first order (so a rebuilt run lists as this one). */
+    private final Set<String> recordedOrder = new java.util.HashSet<>();
+    private boolean journalBroken;
+    /** Events waiting for a delay that a cancel cuts short (see {@link #wait(Duration, Runnable)}). */
+    private final Set<Runnable> waiting = new java.util.HashSet<>();
     private final List<java.util.function.BooleanSupplier> watchers = new ArrayList<>();
     private boolean watchPosted;
     private ExpressionHooks hooks;
@@ -75,6 +91,11 @@ public final class WorkflowExecution implements WorkflowRun {
         this.artifacts = artifacts;
         this.listener = listener;
         this.settings = settings;
+        this.history = settings.history();
+        for (String path : history.order()) {
+            order.add(info.workflowName() + path);
+            recordedOrder.add(info.workflowName() + path);
+        }
         this.globalValues = new LinkedHashMap<>(WorkflowVariables.of(workflow, info, parameters));
         this.globals = Vars.live(globalValues);
         int cap = Math.min(positive(workflow.parallelism()), positive(settings.parallelism()));
@@ -102,10 +123,12 @@ public final class WorkflowExecution implements WorkflowRun {
     /** Starts the entrypoint; returns at once. */
     public WorkflowExecution start() {
         post(() -> {
-            startedAt = now();
+            startedAt = history.startedAt() != null ? history.startedAt() : now();
+            record(events -> events.started(startedAt));
             Template entry = workflow.templates().get(workflow.entrypoint());
             if (workflow.activeDeadlineSeconds() != null && workflow.activeDeadlineSeconds() > 0) {
-                later(Duration.ofSeconds(workflow.activeDeadlineSeconds()),
+                // A wall-clock instant: a resumed run keeps its first start's deadline.
+                later(Duration.between(now(), startedAt.plusSeconds(workflow.activeDeadlineSeconds())),
                         () -> cancelNow("the workflow's activeDeadlineSeconds (" + workflow.activeDeadlineSeconds()
                                 + "s) was exceeded"));
             }
@@ -175,6 +198,23 @@ public final class WorkflowExecution implements WorkflowRun {
         }
     }
 
+    /**
+     * Runs {@code event} after {@code delay}, or at once when the run is cancelled before: a retry's
+     * backoff or a suspend must not hold a cancelled run up. The event sees {@link #isCancelled()}.
+     */
+    void wait(Duration delay, Runnable event) {
+        Runnable once = new Runnable() {
+            @Override
+            public void run() {
+                if (waiting.remove(this)) {
+                    event.run();
+                }
+            }
+        };
+        waiting.add(once);
+        later(delay, once);
+    }
+
     Instant now() {
         return settings.clock().instant();
     }
@@ -190,8 +230,12 @@ public final class WorkflowExecution implements WorkflowRun {
     Node newNode(String id, String name, String parentId, NodeType type, String templateName) {
         Node node = new Node(id, name, parentId, type, templateName);
         nodes.put(id, node);
-        order.add(id);
-        statuses.put(id, node.snapshot());
+        if (!recordedOrder.contains(id)) {
+            order.add(id);
+        }
+        NodeStatus created = node.snapshot();
+        statuses.put(id, created);
+        record(events -> events.nodeCreated(created));
         if (parentId != null) {
             Node parent = nodes.get(parentId);
             if (parent != null) {
@@ -201,15 +245,46 @@ public final class WorkflowExecution implements WorkflowRun {
         return node;
     }
 
+    /** A node's id without the run's name: what finds its record in a history. */
+    String path(String id) {
+        return RunHistory.path(info.workflowName(), id);
+    }
+
+    /**
+     * Tells the journal; a journal that cannot be written (a full disk) is said once, and the run goes
+     * on without it, since its tasks matter more than being able to resume it.
+     */
+    void record(java.util.function.Consumer<RunEvents> event) {
+        if (journalBroken) {
+            return;
+        }
+        try {
+            event.accept(settings.events());
+        } catch (RuntimeException e) {
+            journalBroken = true;
+            Node root = nodes.get(info.workflowName());
+            if (root != null) {
+                listener.status(root.snapshot(), "the run's journal could not be written (" + message(e)
+                        + "): the run goes on, but cannot be resumed or retried");
+            }
+        }
+    }
+
     /** The node with this id, or null. */
     Node node(String id) {
         return nodes.get(id);
     }
 
     void changed(Node node) {
+        history.overlay(node, path(node.id));
         NodeStatus status = node.snapshot();
         statuses.put(node.id, status);
-        listener.nodeChanged(status);
+        // A resumed node on its way back to its recorded end: the journal and listeners have heard it.
+        if (!history.replaying(path(node.id), node.phase)) {
+            listener.nodeChanged(status);
+            List<io.onepanel.workflow.template.Artifact> artifacts = node.outputArtifacts;
+            record(events -> events.nodeChanged(status, artifacts));
+        }
         if (!watchers.isEmpty() && !watchPosted) {
             watchPosted = true;
             post(this::checkWatchers);
@@ -286,7 +361,7 @@ public final class WorkflowExecution implements WorkflowRun {
                 }
             }
             case CONTAINER, SCRIPT -> new PodRun(this, id, displayName, parentId, bound, onDone).start();
-            case SUSPEND -> suspend(id, displayName, parentId, bound, onDone);
+            case SUSPEND -> Suspension.run(this, id, displayName, parentId, bound, onDone);
             default -> {
                 Node node = newNode(id, displayName, parentId, NodeType.POD, template.name());
                 finishWith(node, NodePhase.ERROR, "template '" + template.name() + "' is a " + template.type().key()
@@ -303,42 +378,6 @@ public final class WorkflowExecution implements WorkflowRun {
             case SUSPEND -> NodeType.SUSPEND;
             default -> NodeType.POD;
         };
-    }
-
-    private void suspend(String id, String displayName, String parentId, TemplateBinding.Bound bound,
-            Consumer<Node> onDone) {
-        Template template = bound.template();
-        Node node = newNode(id, displayName, parentId, NodeType.SUSPEND, template.name());
-        node.phase = NodePhase.RUNNING;
-        node.startedAt = now();
-        changed(node);
-        String duration;
-        try {
-            duration = Substitution.of(bound.vars(), "the suspend duration of template '" + template.name() + "'")
-                    .text(template.suspend().duration());
-        } catch (IllegalArgumentException e) {
-            finishWith(node, NodePhase.ERROR, e.getMessage());
-            onDone.accept(node);
-            return;
-        }
-        if (duration == null || duration.isBlank()) {
-            finishWith(node, NodePhase.ERROR, "suspend without a duration waits for a resume, which this engine"
-                    + " cannot receive");
-            onDone.accept(node);
-            return;
-        }
-        Duration wait;
-        try {
-            wait = Durations.parse(duration);
-        } catch (IllegalArgumentException e) {
-            finishWith(node, NodePhase.ERROR, e.getMessage());
-            onDone.accept(node);
-            return;
-        }
-        later(wait, () -> {
-            finishWith(node, cancelled ? NodePhase.FAILED : NodePhase.SUCCEEDED, cancelled ? cancelReason : null);
-            onDone.accept(node);
-        });
     }
 
     void finishWith(Node node, NodePhase phase, String message) {
@@ -412,6 +451,7 @@ public final class WorkflowExecution implements WorkflowRun {
             listener.status(root.snapshot(), "releasing the run's resources failed: " + message(e));
         }
         shutdown();
+        record(events -> events.ended(result));
         listener.finished(result);
         completion.complete(result);
     }
@@ -425,6 +465,7 @@ public final class WorkflowExecution implements WorkflowRun {
         for (TaskExecution execution : List.copyOf(running)) {
             execution.cancel(reason);
         }
+        List.copyOf(waiting).forEach(this::post);
     }
 
     private void fail(String message) {
@@ -437,6 +478,7 @@ public final class WorkflowExecution implements WorkflowRun {
         RunResult result = new RunResult(info.workflowName(), NodePhase.ERROR, message, startedAt, now(),
                 Map.copyOf(globalOutputs), snapshot());
         shutdown();
+        record(events -> events.ended(result));
         listener.finished(result);
         completion.complete(result);
     }

@@ -11,6 +11,8 @@ import java.util.Map;
  * @param name for people: the task's name, with the loop item or attempt
  * @param parentId the enclosing node, null for the entrypoint
  * @param podName for POD nodes, the pod's name ({@code {{pod.name}}}); null otherwise
+ * @param reusedFrom for an attempt a retried run took over instead of running it: the name of the run
+ *     that ran it (its outputs are that run's); null for what ran in this run
  */
 public record NodeStatus(
         String id,
@@ -26,7 +28,8 @@ public record NodeStatus(
         Integer exitCode,
         String message,
         String result,
-        Map<String, String> outputParameters) {
+        Map<String, String> outputParameters,
+        String reusedFrom) {
 
     public NodeStatus {
         outputParameters = Map.copyOf(outputParameters);

@@ -1,9 +1,17 @@
 package io.onepanel.workflow.engine;
 
 import io.onepanel.workflow.artifact.ArtifactStore;
+import io.onepanel.workflow.dag.RunEvents;
+import io.onepanel.workflow.dag.RunHistory;
 import io.onepanel.workflow.dag.WorkflowExecution;
 import io.onepanel.workflow.diagnostics.Diagnostic;
 import io.onepanel.workflow.diagnostics.SourcePosition;
+import io.onepanel.workflow.journal.JournalException;
+import io.onepanel.workflow.journal.JournalTarget;
+import io.onepanel.workflow.journal.JournalWriter;
+import io.onepanel.workflow.journal.RecordedRun;
+import io.onepanel.workflow.journal.RunHeader;
+import io.onepanel.workflow.journal.SourceText;
 import io.onepanel.workflow.runtime.RunInfo;
 import io.onepanel.workflow.runtime.TaskRuntime;
 import io.onepanel.workflow.template.Arguments;
@@ -63,14 +71,19 @@ public final class WorkflowEngine {
 
     /** Reads and statically validates a template; user errors are diagnostics, never exceptions. */
     public LoadResult load(String sourceName, String yamlText) {
+        return load(sourceName, yamlText, List.of(), onepanelConventions);
+    }
+
+    private LoadResult load(String sourceName, String yamlText, List<Workflow> moreLibrary, boolean conventions) {
         LoadedTemplate loaded = new TemplateLoader().load(sourceName, yamlText);
         if (loaded.workflow() == null) {
             return new LoadResult(null, loaded.diagnostics());
         }
         List<Workflow> refs = new ArrayList<>(loaded.library());
+        refs.addAll(moreLibrary);
         refs.addAll(library);
         Workflow workflow = TemplateReferences.resolve(loaded.workflow(), refs);
-        if (onepanelConventions) {
+        if (conventions) {
             workflow = OnepanelConventions.apply(workflow);
         }
         io.onepanel.workflow.diagnostics.Diagnostics all = new io.onepanel.workflow.diagnostics.Diagnostics();
@@ -104,6 +117,119 @@ public final class WorkflowEngine {
      * @throws InvalidWorkflowException with every error when the workflow may not start: nothing ran
      */
     public WorkflowRun start(Workflow workflow, RunOptions options, RunListener listener) {
+        return start(workflow, options, listener, null);
+    }
+
+    /**
+     * Validates and starts a run that keeps a journal: every event that changes the run is appended
+     * to it as it happens, beside the template's text, so that the run can be rebuilt
+     * ({@link RecordedRun#read}), resumed when its process dies ({@link #resume}) and retried when it
+     * failed ({@link #retry}). Returns at once; the run holds its journal's lock until it ends.
+     *
+     * @param journal where the journal goes and the texts {@code workflow} was loaded from; null for none
+     * @throws InvalidWorkflowException with every error when the workflow may not start: nothing ran
+     * @throws JournalException when the journal cannot be written (its directory holds a run already)
+     */
+    public WorkflowRun start(Workflow workflow, RunOptions options, RunListener listener, JournalTarget journal) {
+        check(workflow, options);
+        String name = options.name() != null ? options.name() : newRunName(workflow);
+        String namespace = options.namespace() != null ? options.namespace()
+                : workflow.namespace() != null ? workflow.namespace() : "default";
+        RunInfo info = new RunInfo(name, UUID.randomUUID().toString(), namespace, clock.instant());
+        JournalWriter writer = journal == null ? null : JournalWriter.create(journal.directory().of(name),
+                header(info, options, journal.template(), journal.library(), journal.settings(),
+                        onepanelConventions, null));
+        return launch(workflow, info, options, listener, writer, RunHistory.NONE);
+    }
+
+    /**
+     * Continues a run whose process died, from its journal, as the same run (name, uid, journal):
+     * attempts that ended keep their results and outputs and do not run again; attempts that were
+     * running are resumed on the runtime ({@link TaskRuntime#resume}); retry counts, loop items and
+     * deadlines (wall-clock instants) go on as they were. Returns at once.
+     *
+     * @throws JournalException when the run has ended, or a live process still runs it
+     * @throws InvalidWorkflowException when its template does not pass this engine's checks any more
+     */
+    public WorkflowRun resume(RecordedRun recorded, RunListener listener) {
+        RunHeader h = recorded.header();
+        if (recorded.ended()) {
+            NodePhase phase = recorded.result().orElseThrow().phase();
+            throw new JournalException("run " + h.name() + " has ended (" + phase.argoName() + "): there is nothing"
+                    + " to resume" + (phase.isFailure() ? "; retry reruns its failed tasks" : ""));
+        }
+        Workflow workflow = reload(h);
+        RunOptions options = new RunOptions(h.parameters(), h.name(), h.namespace(), h.failFast(), h.parallelism());
+        check(workflow, options);
+        JournalWriter writer = JournalWriter.append(recorded);
+        return launch(workflow, h.info(), options, listener, writer, recorded.forResume());
+    }
+
+    /**
+     * Starts a new run (its own name, uid and journal, which names the old run) that reruns the
+     * failed, errored and cancelled tasks of an ended run and every task after them, and takes over
+     * the attempts of everything else with their outputs: parameters as they were, artifacts at the
+     * locations they were stored at, so later tasks read the same objects. Argo's {@code retry} is
+     * the model (see {@link RunHistory#reuse}). Returns at once.
+     *
+     * @throws JournalException when the run has not ended, or succeeded and no task is named to rerun
+     * @throws IllegalArgumentException when {@code retry.from()} names no task of the run
+     * @throws InvalidWorkflowException when its template does not pass this engine's checks any more
+     */
+    public WorkflowRun retry(RecordedRun ended, RetryOptions retry, RunListener listener) {
+        RunHeader h = ended.header();
+        if (!ended.ended()) {
+            throw new JournalException(ended.runningIn().map(p -> "run " + h.name() + " is still running (" + p
+                    + "); let it end first").orElse("run " + h.name() + " did not end (its process died): resume it"
+                    + " instead"));
+        }
+        if (ended.result().orElseThrow().succeeded() && retry.from() == null) {
+            throw new JournalException("run " + h.name() + " succeeded: there is nothing to retry (name a task to"
+                    + " rerun with what follows it)");
+        }
+        Workflow workflow = reload(h);
+        RunHistory history = ended.forRetry(workflow, retry.from());
+        String name = retry.name() != null ? retry.name() : newRunName(workflow);
+        RunOptions options = new RunOptions(h.parameters(), name, h.namespace(), h.failFast(), h.parallelism());
+        check(workflow, options);
+        RunInfo info = new RunInfo(name, UUID.randomUUID().toString(), h.namespace(), clock.instant());
+        JournalWriter writer = JournalWriter.create(retry.directory().of(name), header(info, options, h.template(),
+                h.library(), h.settings(), h.onepanelConventions(), h.name()));
+        return launch(workflow, info, options, listener, writer, history);
+    }
+
+    /** A new run's name, as Kubernetes' generateName makes one: the workflow's name and five random characters. */
+    public static String newRunName(Workflow workflow) {
+        return workflow.name() + "-" + suffix();
+    }
+
+    private static RunHeader header(RunInfo info, RunOptions options, SourceText template, List<SourceText> library,
+            Map<String, String> settings, boolean conventions, String retryOf) {
+        return new RunHeader(info.workflowName(), info.uid(), info.namespace(), info.creationTimestamp(), template,
+                library, options.parameters(), options.failFast(), options.parallelism(), conventions, settings,
+                retryOf);
+    }
+
+    /** A recorded run's workflow, loaded from its recorded texts as it was loaded then. */
+    private Workflow reload(RunHeader h) {
+        List<Workflow> refs = new ArrayList<>();
+        for (SourceText text : h.library()) {
+            LoadedTemplate loaded = new TemplateLoader().load(text.name(), text.text());
+            if (loaded.workflow() != null) {
+                refs.add(loaded.workflow());
+            }
+            refs.addAll(loaded.library());
+        }
+        LoadResult loaded = load(h.template().name(), h.template().text(), refs, h.onepanelConventions());
+        if (loaded.hasErrors()) {
+            throw new InvalidWorkflowException(loaded.errors().isEmpty() ? List.of(Diagnostic.error(
+                    new SourcePosition(h.template().name(), 1, 1), "unreadable", "the template cannot be read"))
+                    : loaded.errors());
+        }
+        return loaded.workflow();
+    }
+
+    private void check(Workflow workflow, RunOptions options) {
         List<Diagnostic> diagnostics = new ArrayList<>(validator.validate(workflow));
         diagnostics.addAll(validator.validateParameters(workflow, options.parameters()));
         String nameProblem = options.name() == null ? null : WorkflowValidator.runNameProblem(options.name());
@@ -113,17 +239,22 @@ public final class WorkflowEngine {
         if (diagnostics.stream().anyMatch(Diagnostic::isError)) {
             throw new InvalidWorkflowException(diagnostics);
         }
-        String name = options.name() != null ? options.name() : workflow.name() + "-" + suffix();
-        String namespace = options.namespace() != null ? options.namespace()
-                : workflow.namespace() != null ? workflow.namespace() : "default";
-        RunInfo info = new RunInfo(name, UUID.randomUUID().toString(), namespace, clock.instant());
+    }
+
+    private WorkflowRun launch(Workflow workflow, RunInfo info, RunOptions options, RunListener listener,
+            JournalWriter journal, RunHistory history) {
         Map<String, String> parameters = parameters(workflow, options.parameters(), info);
         Workflow effective = withFailFast(workflow, options.failFast()).withArguments(new Arguments(
                 workflow.arguments().parameters().stream().map(p -> p.withValue(parameters.get(p.name()))).toList(),
                 workflow.arguments().artifacts()));
         WorkflowExecution.Settings settings = new WorkflowExecution.Settings(options.parallelism(),
-                options.failFast(), clock);
-        return new WorkflowExecution(effective, info, parameters, runtime, artifacts, listener, settings).start();
+                options.failFast(), clock, journal == null ? RunEvents.NONE : journal, history);
+        WorkflowExecution execution = new WorkflowExecution(effective, info, parameters, runtime, artifacts, listener,
+                settings);
+        if (journal != null) {
+            execution.completion().whenComplete((result, error) -> journal.close()); // the run's lock goes with it
+        }
+        return execution.start();
     }
 
     /** Declared parameters with the user's values; {@code {{workflow.*}}} in values is replaced as Onepanel does. */

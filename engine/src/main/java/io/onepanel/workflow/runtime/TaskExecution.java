@@ -14,4 +14,18 @@ public interface TaskExecution {
      * after the clean-up is done.
      */
     void cancel(String reason);
+
+    /** An attempt that ended as it started, with {@code result}: nothing to cancel. */
+    static TaskExecution ended(TaskResult result) {
+        CompletableFuture<TaskResult> done = CompletableFuture.completedFuture(result);
+        return new TaskExecution() {
+            @Override
+            public CompletableFuture<TaskResult> result() {
+                return done;
+            }
+
+            @Override
+            public void cancel(String reason) {}
+        };
+    }
 }

@@ -16,6 +16,17 @@ public interface TaskRuntime extends AutoCloseable {
      */
     TaskExecution start(TaskRequest request, TaskListener listener);
 
+    /**
+     * Continues an attempt that an earlier process of this run started and never saw end (it died;
+     * the run is being resumed from its journal). A runtime whose attempts outlive the engine's
+     * process (a pod that still exists) reattaches to it and reports its end as {@link #start} would;
+     * one whose attempts die with the process starts it again. The request is the same as the first
+     * time (same pod name, same attempt), with what is left of its deadline. The default starts it again.
+     */
+    default TaskExecution resume(TaskRequest request, TaskListener listener) {
+        return start(request, listener);
+    }
+
     /** Called once when a run ends, to release what the runtime kept for it (shared volumes, claims). */
     default void finish(RunInfo run, boolean succeeded) {}
 

@@ -38,6 +38,7 @@ class RunCommandS3PreflightTest {
         Cli.Outcome outcome;
         try {
             outcome = Cli.run("run", workflow.toString(), "--work", tmp.resolve("work").toString(),
+                    "--runs", tmp.resolve("runs").toString(),
                     "--s3-bucket", "preflight", "--s3-endpoint", server.endpoint().toString());
         } finally {
             System.clearProperty("aws.accessKeyId");

@@ -21,13 +21,15 @@ class RunCommandTest {
     Path temp;
 
     private Cli.Outcome run(String... args) {
-        String[] all = new String[args.length + 5];
+        String[] all = new String[args.length + 7];
         all[0] = "run";
         System.arraycopy(args, 0, all, 1, args.length);
         all[args.length + 1] = "--artifacts";
         all[args.length + 2] = temp.resolve("artifacts").toString();
         all[args.length + 3] = "--work";
         all[args.length + 4] = temp.resolve("work").toString();
+        all[args.length + 5] = "--runs";
+        all[args.length + 6] = temp.resolve("runs").toString();
         return Cli.run(all);
     }
 

@@ -40,7 +40,8 @@ class SignalsIT {
         assertThat(jar).as("the shaded jar, built by the package phase").isRegularFile();
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Process p = new ProcessBuilder(java.toString(), "-jar", jar.toString(), "run", file.toString(),
-                "--work", temp.resolve("work").toString(), "--artifacts", temp.resolve("artifacts").toString())
+                "--work", temp.resolve("work").toString(), "--artifacts", temp.resolve("artifacts").toString(),
+                "--runs", temp.resolve("runs").toString())
                 .redirectError(temp.resolve("stderr.txt").toFile()).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String line;

@@ -35,6 +35,10 @@ class WorkflowEngineFacadeTest {
                 "load(Path) -> LoadResult",
                 "validate(Workflow,Map) -> List",
                 "start(Workflow,RunOptions,RunListener) -> WorkflowRun",
+                "start(Workflow,RunOptions,RunListener,JournalTarget) -> WorkflowRun",
+                "resume(RecordedRun,RunListener) -> WorkflowRun",
+                "retry(RecordedRun,RetryOptions,RunListener) -> WorkflowRun",
+                "newRunName(Workflow) -> String",
                 "builder() -> Builder");
         assertThat(signatures(WorkflowEngine.Builder.class)).contains(
                 "runtime(TaskRuntime) -> Builder",
@@ -51,7 +55,8 @@ class WorkflowEngineFacadeTest {
                 "status(NodeStatus,String) -> void", "transfer(NodeStatus,TransferProgress) -> void",
                 "finished(RunResult) -> void");
         assertThat(signatures(TaskRuntime.class)).contains(
-                "start(TaskRequest,TaskListener) -> TaskExecution", "finish(RunInfo,boolean) -> void",
+                "start(TaskRequest,TaskListener) -> TaskExecution", "resume(TaskRequest,TaskListener) -> TaskExecution",
+                "finish(RunInfo,boolean) -> void",
                 "close() -> void");
         assertThat(signatures(ExternalTaskRuntime.class)).contains("next() -> CompletableFuture", "queued() -> int");
         assertThat(signatures(ExternalTaskRuntime.ExternalTask.class)).contains(
@@ -60,7 +65,17 @@ class WorkflowEngineFacadeTest {
         assertThat(components(RunResult.class)).isEqualTo(
                 "workflowName,phase,message,startedAt,finishedAt,outputs,nodes");
         assertThat(components(NodeStatus.class)).isEqualTo("id,name,parentId,type,templateName,phase,attempt,"
-                + "podName,startedAt,finishedAt,exitCode,message,result,outputParameters");
+                + "podName,startedAt,finishedAt,exitCode,message,result,outputParameters,reusedFrom");
+        assertThat(components(RetryOptions.class)).isEqualTo("from,name,directory");
+        assertThat(components(RunSummary.class)).isEqualTo(
+                "workflowName,phase,message,startedAt,finishedAt,outputs,tasks,reused");
+        assertThat(components(io.onepanel.workflow.journal.JournalTarget.class)).isEqualTo(
+                "directory,template,library,settings");
+        assertThat(components(io.onepanel.workflow.journal.JournalDirectory.class)).isEqualTo("path,perRun");
+        assertThat(components(io.onepanel.workflow.journal.SourceText.class)).isEqualTo("name,text");
+        assertThat(signatures(io.onepanel.workflow.journal.RecordedRun.class)).contains(
+                "read(Path) -> RecordedRun", "nodes() -> List", "result() -> Optional", "summary() -> RunSummary",
+                "ended() -> boolean", "runningIn() -> Optional", "header() -> RunHeader", "warnings() -> List");
         assertThat(components(RunOptions.class)).isEqualTo("parameters,name,namespace,failFast,parallelism");
         assertThat(components(LoadResult.class)).isEqualTo("workflow,diagnostics");
         assertThat(components(TaskRequest.class)).isEqualTo("run,taskName,podName,attempt,template,workflow,timeout");

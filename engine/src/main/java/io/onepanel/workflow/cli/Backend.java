@@ -1,0 +1,151 @@
+package io.onepanel.workflow.cli;
+
+import io.onepanel.workflow.artifact.RoutingArtifactStore;
+import io.onepanel.workflow.engine.WorkflowEngine;
+import io.onepanel.workflow.pod.PodConfig;
+import io.onepanel.workflow.runtime.TaskRuntime;
+import io.onepanel.workflow.runtime.kubernetes.KubernetesRuntimeConfig;
+import io.onepanel.workflow.runtime.kubernetes.KubernetesTaskRuntime;
+import io.onepanel.workflow.runtime.local.LocalTaskRuntime;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Where a run's tasks run and its artifacts go, as {@code run} was told. Kept in the run's journal
+ * (paths made absolute) so that {@code resume} and {@code retry} use the same, from any directory.
+ * Never a credential: those come from the environment each time.
+ */
+final class Backend {
+
+    final boolean kubernetes;
+    final String namespace;
+    final String context;
+    final Path work;
+    final ArtifactOptions artifacts;
+    final PodOptions pods;
+
+    Backend(boolean kubernetes, String namespace, String context, Path work, ArtifactOptions artifacts,
+            PodOptions pods) {
+        this.kubernetes = kubernetes;
+        this.namespace = namespace;
+        this.context = context;
+        this.work = work;
+        this.artifacts = artifacts;
+        this.pods = pods;
+    }
+
+    /** What a journal keeps of it. */
+    Map<String, String> settings() {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("runtime", kubernetes ? "kubernetes" : "local");
+        put(s, "namespace", namespace);
+        put(s, "context", context);
+        s.put("work", work.toAbsolutePath().normalize().toString());
+        s.put("artifacts", artifacts.directory.toAbsolutePath().normalize().toString());
+        put(s, "s3.bucket", artifacts.bucket);
+        put(s, "s3.endpoint", artifacts.endpoint);
+        put(s, "s3.region", artifacts.region);
+        s.put("s3.pathStyle", Boolean.toString(artifacts.pathStyle));
+        s.put("s3.insecure", Boolean.toString(artifacts.insecure));
+        put(s, "nodePools", pods.nodePools == null ? null : pods.nodePools.toAbsolutePath().normalize().toString());
+        put(s, "gpuResources", pods.gpuResources.isEmpty() ? null : String.join(",", pods.gpuResources));
+        put(s, "stagerImage", pods.stagerImage);
+        return s;
+    }
+
+    /** The backend a journal's settings describe. */
+    static Backend of(Map<String, String> s) {
+        ArtifactOptions artifacts = new ArtifactOptions();
+        artifacts.directory = Path.of(s.getOrDefault("artifacts", ".onepanel-workflow/artifacts"));
+        artifacts.bucket = s.get("s3.bucket");
+        artifacts.endpoint = s.get("s3.endpoint");
+        artifacts.region = s.get("s3.region");
+        artifacts.pathStyle = Boolean.parseBoolean(s.getOrDefault("s3.pathStyle", "true"));
+        artifacts.insecure = Boolean.parseBoolean(s.get("s3.insecure"));
+        PodOptions pods = new PodOptions();
+        pods.nodePools = s.containsKey("nodePools") ? Path.of(s.get("nodePools")) : null;
+        pods.gpuResources = s.containsKey("gpuResources")
+                ? new ArrayList<>(Arrays.asList(s.get("gpuResources").split(","))) : new ArrayList<>();
+        pods.stagerImage = s.get("stagerImage");
+        return new Backend("kubernetes".equals(s.get("runtime")), s.get("namespace"), s.get("context"),
+                Path.of(s.getOrDefault("work", ".onepanel-workflow/work")), artifacts, pods);
+    }
+
+    private static void put(Map<String, String> s, String key, String value) {
+        if (value != null) {
+            s.put(key, value);
+        }
+    }
+
+    /** The pod settings, the artifact store and the runtime of one command, closed together. */
+    record Opened(PodConfig podConfig, RoutingArtifactStore store, TaskRuntime runtime) implements AutoCloseable {
+
+        /** An engine on them, with the pod checks when a node pool catalogue was given. */
+        WorkflowEngine.Builder engine(PodOptions pods) {
+            return pods.withChecks(WorkflowEngine.builder().runtime(runtime).artifacts(store), podConfig);
+        }
+
+        @Override
+        public void close() {
+            try {
+                runtime.close();
+            } finally {
+                store.close();
+            }
+        }
+    }
+
+    /** {@link #open}, or null once {@code err} was told why it cannot be. */
+    Opened openOrSay(Map<String, String> env, java.io.PrintWriter err) {
+        try {
+            return open(new EnvironmentCredentials(env));
+        } catch (IllegalArgumentException e) {
+            err.println("onepanel-workflow: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * Sets it up for a command.
+     *
+     * @throws IllegalArgumentException when it cannot run anything, or its node pool file cannot be read; the
+     *     message is for people
+     */
+    Opened open(EnvironmentCredentials credentials) {
+        if (kubernetes && !artifacts.usesS3()) {
+            throw new IllegalArgumentException("--kubernetes needs an S3 artifact repository (--s3-bucket or "
+                    + "ONEPANEL_S3_BUCKET): pods cannot reach " + artifacts.directory);
+        }
+        PodConfig podConfig;
+        try {
+            podConfig = pods.podConfig();
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        RoutingArtifactStore store = artifacts.store(credentials);
+        return new Opened(podConfig, store, runtime(store, podConfig));
+    }
+
+    private TaskRuntime runtime(RoutingArtifactStore store, PodConfig podConfig) {
+        if (kubernetes) {
+            KubernetesRuntimeConfig config = KubernetesRuntimeConfig.defaults().withPod(podConfig);
+            if (namespace != null) {
+                config = config.withNamespace(namespace);
+            }
+            if (context != null) {
+                config = config.withContext(context);
+            }
+            return new KubernetesTaskRuntime(config);
+        }
+        return new LocalTaskRuntime(work.toAbsolutePath(), store);
+    }
+
+    /** For people: where tasks run and artifacts go. */
+    String describe() {
+        return (kubernetes ? "Kubernetes" : "local processes") + ", artifacts in " + artifacts.describe();
+    }
+}
