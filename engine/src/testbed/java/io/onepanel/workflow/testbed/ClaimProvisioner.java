@@ -44,7 +44,6 @@ final class ClaimProvisioner implements AutoCloseable {
     });
     private final AtomicBoolean queued = new AtomicBoolean();
     private SharedIndexInformer<PersistentVolumeClaim> claims;
-    private SharedIndexInformer<Pod> pods;
 
     ClaimProvisioner(KubernetesClient client, EventRecorder events, Path claimsDir) {
         this.client = client;
@@ -53,8 +52,8 @@ final class ClaimProvisioner implements AutoCloseable {
     }
 
     void start() {
-        claims = client.persistentVolumeClaims().inAnyNamespace().inform(wakeOnChange(), 0);
-        pods = client.pods().inAnyNamespace().inform(wakeOnChange(), 0);
+        // Resynced every second: a deletion waiting for its pods to end is looked at again (pods are not watched).
+        claims = client.persistentVolumeClaims().inAnyNamespace().inform(wakeOnChange(), 1000);
     }
 
     List<String> failures() {
@@ -100,18 +99,18 @@ final class ClaimProvisioner implements AutoCloseable {
                         || !"Bound".equals(c.getStatus().getPhase())) {
                     provision(c);
                 }
-            } catch (IOException | KubernetesClientException e) {
+            } catch (IOException | RuntimeException e) {
                 failures.add("claim " + c.getMetadata().getNamespace() + "/" + c.getMetadata().getName() + ": " + e);
             }
         }
     }
 
+    /** Asks the API server, not a cache: a claim's directory must never go while a pod still uses it. */
     private boolean inUse(PersistentVolumeClaim c) {
-        for (Pod p : pods.getStore().list()) {
+        for (Pod p : client.pods().inNamespace(c.getMetadata().getNamespace()).list().getItems()) {
             String phase = p.getStatus() == null ? null : p.getStatus().getPhase();
             boolean running = !"Succeeded".equals(phase) && !"Failed".equals(phase);
-            if (running && p.getMetadata().getNamespace().equals(c.getMetadata().getNamespace())
-                    && p.getSpec().getVolumes().stream().anyMatch(v -> v.getPersistentVolumeClaim() != null
+            if (running && p.getSpec().getVolumes().stream().anyMatch(v -> v.getPersistentVolumeClaim() != null
                             && v.getPersistentVolumeClaim().getClaimName().equals(c.getMetadata().getName()))) {
                 return true;
             }
@@ -190,9 +189,6 @@ final class ClaimProvisioner implements AutoCloseable {
     public void close() {
         if (claims != null) {
             claims.stop();
-        }
-        if (pods != null) {
-            pods.stop();
         }
         loop.shutdownNow();
         try {

@@ -86,7 +86,14 @@ final class ContainerProcess {
      */
     boolean anythingAlive() {
         ProcessHandle i = init;
-        return process.isAlive() || (i != null && i.isAlive());
+        return process.isAlive() || (i != null && i.isAlive() && !zombie(i.pid()));
+    }
+
+    /** A process that has ended but was not reaped yet (its parent gone too) lives no more. */
+    private static boolean zombie(long pid) {
+        String stat = read(Path.of("/proc", Long.toString(pid), "stat"));
+        int end = stat.lastIndexOf(')');
+        return end > 0 && end + 2 < stat.length() && (stat.charAt(end + 2) == 'Z' || stat.charAt(end + 2) == 'X');
     }
 
     @Override
@@ -104,13 +111,18 @@ final class ContainerProcess {
         }
     }
 
-    /** SIGKILL to PID 1, which ends the whole namespace, and to unshare. */
+    /**
+     * SIGKILL to PID 1, which ends the whole namespace; unshare then reaps it and ends. (Killing
+     * unshare first would leave PID 1 to whoever reaps orphans on this machine.) Without a known
+     * PID 1, SIGKILL to unshare, whose {@code --kill-child} passes it on.
+     */
     void kill() {
         ProcessHandle i = init;
-        if (i != null) {
+        if (i != null && i.isAlive()) {
             i.destroyForcibly();
+        } else {
+            process.destroyForcibly();
         }
-        process.destroyForcibly();
     }
 
     /** PID 1's exit code, 128 + the signal's number when a signal ended it. Only once ended. */

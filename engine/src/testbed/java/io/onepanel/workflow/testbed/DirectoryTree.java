@@ -20,7 +20,10 @@ final class DirectoryTree {
                 Files.deleteIfExists(p);
             }
         } catch (java.io.UncheckedIOException e) {
-            throw e.getCause();
+            if (!(e.getCause() instanceof java.nio.file.NoSuchFileException)) {
+                throw e.getCause();
+            }
+            delete(dir); // a part went meanwhile (its pod's own clean-up): the rest again
         }
     }
 }

@@ -38,6 +38,7 @@ final class Kubelet implements ContainerLogs, AutoCloseable {
     private final EventRecorder events;
     private final Duration maxGracePeriod;
     private final Path podsDir;
+    /** Every pod taken, by uid; kept once done, so that no later event of the pod starts it again. */
     private final Map<String, PodWorker> workers = new ConcurrentHashMap<>();
     private final List<Started> started = new CopyOnWriteArrayList<>();
 
@@ -79,7 +80,7 @@ final class Kubelet implements ContainerLogs, AutoCloseable {
 
             @Override
             public void onDelete(Pod pod, boolean finalStateUnknown) {
-                PodWorker w = workers.remove(pod.getMetadata().getUid());
+                PodWorker w = workers.get(pod.getMetadata().getUid());
                 if (w != null) {
                     w.gone();
                 }
