@@ -200,4 +200,23 @@ class KubernetesTestBedRunTest {
         assertThat(attempts.get(0).podName()).isNotEqualTo(attempts.get(1).podName());
         assertThat(Files.readString(shared.resolve("count")).trim()).isEqualTo("2");
     }
+
+    @Test
+    void aCommandThatLeavesABackgroundProcessBehindEndsWhenItEnds() throws Exception {
+        // As in any container whose first process ends: what the command left running is killed, the task ends.
+        RunResult result = bed.start("background", """
+                entrypoint: main
+                templates:
+                - name: main
+                  dag:
+                    tasks:
+                    - {name: serve, template: serve}
+                - name: serve
+                  container: {image: alpine, command: [sh, -c, "sleep 987004 & echo started a server"]}
+                """, java.util.Map.of()).completion().get(120, java.util.concurrent.TimeUnit.SECONDS);
+
+        assertThat(result.phase()).as(result.message()).isEqualTo(NodePhase.SUCCEEDED);
+        assertThat(node(result, "serve").result()).isEqualTo("started a server");
+        assertThat(KubernetesTestBedStopTest.processes("sleep 987004")).isEmpty();
+    }
 }
