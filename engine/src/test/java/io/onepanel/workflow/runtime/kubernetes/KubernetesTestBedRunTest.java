@@ -219,4 +219,23 @@ class KubernetesTestBedRunTest {
         assertThat(node(result, "serve").result()).isEqualTo("started a server");
         assertThat(KubernetesTestBedStopTest.processes("sleep 987004")).isEmpty();
     }
+
+    @Test
+    void aResultTooLargeForATerminationMessageComesThroughTheStagersLog() throws Exception {
+        // 6000 bytes of stdout: the stager's report exceeds Kubernetes' 4096-byte termination message,
+        // so the runtime reads it from the last lines of the stager's log (tailLines through the API server).
+        RunResult result = bed.run("large", """
+                entrypoint: main
+                templates:
+                - name: main
+                  dag:
+                    tasks:
+                    - {name: talk, template: talk}
+                - name: talk
+                  container: {image: alpine, command: [sh, -c, "head -c 6000 /dev/zero | tr '\\\\0' x"]}
+                """);
+
+        assertThat(result.phase()).as(result.message()).isEqualTo(NodePhase.SUCCEEDED);
+        assertThat(node(result, "talk").result()).isEqualTo("x".repeat(6000));
+    }
 }
