@@ -1,12 +1,10 @@
 package io.onepanel.workflow.testbed;
 
-import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
@@ -51,7 +49,6 @@ final class ApiServer implements AutoCloseable {
     private final Vertx vertx = Vertx.vertx();
     private final Map<ServerRequest, Queue<ServerResponse>> expectations = new ConcurrentHashMap<>();
     private final KubernetesMixedDispatcher dispatcher = new KubernetesMixedDispatcher(expectations);
-    private final KubernetesSerialization json = new KubernetesSerialization();
     private final PodLogEndpoint logs;
     private final HttpServer server;
 
@@ -80,7 +77,7 @@ final class ApiServer implements AutoCloseable {
 
     /** Answers added here win over the CRUD behaviour (not for pod logs); see fabric8's mock server DSL. */
     MockServerExpectation expect() {
-        return new MockServerExpectationImpl(expectations, new Context(io.fabric8.kubernetes.client.utils.Serialization.jsonMapper()));
+        return new MockServerExpectationImpl(expectations, new Context());
     }
 
     private void handle(HttpServerRequest request) {
@@ -88,7 +85,7 @@ final class ApiServer implements AutoCloseable {
             return;
         }
         if (UNSUPPORTED.matcher(request.path()).matches()) {
-            refuse(request.response(), 404, "NotFound", "the test bed's API server does not serve "
+            PodLogEndpoint.refuse(request.response(), 404, "NotFound", "the test bed's API server does not serve "
                     + request.path().replaceAll(".*/pods/[^/]+/", "pods/"));
             return;
         }
@@ -101,7 +98,7 @@ final class ApiServer implements AutoCloseable {
             dispatch(request, null); // a watch's upgrade request must not be read to its end
             return;
         }
-        request.body().onFailure(e -> refuse(request.response(), 500, "InternalError", e.getMessage()))
+        request.body().onFailure(e -> PodLogEndpoint.refuse(request.response(), 500, "InternalError", e.getMessage()))
                 .onSuccess(body -> dispatch(request, body));
     }
 
@@ -121,7 +118,7 @@ final class ApiServer implements AutoCloseable {
         MockResponse answer = dispatcher.dispatch(recorded);
         if (answer.getWebSocketListener() != null) {
             request.toWebSocket().onSuccess(new ServerWebSocketHandler(recorded, answer))
-                    .onFailure(e -> refuse(request.response(), 500, "InternalError", e.getMessage()));
+                    .onFailure(e -> PodLogEndpoint.refuse(request.response(), 500, "InternalError", e.getMessage()));
             return;
         }
         HttpServerResponse response = request.response().setStatusCode(answer.code());
@@ -131,16 +128,6 @@ final class ApiServer implements AutoCloseable {
         } else {
             response.end();
         }
-    }
-
-    private void refuse(HttpServerResponse response, int code, String reason, String message) {
-        if (response.headWritten()) {
-            response.reset();
-            return;
-        }
-        response.setStatusCode(code).putHeader("Content-Type", "application/json")
-                .end(json.asJson(new StatusBuilder().withApiVersion("v1").withKind("Status").withStatus("Failure")
-                        .withCode(code).withReason(reason).withMessage(message).build()));
     }
 
     @Override

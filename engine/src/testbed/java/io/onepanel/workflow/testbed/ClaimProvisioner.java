@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,10 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Binds every new claim to a fresh directory of this machine, as the local-path provisioner does
@@ -37,55 +32,23 @@ final class ClaimProvisioner implements AutoCloseable {
     private final EventRecorder events;
     private final Path claimsDir;
     private final List<String> failures = new CopyOnWriteArrayList<>();
-    private final ExecutorService loop = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "testbed-claims");
-        t.setDaemon(true);
-        return t;
-    });
-    private final AtomicBoolean queued = new AtomicBoolean();
+    private final ReconcileLoop loop;
     private SharedIndexInformer<PersistentVolumeClaim> claims;
 
     ClaimProvisioner(KubernetesClient client, EventRecorder events, Path claimsDir) {
         this.client = client;
         this.events = events;
         this.claimsDir = claimsDir;
+        this.loop = new ReconcileLoop("testbed-claims", this::reconcile);
     }
 
     void start() {
         // Resynced every second: a deletion waiting for its pods to end is looked at again (pods are not watched).
-        claims = client.persistentVolumeClaims().inAnyNamespace().inform(wakeOnChange(), 1000);
+        claims = client.persistentVolumeClaims().inAnyNamespace().inform(loop.onChange(), 1000);
     }
 
     List<String> failures() {
         return failures;
-    }
-
-    private <T> ResourceEventHandler<T> wakeOnChange() {
-        return new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(T obj) {
-                wake();
-            }
-
-            @Override
-            public void onUpdate(T oldObj, T newObj) {
-                wake();
-            }
-
-            @Override
-            public void onDelete(T obj, boolean deletedFinalStateUnknown) {
-                wake();
-            }
-        };
-    }
-
-    private void wake() {
-        if (queued.compareAndSet(false, true)) {
-            loop.execute(() -> {
-                queued.set(false);
-                reconcile();
-            });
-        }
     }
 
     private void reconcile() {
@@ -190,11 +153,6 @@ final class ClaimProvisioner implements AutoCloseable {
         if (claims != null) {
             claims.stop();
         }
-        loop.shutdownNow();
-        try {
-            loop.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        loop.close();
     }
 }

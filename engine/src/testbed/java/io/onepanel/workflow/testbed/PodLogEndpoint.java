@@ -31,7 +31,7 @@ final class PodLogEndpoint implements AutoCloseable {
     private static final long FOLLOW_POLL_MILLIS = 50;
 
     private final ContainerLogs logs;
-    private final KubernetesSerialization json = new KubernetesSerialization();
+    private static final KubernetesSerialization JSON = new KubernetesSerialization();
     private final ExecutorService streams = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "testbed-pod-log");
         t.setDaemon(true);
@@ -134,9 +134,14 @@ final class PodLogEndpoint implements AutoCloseable {
         }
     }
 
-    private void refuse(HttpServerResponse response, int code, String reason, String message) {
+    /** The API server's answer to a request it refuses: a Status, which clients show as the error. */
+    static void refuse(HttpServerResponse response, int code, String reason, String message) {
+        if (response.headWritten()) {
+            response.reset();
+            return;
+        }
         response.setStatusCode(code).putHeader("Content-Type", "application/json")
-                .end(json.asJson(new StatusBuilder().withApiVersion("v1").withKind("Status").withStatus("Failure")
+                .end(JSON.asJson(new StatusBuilder().withApiVersion("v1").withKind("Status").withStatus("Failure")
                         .withCode(code).withReason(reason).withMessage(message).build()));
     }
 

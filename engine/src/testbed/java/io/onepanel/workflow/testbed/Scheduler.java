@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -17,10 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The test bed's scheduler: binds every pod without a node (and for the default scheduler) to the
@@ -36,12 +31,7 @@ final class Scheduler implements AutoCloseable {
 
     private final KubernetesClient client;
     private final EventRecorder events;
-    private final ExecutorService loop = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "testbed-scheduler");
-        t.setDaemon(true);
-        return t;
-    });
-    private final AtomicBoolean queued = new AtomicBoolean();
+    private final ReconcileLoop loop;
     /** Pods bound here that the informer may not show bound yet: uid -> node. */
     private final Map<String, String> assumed = new ConcurrentHashMap<>();
     /** The unschedulable message last written per pod uid. */
@@ -52,40 +42,13 @@ final class Scheduler implements AutoCloseable {
     Scheduler(KubernetesClient client, EventRecorder events) {
         this.client = client;
         this.events = events;
+        this.loop = new ReconcileLoop("testbed-scheduler", this::scheduleAll);
     }
 
     void start() {
-        nodes = client.nodes().inform(wakeOnChange(), 0);
-        pods = client.pods().inAnyNamespace().inform(wakeOnChange(), 0);
-        wake();
-    }
-
-    private <T> ResourceEventHandler<T> wakeOnChange() {
-        return new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(T obj) {
-                wake();
-            }
-
-            @Override
-            public void onUpdate(T oldObj, T newObj) {
-                wake();
-            }
-
-            @Override
-            public void onDelete(T obj, boolean deletedFinalStateUnknown) {
-                wake();
-            }
-        };
-    }
-
-    private void wake() {
-        if (queued.compareAndSet(false, true)) {
-            loop.execute(() -> {
-                queued.set(false);
-                scheduleAll();
-            });
-        }
+        nodes = client.nodes().inform(loop.onChange(), 0);
+        pods = client.pods().inAnyNamespace().inform(loop.onChange(), 0);
+        loop.wake();
     }
 
     private void scheduleAll() {
@@ -211,11 +174,6 @@ final class Scheduler implements AutoCloseable {
         if (nodes != null) {
             nodes.stop();
         }
-        loop.shutdownNow();
-        try {
-            loop.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        loop.close();
     }
 }

@@ -142,7 +142,7 @@ class KubernetesTestBedRunTest {
                     volumeMounts: [{name: data, mountPath: /mnt/data}]
                 """;
         java.util.concurrent.atomic.AtomicReference<String> directory = new java.util.concurrent.atomic.AtomicReference<>();
-        try (var watch = bed.client.persistentVolumes().watch(new io.fabric8.kubernetes.client.Watcher<>() {
+        var watch = bed.client.persistentVolumes().watch(new io.fabric8.kubernetes.client.Watcher<>() {
             @Override
             public void eventReceived(Action action, io.fabric8.kubernetes.api.model.PersistentVolume pv) {
                 directory.compareAndSet(null, pv.getSpec().getHostPath().getPath());
@@ -150,13 +150,16 @@ class KubernetesTestBedRunTest {
 
             @Override
             public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {}
-        })) {
+        });
+        try {
             RunResult result = bed.run("claims", yaml);
 
             assertThat(result.phase()).as(result.message()).isEqualTo(NodePhase.SUCCEEDED);
             assertThat(node(result, "read").result()).isEqualTo("written by write");
             assertThat(get("k8s/claims/note")).as("the stager read the output through the claim").isEqualTo(
                     "written by write\n");
+        } finally {
+            watch.close();
         }
         // volumeClaimGC's default, OnWorkflowSuccess: the run succeeded, so its claim goes, and its volume with it.
         bed.client.persistentVolumeClaims().withName("claims-data").waitUntilCondition(c -> c == null, 60,

@@ -131,10 +131,14 @@ final class TestBedRuns implements AutoCloseable {
                 () -> new AssertionError("no node " + name + " in " + result.nodes()));
     }
 
+    /** Closes the runtime (which deletes its pods), then the cluster, which fails if anything of a pod survived. */
     @Override
-    public void close() throws Exception {
-        try (TestCluster c = cluster; RoutingArtifactStore s = store) {
+    public void close() {
+        try {
             runtime.close();
+            store.close();
+        } finally {
+            cluster.close();
         }
     }
 }
