@@ -4,7 +4,6 @@ import static io.onepanel.workflow.runtime.kubernetes.TestBedRuns.NS;
 import static io.onepanel.workflow.runtime.kubernetes.TestBedRuns.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.onepanel.workflow.artifact.S3ProxyServer;
 import io.onepanel.workflow.engine.NodePhase;
 import io.onepanel.workflow.engine.NodeStatus;
 import io.onepanel.workflow.engine.RunResult;
@@ -13,22 +12,20 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Where task pods land on the test bed's nodes (two CPU nodes, one GPU node with two
  * {@code nvidia.com/gpu}, tainted), and what the runtime says when a pod cannot land or start.
  */
 @NeedsTestCluster
-@ExtendWith(S3ProxyServer.Resolver.class)
 class KubernetesTestBedPlacementTest {
 
     static final Duration UNSCHEDULABLE_BOUND = Duration.ofSeconds(3);
     static TestBedRuns bed;
 
     @BeforeAll
-    static void start(S3ProxyServer s3) throws Exception {
-        bed = new TestBedRuns(s3, c -> c.withUnschedulableTimeout(UNSCHEDULABLE_BOUND));
+    static void start() throws Exception {
+        bed = new TestBedRuns(c -> c.withUnschedulableTimeout(UNSCHEDULABLE_BOUND));
     }
 
     @AfterAll

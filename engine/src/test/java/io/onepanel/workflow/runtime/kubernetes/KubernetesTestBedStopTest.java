@@ -4,7 +4,6 @@ import static io.onepanel.workflow.runtime.kubernetes.TestBedRuns.NS;
 import static io.onepanel.workflow.runtime.kubernetes.TestBedRuns.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.onepanel.workflow.artifact.S3ProxyServer;
 import io.onepanel.workflow.engine.NodePhase;
 import io.onepanel.workflow.engine.NodeStatus;
 import io.onepanel.workflow.engine.RunResult;
@@ -22,7 +21,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,14 +29,13 @@ import org.junit.jupiter.api.io.TempDir;
  * is known.
  */
 @NeedsTestCluster
-@ExtendWith(S3ProxyServer.Resolver.class)
 class KubernetesTestBedStopTest {
 
     static TestBedRuns bed;
 
     @BeforeAll
-    static void start(S3ProxyServer s3) throws Exception {
-        bed = new TestBedRuns(s3, UnaryOperator.identity());
+    static void start() throws Exception {
+        bed = new TestBedRuns(UnaryOperator.identity());
     }
 
     @AfterAll

@@ -25,6 +25,7 @@ import io.onepanel.workflow.testbed.ImageTable;
 import io.onepanel.workflow.testbed.TestCluster;
 import io.onepanel.workflow.testbed.TestNode;
 import java.nio.charset.StandardCharsets;
+import software.amazon.awssdk.services.s3.S3Client;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -48,6 +49,7 @@ final class TestBedRuns implements AutoCloseable {
     static final String STAGER_IMAGE = "onepanel-workflow-stager:test";
     static final String GPU_POOL_LABEL = "beta.kubernetes.io/instance-type";
 
+    final S3ProxyServer s3;
     final TestCluster cluster;
     final KubernetesClient client;
     final KubernetesTaskRuntime runtime;
@@ -58,7 +60,12 @@ final class TestBedRuns implements AutoCloseable {
     /** Every status message of the runs, "run/task: message". */
     final List<String> statuses = Collections.synchronizedList(new ArrayList<>());
 
-    TestBedRuns(S3ProxyServer s3, UnaryOperator<KubernetesRuntimeConfig> config) throws Exception {
+    TestBedRuns(UnaryOperator<KubernetesRuntimeConfig> config) throws Exception {
+        // Its own S3Proxy, closed with it: local-runtime tests count this JVM's child processes.
+        s3 = S3ProxyServer.transientStore();
+        try (S3Client c = s3.client()) {
+            c.createBucket(b -> b.bucket(BUCKET));
+        }
         cluster = TestCluster.builder()
                 .node(TestNode.named("cpu-1"))
                 .node(TestNode.named("cpu-2"))
@@ -138,7 +145,15 @@ final class TestBedRuns implements AutoCloseable {
             runtime.close();
             store.close();
         } finally {
-            cluster.close();
+            try {
+                cluster.close();
+            } finally {
+                try {
+                    s3.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException("S3Proxy did not stop", e);
+                }
+            }
         }
     }
 }
