@@ -164,6 +164,16 @@ public final class PodContract {
             "trap 'kill -TERM \"$c\" 2>/dev/null' TERM INT",
             "wait \"$c\"; code=$?",
             "while kill -0 \"$c\" 2>/dev/null; do wait \"$c\"; code=$?; done",
+            // As PID 1 of its container, end what the command left running, as a container runtime does
+            // once a container's first process ends: a background process holding the stdout pipe would
+            // keep tee, and so the task, waiting forever. Stopped first, so nothing forks meanwhile.
+            // (Not $$: Kubernetes turns $$ in a container's command into $.)
+            "me=; read -r me rest < /proc/self/stat 2>/dev/null",
+            "if [ \"$me\" = 1 ]; then",
+            "  kill -STOP -1 2>/dev/null",
+            "  for p in /proc/[0-9]*; do p=${p#/proc/}; [ \"$p\" = 1 ] || [ \"$p\" = \"$t\" ] || kill -KILL \"$p\" 2>/dev/null; done",
+            "  kill -CONT \"$t\" 2>/dev/null",
+            "fi",
             "wait \"$t\"",
             "if [ \"$code\" -eq 127 ]; then",
             "  echo \"onepanel-workflow: the command '$1' could not be started (exit code 127): it is not in the"

@@ -41,7 +41,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The runtime against fabric8's mock API server in CRUD mode: the test plays kubelet and the
- * scheduler by writing pod statuses, and checks what the runtime reports and cleans up.
+ * scheduler by writing pod statuses, and checks what the runtime reports and cleans up. Quick unit
+ * tests of how statuses are read; pods that really run are in {@code KubernetesTestBed*Test}. Only
+ * here, because the test bed cannot produce them: OOMKilled (no cgroups), eviction, an image
+ * without {@code sh} (every container runs on this machine, which has one), API errors (403, 409,
+ * 500) and an unreachable API server.
  */
 class KubernetesTaskRuntimeTest {
 
