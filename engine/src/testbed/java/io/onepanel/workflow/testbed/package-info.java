@@ -17,9 +17,12 @@
  * cgroup limits and OOM kills, networking between pods, admission, API validation, ...) is listed in
  * docs/pod-contract.md, "The test bed".
  *
- * <p>This package is compiled with the engine's tests and with the Jenkins plugin's; it depends on
- * fabric8's client, model and mock server and on vert.x only (no test framework, no engine class),
- * and needs Linux, root and util-linux ({@link io.onepanel.workflow.testbed.HostTools#missing()}
- * says what a machine lacks).
+ * <p>This source root ({@code engine/src/testbed/java}) is compiled with the engine's tests and with
+ * the Jenkins plugin's, so both run pods on the same test bed; it also holds the S3 server of the
+ * tests ({@code io.onepanel.workflow.artifact.S3ProxyServer}). It depends on fabric8's client, model
+ * and mock server, vert.x, the AWS SDK and JUnit's condition API ({@link
+ * io.onepanel.workflow.testbed.NeedsTestCluster}) only, never on an engine class, and needs Linux,
+ * root and util-linux ({@link io.onepanel.workflow.testbed.HostTools#missing()} says what a machine
+ * lacks).
  */
 package io.onepanel.workflow.testbed;

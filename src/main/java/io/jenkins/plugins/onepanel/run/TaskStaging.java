@@ -148,12 +148,27 @@ public final class TaskStaging implements AutoCloseable {
                 downloads.put(input.name(), requirePlanner(input).planFetch(input));
             }
         }
-        boolean s3Outputs =
-                plan.outputs().stream().anyMatch(o -> o.git() == null && o.raw() == null && o.http() == null);
-        if (s3Outputs && planner == null) {
-            throw new ArtifactException(NoRepository.WHY);
+        StagingPlan staged = plan;
+        if (planner == null && plan.outputs().stream().anyMatch(TaskStaging::goesToS3)) {
+            Artifact required = plan.outputs().stream()
+                    .filter(o -> goesToS3(o) && !o.optional())
+                    .findFirst()
+                    .orElse(null);
+            if (required != null) {
+                throw new ArtifactException("output artifact '" + required.name() + "': " + NoRepository.WHY);
+            }
+            // Optional outputs (Onepanel's sys-metrics, which every task has) have nowhere to go: they are
+            // left out, as if the task had not written them.
+            staged = new StagingPlan(
+                    plan.inputs(),
+                    plan.outputs().stream().filter(o -> !goesToS3(o)).toList(),
+                    plan.outputParameters());
         }
-        return new Signed(plan, downloads, planner);
+        return new Signed(staged, downloads, planner);
+    }
+
+    private static boolean goesToS3(Artifact output) {
+        return output.git() == null && output.raw() == null && output.http() == null;
     }
 
     private StagingPlanner requirePlanner(Artifact artifact) throws ArtifactException {
