@@ -1,7 +1,6 @@
 package io.onepanel.workflow.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -25,8 +24,7 @@ class SignalsIT {
     Path temp;
 
     private Process startLongRun() throws Exception {
-        assumeTrue(System.getProperty("os.name").startsWith("Linux"), "signals and the local runtime need Linux");
-        assumeTrue(Files.isExecutable(Path.of("/bin/sh")), "the task runs sh");
+        CliProcess.assumeLinuxWithShell();
         Path file = temp.resolve("long.yaml");
         Files.writeString(file, """
                 entrypoint: main
@@ -36,11 +34,8 @@ class SignalsIT {
                 - name: wait
                   container: {image: alpine, command: [sh, -c, "echo started; sleep 120"]}
                 """);
-        Path jar = Path.of("target", "onepanel-workflow.jar");
-        assertThat(jar).as("the shaded jar, built by the package phase").isRegularFile();
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process p = new ProcessBuilder(java.toString(), "-jar", jar.toString(), "run", file.toString(),
-                "--work", temp.resolve("work").toString(), "--artifacts", temp.resolve("artifacts").toString())
+        Process p = CliProcess.of("run", file.toString(), "--work", temp.resolve("work").toString(),
+                        "--artifacts", temp.resolve("artifacts").toString())
                 .redirectError(temp.resolve("stderr.txt").toFile()).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String line;

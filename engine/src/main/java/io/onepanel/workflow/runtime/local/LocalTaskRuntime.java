@@ -1,6 +1,7 @@
 package io.onepanel.workflow.runtime.local;
 
 import io.onepanel.workflow.artifact.ArtifactStore;
+import io.onepanel.workflow.artifact.files.LinkFreePath;
 import io.onepanel.workflow.runtime.RunInfo;
 import io.onepanel.workflow.runtime.TaskExecution;
 import io.onepanel.workflow.runtime.TaskListener;
@@ -68,7 +69,8 @@ public final class LocalTaskRuntime implements TaskRuntime {
      * @param store fetches input artifacts and stores output artifacts
      */
     public LocalTaskRuntime(Path workRoot, ArtifactStore store, LocalRuntimeOptions options) {
-        this.workRoot = workRoot.toAbsolutePath().normalize();
+        // Task files are read with no link on their path (LinkFreePath): none of ours either.
+        this.workRoot = LinkFreePath.resolvedOnce(workRoot);
         this.store = Objects.requireNonNull(store, "store");
         this.options = Objects.requireNonNull(options, "options");
         this.taskEnvironment = TaskEnvironment.from(options.environment());
