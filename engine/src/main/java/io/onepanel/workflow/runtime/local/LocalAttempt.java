@@ -209,7 +209,7 @@ final class LocalAttempt implements TaskExecution, Runnable {
             Files.writeString(attemptDir.resolve(SetupScript.SCRIPT_FILE), source == null ? "" : source);
         }
         String setup = SetupScript.write(attemptDir, plan, namespaces.mount(), script, paths.workingDir(),
-                paths.workingDirDeclared());
+                paths.workingDirDeclared(), namespaces.dropPrivileges());
 
         List<String> commandLine = new ArrayList<>(namespaces.prefix());
         commandLine.add(setup);
