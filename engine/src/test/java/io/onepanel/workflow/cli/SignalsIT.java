@@ -2,6 +2,7 @@ package io.onepanel.workflow.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.onepanel.workflow.artifact.SilentServer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -24,22 +25,26 @@ class SignalsIT {
     Path temp;
 
     private Process startLongRun() throws Exception {
-        CliProcess.assumeLinuxWithShell();
-        Path file = temp.resolve("long.yaml");
-        Files.writeString(file, """
+        return start("""
                 entrypoint: main
                 templates:
                 - name: main
                   dag: {tasks: [{name: wait, template: wait}]}
                 - name: wait
                   container: {image: alpine, command: [sh, -c, "echo started; sleep 120"]}
-                """);
+                """, "started");
+    }
+
+    /** Starts a run of {@code yaml} and returns once its output has shown {@code shown}. */
+    private Process start(String yaml, String shown) throws Exception {
+        CliProcess.assumeLinuxWithShell();
+        Path file = Files.writeString(temp.resolve("run.yaml"), yaml);
         Process p = CliProcess.of("run", file.toString(), "--work", temp.resolve("work").toString(),
                         "--artifacts", temp.resolve("artifacts").toString())
                 .redirectError(temp.resolve("stderr.txt").toFile()).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String line;
-        while ((line = out.readLine()) != null && !line.contains("started")) {
+        while ((line = out.readLine()) != null && !line.contains(shown)) {
             // the task has not started yet
         }
         assertThat(line).as("the task's output; stderr: %s", Files.readString(temp.resolve("stderr.txt")))
@@ -63,6 +68,33 @@ class SignalsIT {
         assertThat(p.exitValue()).as(err).isEqualTo(143);
         assertThat(err).contains("Terminated (SIGTERM): cancelling", "Cancelled; nothing of the run is left running.")
                 .doesNotContain("Ctrl-C");
+    }
+
+    /**
+     * A git input from a server that accepts and never answers: JGit blocks in a read that cannot be
+     * interrupted, and its idle timeout is minutes; SIGTERM still ends the run at once.
+     */
+    @Test
+    void sigtermEndsAGitFetchFromASilentServerAtOnce() throws Exception {
+        try (SilentServer server = new SilentServer(SilentServer.Manner.SILENT)) {
+            Process p = start("""
+                    entrypoint: main
+                    templates:
+                    - name: main
+                      dag: {tasks: [{name: clone, template: clone}]}
+                    - name: clone
+                      inputs: {artifacts: [{name: src, path: /tmp/src, git: {repo: "%s"}}]}
+                      container: {image: alpine, command: [ls, /tmp/src]}
+                    """.formatted(server.url("/repo.git")), "fetching input artifact 'src'");
+            assertThat(server.accepted().await(60, TimeUnit.SECONDS)).isTrue();
+
+            signal(p, "TERM");
+
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("the run ended after SIGTERM").isTrue();
+            String err = Files.readString(temp.resolve("stderr.txt"));
+            assertThat(p.exitValue()).as(err).isEqualTo(143);
+            assertThat(err).contains("Cancelled; nothing of the run is left running.");
+        }
     }
 
     @Test

@@ -50,6 +50,13 @@ public final class Stager implements AutoCloseable {
 
     private static final Pattern S3_CODE = Pattern.compile("<Code>([^<]{1,64})</Code>");
 
+    /**
+     * The longest one request may wait for its answer (after sending its body, a part of at most
+     * 8 MiB): an endpoint that accepts and never answers fails the request, which is retried, instead
+     * of holding the task. A cancelled task interrupts its requests at once.
+     */
+    static final Duration ANSWER_TIMEOUT = Duration.ofMinutes(5);
+
     private final HttpClient http;
     private final ExecutorService pool;
     private final int attempts;
@@ -280,7 +287,8 @@ public final class Stager implements AutoCloseable {
     /** Sends a presigned request with bounded retries on I/O errors and 5xx, backing off exponentially. */
     private <T> HttpResponse<T> send(Presigned request, HttpRequest.BodyPublisher body,
             HttpResponse.BodyHandler<T> handler) throws IOException, InterruptedException {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(request.url()).method(request.method(), body);
+        HttpRequest.Builder builder = HttpRequest.newBuilder(request.url()).method(request.method(), body)
+                .timeout(ANSWER_TIMEOUT);
         request.headers().forEach((name, values) -> values.forEach(v -> builder.header(name, v)));
         HttpRequest built = builder.build();
         IOException last = null;

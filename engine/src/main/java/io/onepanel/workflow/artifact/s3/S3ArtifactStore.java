@@ -439,7 +439,8 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
     private <T> void transfer(List<T> items, Function<T, CompletableFuture<?>> start, ProgressMeter meter,
             Runnable abort, S3Location at, String what) throws ArtifactException {
         Throwable failure = new ParallelTransfers(connections.settings().maxConcurrency(),
-                connections.settings().stallTimeout()).run(items, start, meter, abort);
+                connections.settings().stallTimeout(), connections.settings().totalTimeout())
+                .run(items, start, meter, abort);
         if (failure != null) {
             throw S3Errors.describe(failure, what, at, connections.settings().maxAttempts());
         }
