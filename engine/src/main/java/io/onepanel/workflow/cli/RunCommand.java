@@ -121,11 +121,10 @@ final class RunCommand implements Callable<Integer> {
                 invalid(loaded, err);
                 return ExitCodes.INVALID;
             }
-            try {
-                store.checkRepository(); // bad S3 credentials, bucket or endpoint: told before any task runs
-            } catch (io.onepanel.workflow.artifact.ArtifactException e) {
-                err.println("onepanel-workflow: " + e.getMessage());
-                return ExitCodes.INVALID;
+            // Bad S3 credentials, bucket or endpoint: told before any task runs.
+            Integer unusable = RepositoryPreflight.check(store, err);
+            if (unusable != null) {
+                return unusable;
             }
             if (output == OutputFormat.text) {
                 String title = loaded.workflow().displayName() == null ? template.file.toString()

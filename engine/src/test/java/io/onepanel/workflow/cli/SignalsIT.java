@@ -97,6 +97,38 @@ class SignalsIT {
         }
     }
 
+    /** The S3 check before anything runs waits on an endpoint that never answers: Ctrl-C ends it and says so. */
+    @Test
+    void sigintDuringTheS3CheckSaysSoAndExitsWith130() throws Exception {
+        CliProcess.assumeLinuxWithShell();
+        Path file = Files.writeString(temp.resolve("run.yaml"), """
+                entrypoint: main
+                templates:
+                - name: main
+                  dag: {tasks: [{name: A, template: a}]}
+                - name: a
+                  container: {image: alpine, command: [echo, hi]}
+                """);
+        try (SilentServer server = new SilentServer(SilentServer.Manner.SILENT)) {
+            ProcessBuilder builder = CliProcess.of("run", file.toString(), "--work", temp.resolve("work").toString(),
+                    "--s3-bucket", "b", "--s3-endpoint", server.url(""))
+                    .redirectOutput(temp.resolve("stdout.txt").toFile())
+                    .redirectError(temp.resolve("stderr.txt").toFile());
+            builder.environment().put("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE");
+            builder.environment().put("AWS_SECRET_ACCESS_KEY", "not-used");
+            Process p = builder.start();
+            assertThat(server.accepted().await(90, TimeUnit.SECONDS)).as("the check reached the endpoint").isTrue();
+
+            signal(p, "INT");
+
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            String err = Files.readString(temp.resolve("stderr.txt"));
+            assertThat(p.exitValue()).as(err).isEqualTo(130);
+            assertThat(err).contains("Interrupted (SIGINT, Ctrl-C) while checking the artifact repository; nothing ran.");
+            assertThat(Files.readString(temp.resolve("stdout.txt"))).doesNotContain("Running");
+        }
+    }
+
     @Test
     void sigintCancelsTheRunAndExitsWith130() throws Exception {
         Process p = startLongRun();

@@ -114,8 +114,12 @@ public final class StagingPlanner {
         }
         String region = repository.region() != null && !repository.region().isBlank() ? repository.region()
                 : ArtifactRepository.DEFAULT_REGION;
-        return new S3Location(ArtifactRepository.endpointUri(repository.endpoint(), repository.insecure()), region,
-                repository.pathStyle(), repository.credentials(), repository.bucket(), "");
+        try {
+            return new S3Location(ArtifactRepository.endpointUri(repository.endpoint(), repository.insecure()), region,
+                    repository.pathStyle(), repository.credentials(), repository.bucket(), "");
+        } catch (IllegalArgumentException e) {
+            throw new ArtifactException("the artifact repository's " + e.getMessage());
+        }
     }
 
     /** Gives an output its location (and explicit archive), as {@link S3ArtifactStore#locate} does. */

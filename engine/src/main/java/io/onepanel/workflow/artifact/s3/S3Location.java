@@ -64,7 +64,12 @@ public record S3Location(URI endpoint, String region, boolean pathStyle, S3Crede
         if (artifact.subPath() != null && !artifact.subPath().isBlank()) {
             key = ObjectKeys.check(ObjectKeys.join(key, artifact.subPath()));
         }
-        return new S3Location(ArtifactRepository.endpointUri(endpoint, insecure), region, repository.pathStyle(),
-                credentials, bucket, key);
+        URI uri;
+        try {
+            uri = ArtifactRepository.endpointUri(endpoint, insecure);
+        } catch (IllegalArgumentException e) {
+            throw new ArtifactException("artifact '" + artifact.name() + "': " + e.getMessage());
+        }
+        return new S3Location(uri, region, repository.pathStyle(), credentials, bucket, key);
     }
 }
