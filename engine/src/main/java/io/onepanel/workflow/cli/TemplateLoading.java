@@ -9,9 +9,9 @@ import io.onepanel.workflow.diagnostics.SourcePosition;
 import io.onepanel.workflow.template.Artifact;
 import io.onepanel.workflow.template.LoadedTemplate;
 import io.onepanel.workflow.template.TemplateBytes;
+import io.onepanel.workflow.template.TemplateFile;
 import io.onepanel.workflow.template.TemplateLoader;
 import io.onepanel.workflow.template.Workflow;
-import io.onepanel.workflow.template.yaml.YamlSource;
 import io.onepanel.workflow.validate.WorkflowValidator;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -103,37 +103,41 @@ final class TemplateLoading {
     private static LoadedTemplate readLibrary(Path file) throws UnreadableFileException {
         Text text = text(file);
         return text.refusal() != null ? new LoadedTemplate(null, List.of(), List.of(text.refusal()))
-                : new TemplateLoader().load(file.toString(), text.text());
+                : new TemplateLoader().load(shown(file), text.text());
     }
 
     private static LoadResult read(WorkflowEngine engine, Path file) throws UnreadableFileException {
         Text text = text(file);
         return text.refusal() != null ? new LoadResult(null, List.of(text.refusal()))
-                : engine.load(file.toString(), text.text());
+                : engine.load(shown(file), text.text());
     }
 
     /** A file's text, or why it is not read: too large, or not UTF-8. */
     private record Text(String text, Diagnostic refusal) {}
 
     private static Text text(Path file) throws UnreadableFileException {
-        if (Files.isDirectory(file)) {
-            throw new UnreadableFileException(file + ": is a directory, not a template file");
-        }
         try {
-            long size = Files.size(file);
-            if (size > YamlSource.MAX_CHARS) {
+            if (Files.isRegularFile(file) && Files.size(file) > TemplateFile.LIMIT) {
+                // refused by its size alone, without reading it
                 return new Text(null, Diagnostic.error(new SourcePosition(file.toString(), 1, 1), "file-too-large",
-                        "the file is " + size + " bytes; templates are limited to " + YamlSource.MAX_CHARS
+                        "the file is " + Files.size(file) + " bytes; templates are limited to " + TemplateFile.LIMIT
                                 + " (32 MiB)"));
             }
-            TemplateBytes.Decoded decoded = TemplateBytes.decode(file.toString(), Files.readAllBytes(file));
+            TemplateBytes.Decoded decoded = TemplateBytes.decode(shown(file), TemplateFile.read(file, System.in));
             return new Text(decoded.text(), decoded.error());
+        } catch (TemplateFile.Unreadable e) {
+            throw new UnreadableFileException(e.getMessage());
         } catch (NoSuchFileException e) {
             throw new UnreadableFileException(file + ": no such file");
         } catch (IOException e) {
             throw new UnreadableFileException(file + ": cannot be read (" + e.getClass().getSimpleName()
                     + (e.getMessage() != null ? ": " + e.getMessage() : "") + ")");
         }
+    }
+
+    /** The name diagnostics give a template: its path, or {@code <stdin>} for {@code -}. */
+    static String shown(Path file) {
+        return file.toString().equals("-") ? "<stdin>" : file.toString();
     }
 
     static WorkflowEngine.Builder inertEngine() {
