@@ -121,10 +121,19 @@ final class RunCommand implements Callable<Integer> {
                 invalid(loaded, err);
                 return ExitCodes.INVALID;
             }
+            String unwritable = kubernetes ? null
+                    : LocalWork.unwritable(work, artifacts.usesS3() ? null : artifacts.directory);
+            if (unwritable != null) {
+                err.println("onepanel-workflow: " + unwritable);
+                return ExitCodes.INVALID;
+            }
             // Bad S3 credentials, bucket or endpoint: told before any task runs.
             Integer unusable = RepositoryPreflight.check(store, err);
             if (unusable != null) {
                 return unusable;
+            }
+            if (runtime instanceof LocalTaskRuntime local) {
+                LocalWork.removeLeftovers(local, store, err);
             }
             if (output == OutputFormat.text) {
                 String title = loaded.workflow().displayName() == null ? template.file.toString()

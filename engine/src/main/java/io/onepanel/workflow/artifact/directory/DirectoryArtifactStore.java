@@ -9,6 +9,7 @@ import io.onepanel.workflow.artifact.ProgressMeter;
 import io.onepanel.workflow.artifact.TransferListener;
 import io.onepanel.workflow.artifact.archive.TarGz;
 import io.onepanel.workflow.artifact.files.BoundedInput;
+import io.onepanel.workflow.artifact.files.OwnedDirectory;
 import io.onepanel.workflow.artifact.files.SafePaths;
 import io.onepanel.workflow.artifact.files.SourceTree;
 import io.onepanel.workflow.artifact.files.StagedTarget;
@@ -159,9 +160,11 @@ public final class DirectoryArtifactStore implements ArtifactStore {
         }
         Path finalPath = SafePaths.resolve(bucketDir, at.key);
         Path staging = null;
+        OwnedDirectory ownership = null;
         try {
             Files.createDirectories(root.resolve(".staging"));
             staging = Files.createTempDirectory(root.resolve(".staging"), "store-");
+            ownership = OwnedDirectory.claim(staging); // a store killed midway leaves it to removeLeftovers
             Path content = staging.resolve("content");
             switch (archive.kind()) {
                 case TAR -> {
@@ -194,7 +197,18 @@ public final class DirectoryArtifactStore implements ArtifactStore {
                     + "' in bucket '" + at.bucket + "': " + describe(e), e);
         } finally {
             StagedTarget.deleteTree(staging);
+            if (ownership != null) {
+                ownership.close();
+            }
         }
+    }
+
+    /**
+     * Removes the staging directories of stores whose process died midway (a SIGKILL): those in
+     * {@code root/.staging} whose lock no living process holds.
+     */
+    public OwnedDirectory.Removed removeLeftovers() {
+        return OwnedDirectory.removeAbandoned(root.resolve(".staging"), directory -> true);
     }
 
     /** Moves {@code content} to {@code target} by rename; whatever was there is moved aside first. */
