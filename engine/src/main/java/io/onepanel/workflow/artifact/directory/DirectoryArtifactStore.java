@@ -3,7 +3,6 @@ package io.onepanel.workflow.artifact.directory;
 import io.onepanel.workflow.artifact.ArtifactException;
 import io.onepanel.workflow.artifact.ArtifactRepository;
 import io.onepanel.workflow.artifact.ArtifactStore;
-import io.onepanel.workflow.artifact.KeyFormat;
 import io.onepanel.workflow.artifact.ObjectKeys;
 import io.onepanel.workflow.artifact.ProgressMeter;
 import io.onepanel.workflow.artifact.TransferListener;
@@ -267,10 +266,6 @@ public final class DirectoryArtifactStore implements ArtifactStore {
         if (s3.endpoint() != null && !s3.endpoint().isBlank()) {
             throw new ArtifactException("artifact '" + artifact.name() + "' names endpoint '" + s3.endpoint()
                     + "', but artifacts are kept in the local directory " + root + "; configure an S3 repository");
-        }
-        if (KeyFormat.hasPlaceholder(s3.key())) {
-            throw new ArtifactException("artifact '" + artifact.name() + "': key '" + s3.key()
-                    + "' still holds an unresolved {{...}} variable");
         }
         String bucket = s3.bucket() != null ? s3.bucket() : repository.bucket();
         String key = ObjectKeys.check(s3.key());
