@@ -57,6 +57,12 @@ public final class OutputParameterFile {
         if (bytes.length > limit) {
             throw new Unusable("is larger than " + limit + " bytes, the limit for an output parameter");
         }
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == 0) {
+                throw new Unusable("holds a NUL byte at offset " + i + "; an output parameter is text that later"
+                        + " commands and environments can carry, so write binary data to an output artifact");
+            }
+        }
         int bad = TemplateBytes.firstNonUtf8Byte(bytes);
         if (bad >= 0) {
             throw new Unusable(String.format("is not UTF-8 text (byte 0x%02X at offset %d); an output parameter is"

@@ -161,5 +161,10 @@ class OutputLinksTest {
         assertThat(result.phase()).isEqualTo(TaskPhase.ERROR);
         assertThat(result.message()).isEqualTo("output parameter 'x': /tmp/bin is not UTF-8 text (byte 0xFF at"
                 + " offset 2); an output parameter is text, so write binary data to an output artifact");
+
+        TaskResult nul = run("printf 'a\\000b' > /tmp/nul", List.of(parameter("/tmp/nul")), List.of());
+        assertThat(nul.message()).isEqualTo("output parameter 'x': /tmp/nul holds a NUL byte at offset 1; an output"
+                + " parameter is text that later commands and environments can carry, so write binary data to an"
+                + " output artifact");
     }
 }
