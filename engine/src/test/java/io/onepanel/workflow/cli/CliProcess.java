@@ -11,6 +11,16 @@ import java.util.List;
 /** The packaged command line as a process of its own, as a user starts it: for the *IT tests. */
 final class CliProcess {
 
+    /** A workflow of one task that prints "hi": for tests about what happens around a run. */
+    static final String ECHO = """
+            entrypoint: main
+            templates:
+            - name: main
+              dag: {tasks: [{name: A, template: a}]}
+            - name: a
+              container: {image: alpine, command: [echo, hi]}
+            """;
+
     private CliProcess() {}
 
     /** Needs Linux (signals, the local runtime's namespaces) and {@code sh}, as the tests using this do. */

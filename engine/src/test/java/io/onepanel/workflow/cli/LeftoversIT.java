@@ -54,14 +54,7 @@ class LeftoversIT {
         assertThat(children(work.resolve("runs"))).as("what the killed run left").hasSize(1);
         assertThat(children(staging)).as("the partial store it left").hasSize(1);
 
-        Path small = Files.writeString(temp.resolve("small.yaml"), """
-                entrypoint: main
-                templates:
-                - name: main
-                  dag: {tasks: [{name: B, template: b}]}
-                - name: b
-                  container: {image: alpine, command: [echo, hi]}
-                """);
+        Path small = Files.writeString(temp.resolve("small.yaml"), CliProcess.ECHO);
         Process next = CliProcess.of("run", small.toString(), "--work", work.toString(),
                         "--artifacts", artifacts.toString())
                 .redirectOutput(temp.resolve("next-out.txt").toFile())

@@ -28,14 +28,7 @@ class ReadOnlyWorkIT {
         CliProcess.assumeLinuxWithShell();
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/unshare")), "unshare makes the read-only mount");
         Path readOnly = Files.createDirectories(temp.resolve("read-only"));
-        Path file = Files.writeString(temp.resolve("echo.yaml"), """
-                entrypoint: main
-                templates:
-                - name: main
-                  dag: {tasks: [{name: A, template: a}]}
-                - name: a
-                  container: {image: alpine, command: [echo, hi]}
-                """);
+        Path file = Files.writeString(temp.resolve("echo.yaml"), CliProcess.ECHO);
         List<String> cli = CliProcess.of("run", file.toString(), "--work", readOnly.resolve("work").toString(),
                 "--artifacts", temp.resolve("artifacts").toString()).command();
         List<String> command = new ArrayList<>(List.of("/usr/bin/unshare", "--mount", "--propagation", "private",

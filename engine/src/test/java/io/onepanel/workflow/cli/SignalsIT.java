@@ -101,14 +101,7 @@ class SignalsIT {
     @Test
     void sigintDuringTheS3CheckSaysSoAndExitsWith130() throws Exception {
         CliProcess.assumeLinuxWithShell();
-        Path file = Files.writeString(temp.resolve("run.yaml"), """
-                entrypoint: main
-                templates:
-                - name: main
-                  dag: {tasks: [{name: A, template: a}]}
-                - name: a
-                  container: {image: alpine, command: [echo, hi]}
-                """);
+        Path file = Files.writeString(temp.resolve("run.yaml"), CliProcess.ECHO);
         try (SilentServer server = new SilentServer(SilentServer.Manner.SILENT)) {
             ProcessBuilder builder = CliProcess.of("run", file.toString(), "--work", temp.resolve("work").toString(),
                     "--s3-bucket", "b", "--s3-endpoint", server.url(""))
