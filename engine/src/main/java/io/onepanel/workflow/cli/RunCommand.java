@@ -7,6 +7,7 @@ import io.onepanel.workflow.engine.WorkflowRun;
 import io.onepanel.workflow.journal.JournalDirectory;
 import io.onepanel.workflow.journal.JournalException;
 import io.onepanel.workflow.journal.JournalTarget;
+import io.onepanel.workflow.runtime.local.LocalTaskRuntime;
 import io.onepanel.workflow.template.Parameter;
 import io.onepanel.workflow.validate.WorkflowValidator;
 import java.io.PrintWriter;
@@ -111,11 +112,19 @@ final class RunCommand implements Callable<Integer> {
                 invalid(loaded, err);
                 return ExitCodes.INVALID;
             }
-            try {
-                store.checkRepository(); // bad S3 credentials, bucket or endpoint: told before any task runs
-            } catch (io.onepanel.workflow.artifact.ArtifactException e) {
-                err.println("onepanel-workflow: " + e.getMessage());
+            String unwritable = kubernetes ? null
+                    : LocalWork.unwritable(work, artifacts.usesS3() ? null : artifacts.directory);
+            if (unwritable != null) {
+                err.println("onepanel-workflow: " + unwritable);
                 return ExitCodes.INVALID;
+            }
+            // Bad S3 credentials, bucket or endpoint: told before any task runs.
+            Integer unusable = RepositoryPreflight.check(store, err);
+            if (unusable != null) {
+                return unusable;
+            }
+            if (opened.runtime() instanceof LocalTaskRuntime local) {
+                LocalWork.removeLeftovers(local, store, runs, err);
             }
             if (output == OutputFormat.text) {
                 String title = loaded.workflow().displayName() == null ? template.file.toString()

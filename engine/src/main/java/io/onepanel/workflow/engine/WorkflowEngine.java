@@ -23,11 +23,12 @@ import io.onepanel.workflow.template.Template;
 import io.onepanel.workflow.template.TemplateLoader;
 import io.onepanel.workflow.template.TemplateReferences;
 import io.onepanel.workflow.template.TemplateBytes;
+import io.onepanel.workflow.template.TemplateFile;
 import io.onepanel.workflow.template.Workflow;
-import io.onepanel.workflow.template.yaml.YamlSource;
 import io.onepanel.workflow.validate.TemplateCheck;
 import io.onepanel.workflow.validate.WorkflowValidator;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,14 +93,22 @@ public final class WorkflowEngine {
         return new LoadResult(workflow, all.sorted()); // file order, as a reader walks the template
     }
 
+    /** Reads a template file with {@link TemplateFile}'s bound, whatever kind of file it is. */
     public LoadResult load(Path file) throws IOException {
-        long size = Files.size(file);
-        if (size > YamlSource.MAX_CHARS) {
+        long size = Files.isRegularFile(file) ? Files.size(file) : 0;
+        if (size > TemplateFile.LIMIT) {
             return new LoadResult(null, List.of(Diagnostic.error(new SourcePosition(file.toString(), 1, 1),
                     "file-too-large", "the file is " + size + " bytes; templates are limited to "
-                            + YamlSource.MAX_CHARS + " (32 MiB)")));
+                            + TemplateFile.LIMIT + " (32 MiB)")));
         }
-        TemplateBytes.Decoded text = TemplateBytes.decode(file.toString(), Files.readAllBytes(file));
+        byte[] bytes;
+        try {
+            bytes = TemplateFile.read(file, InputStream.nullInputStream());
+        } catch (TemplateFile.Unreadable e) {
+            return new LoadResult(null, List.of(Diagnostic.error(new SourcePosition(file.toString(), 1, 1),
+                    "unreadable", e.getMessage())));
+        }
+        TemplateBytes.Decoded text = TemplateBytes.decode(file.toString(), bytes);
         if (text.error() != null) {
             return new LoadResult(null, List.of(text.error()));
         }

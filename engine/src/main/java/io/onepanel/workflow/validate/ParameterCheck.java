@@ -118,6 +118,12 @@ final class ParameterCheck {
                         + "' has no value; give one with -p " + p.name() + "=VALUE");
                 continue;
             }
+            if (value.indexOf('\0') >= 0) {
+                out.error(p.positions().start(), "nul-character", "workflow parameter '" + p.name() + "' holds a NUL"
+                        + " character (\\0) at offset " + value.indexOf('\0') + "; a command, its arguments and its"
+                        + " environment cannot carry one");
+                continue;
+            }
             if (!p.enumValues().isEmpty() && !p.enumValues().contains(value)) {
                 out.error(p.positions().start(), "invalid-parameter", "workflow parameter '" + p.name() + "' is '"
                         + value + "', not one of " + p.enumValues());

@@ -14,7 +14,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
-/** Collects the texts of a template (and of its DAG tasks) that may hold tags. */
+/** Collects the texts of a template (and of its DAG tasks) that may hold tags (or a NUL character). */
 final class TextSites {
 
     private TextSites() {}
@@ -196,7 +196,8 @@ final class TextSites {
     }
 
     private static void add(List<TextSite> out, String text, SourcePosition at, String what) {
-        if (text != null && text.contains("{{")) {
+        // Texts with tags, and texts with a NUL, which VariableCheck refuses (no process can take one).
+        if (text != null && (text.contains("{{") || text.indexOf('\0') >= 0)) {
             out.add(new TextSite(text, at, what));
         }
     }

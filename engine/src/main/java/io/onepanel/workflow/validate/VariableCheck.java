@@ -127,6 +127,12 @@ final class VariableCheck {
     }
 
     private void checkSite(TextSite site, Scope scope) {
+        int nul = site.text() == null ? -1 : site.text().indexOf('\0');
+        if (nul >= 0) {
+            // No command line, argument or environment of a process can carry one (C strings end there).
+            out.error(TextPosition.of(site.at(), site.text(), nul), "nul-character", site.what()
+                    + " holds a NUL character (\\0); a command, its arguments and its environment cannot carry one");
+        }
         List<Tag> tags;
         try {
             tags = TemplateText.scan(site.text());

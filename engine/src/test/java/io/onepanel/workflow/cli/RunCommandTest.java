@@ -120,6 +120,47 @@ class RunCommandTest {
     }
 
     @Test
+    void bracesInAParameterUsedInAnArtifactKeyAreALiteralKey() throws Exception {
+        Path file = Files.writeString(temp.resolve("key.yaml"), """
+                entrypoint: main
+                arguments: {parameters: [{name: name}]}
+                templates:
+                - name: main
+                  dag: {tasks: [{name: A, template: a}]}
+                - name: a
+                  container: {image: alpine, command: [sh, -c, "echo data > /tmp/out.txt"]}
+                  outputs:
+                    artifacts: [{name: out, path: /tmp/out.txt, s3: {key: "out/{{workflow.parameters.name}}.txt"}}]
+                """);
+
+        Cli.Outcome o = run(file.toString(), "-p", "name={{x}}-{{=1+1}}");
+
+        assertThat(o.exitCode()).as(o.err() + o.out()).isZero();
+        assertThat(temp.resolve("artifacts/local/out/{{x}}-{{=1+1}}.txt")).hasContent("data");
+    }
+
+    @Test
+    void aRetryLimitFedByAParameterThatIsNoNumberStopsTheRunAtTheField() throws Exception {
+        Path file = Files.writeString(temp.resolve("retry.yaml"), """
+                entrypoint: main
+                arguments: {parameters: [{name: n, value: "2"}]}
+                templates:
+                - name: main
+                  dag: {tasks: [{name: A, template: a}]}
+                - name: a
+                  retryStrategy: {limit: "{{workflow.parameters.n}}"}
+                  container: {image: alpine, command: [touch, %s]}
+                """.formatted(temp.resolve("ran")));
+
+        Cli.Outcome o = run(file.toString(), "-p", "n=2147483648");
+
+        assertThat(o.exitCode()).isEqualTo(2);
+        assertThat(o.err()).startsWith(file + ":7:26: error: retryStrategy.limit of template 'a' is 2147483648 (from"
+                + " workflow parameter 'n' = '2147483648'); at most 2147483647");
+        assertThat(temp.resolve("ran")).doesNotExist();
+    }
+
+    @Test
     void anOnepanelTemplateFileRunsUnderItsDisplayNameWithANameDerivedFromIt() throws Exception {
         Path file = temp.resolve("nightly.yaml");
         Files.writeString(file, """

@@ -74,6 +74,16 @@ class ValidateCommandTest {
     }
 
     @Test
+    void anEndlessSpecialFileIsOneLineNamingTheLimit() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(Path.of("/dev/zero")), "a machine with /dev/zero");
+        Cli.Outcome o = Cli.run("validate", "/dev/zero");
+
+        assertThat(o.exitCode()).isEqualTo(2);
+        assertThat(o.err()).isEqualTo("onepanel-workflow: /dev/zero: more than 33554432 bytes (32 MiB), the limit"
+                + " for a template; is this the right file?\n");
+    }
+
+    @Test
     void everyCommandHasHelp() {
         for (String command : new String[] {"validate", "graph", "run", "render", "stage"}) {
             Cli.Outcome o = Cli.run(command, "--help");

@@ -47,7 +47,7 @@ final class SetupScript {
      * @param mount the absolute path of {@code mount(8)}
      */
     static String write(Path attemptDir, MountPlan plan, Path mount, boolean withScriptSource,
-            ContainerPath workingDir, boolean workingDirDeclared) throws IOException {
+            ContainerPath workingDir, boolean workingDirDeclared, List<String> dropPrivileges) throws IOException {
         String mountCommand = quote(mount.toString());
         List<String> lines = new ArrayList<>();
         lines.add("exec 4>" + quote(attemptDir.resolve(STATUS_FILE).toString()) + " || exit " + SETUP_FAILED);
@@ -110,8 +110,9 @@ final class SetupScript {
         lines.add("exec 4>&-");
         // The runtime counts the attempt as started, no longer setting up, when it reads this line.
         lines.add("printf '%s\\n' " + quote(STARTED) + " >&2");
-        // exec in a subshell: the program on PATH as the kubelet would start it, never a shell builtin.
-        lines.add("(exec \"$@\")");
+        // exec in a subshell: the program on PATH as the kubelet would start it, never a shell builtin;
+        // through dropPrivileges, so that no capability outlives the mounts.
+        lines.add("(exec " + String.join(" ", dropPrivileges.stream().map(SetupScript::quote).toList()) + " \"$@\")");
         lines.add("exit $?");
         return String.join("\n", lines) + "\n";
     }

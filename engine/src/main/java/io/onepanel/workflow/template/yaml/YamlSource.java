@@ -15,6 +15,8 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.events.Event;
+import org.yaml.snakeyaml.parser.Parser;
 import org.yaml.snakeyaml.parser.ParserImpl;
 import org.yaml.snakeyaml.reader.StreamReader;
 import org.yaml.snakeyaml.resolver.Resolver;
@@ -55,8 +57,9 @@ public final class YamlSource {
             return List.of();
         }
         List<Node> documents = new ArrayList<>();
+        LastEvent parser = new LastEvent(new ParserImpl(new WholeTextReader("'reader'", text), options));
         try {
-            Composer composer = composer(text, options);
+            Composer composer = new Composer(parser, new Resolver(), options);
             while (composer.checkNode()) {
                 Node document = composer.getNode();
                 if (document != null) {
@@ -73,7 +76,8 @@ public final class YamlSource {
             return List.of();
         } catch (YAMLException e) {
             String message = firstLine(e.getMessage());
-            diagnostics.error(new SourcePosition(file, 1, 1), "yaml-syntax", message.contains("Nesting Depth")
+            // The composer's own errors carry no position: the event it was composing has one.
+            diagnostics.error(position(file, parser.lastMark()), "yaml-syntax", message.contains("Nesting Depth")
                     ? tooDeep() : message.contains("Number of aliases") ? tooManyAliases() : "invalid YAML: " + message);
             return List.of();
         } catch (StackOverflowError e) {
@@ -93,6 +97,41 @@ public final class YamlSource {
     /** SnakeYAML's composer, reading through {@link WholeTextReader} so that reading is linear in the text's length. */
     private static Composer composer(String text, LoaderOptions options) {
         return new Composer(new ParserImpl(new WholeTextReader("'reader'", text), options), new Resolver(), options);
+    }
+
+    /**
+     * SnakeYAML's parser (reading through {@link WholeTextReader}, linear in the text's length) that
+     * remembers the last event the composer looked at: where the composer was when it gave up
+     * without a position of its own (nesting too deep).
+     */
+    private static final class LastEvent implements Parser {
+        private final Parser parser;
+        private Event last;
+
+        LastEvent(Parser parser) {
+            this.parser = parser;
+        }
+
+        @Override
+        public boolean checkEvent(Event.ID choice) {
+            return parser.checkEvent(choice);
+        }
+
+        @Override
+        public Event peekEvent() {
+            last = parser.peekEvent();
+            return last;
+        }
+
+        @Override
+        public Event getEvent() {
+            last = parser.getEvent();
+            return last;
+        }
+
+        Mark lastMark() {
+            return last == null ? null : last.getStartMark();
+        }
     }
 
     /**
