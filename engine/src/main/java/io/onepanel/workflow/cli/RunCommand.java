@@ -111,7 +111,7 @@ final class RunCommand implements Callable<Integer> {
                 TaskRuntime runtime = runtime(store, podConfig)) {
             TemplateLoading.Loaded loaded;
             try {
-                loaded = TemplateLoading.load(template,
+                loaded = TemplateLoading.load(template, NodePoolOptions.installValues(podConfig),
                         () -> pods.withChecks(WorkflowEngine.builder().runtime(runtime).artifacts(store), podConfig));
             } catch (TemplateLoading.UnreadableFileException e) {
                 err.println("onepanel-workflow: " + e.getMessage());

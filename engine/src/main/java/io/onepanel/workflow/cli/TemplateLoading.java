@@ -7,6 +7,7 @@ import io.onepanel.workflow.engine.WorkflowEngine;
 import io.onepanel.workflow.runtime.TaskRuntime;
 import io.onepanel.workflow.diagnostics.SourcePosition;
 import io.onepanel.workflow.template.Artifact;
+import io.onepanel.workflow.template.InstallValues;
 import io.onepanel.workflow.template.LoadedTemplate;
 import io.onepanel.workflow.template.TemplateBytes;
 import io.onepanel.workflow.template.TemplateLoader;
@@ -68,15 +69,23 @@ final class TemplateLoading {
 
     private TemplateLoading() {}
 
+    /** With what Onepanel's installer fills its placeholders when nothing is configured. */
+    static Loaded load(TemplateOptions options, Supplier<WorkflowEngine.Builder> engine)
+            throws UnreadableFileException {
+        return load(options, InstallValues.INSTALLER_DEFAULTS, engine);
+    }
+
     /**
+     * @param installValues what Onepanel's install-time placeholders of the template and its library
+     *     are filled with
      * @param engine a builder with the runtime and artifacts of the command; the library is added here
      */
-    static Loaded load(TemplateOptions options, Supplier<WorkflowEngine.Builder> engine)
+    static Loaded load(TemplateOptions options, InstallValues installValues, Supplier<WorkflowEngine.Builder> engine)
             throws UnreadableFileException {
         List<Diagnostic> diagnostics = new ArrayList<>();
         List<Workflow> library = new ArrayList<>();
         for (Path file : options.library) {
-            LoadedTemplate result = readLibrary(file);
+            LoadedTemplate result = readLibrary(file, installValues);
             diagnostics.addAll(result.diagnostics());
             if (result.workflow() != null) {
                 library.add(result.workflow());
@@ -87,7 +96,7 @@ final class TemplateLoading {
                 diagnostics.addAll(new WorkflowValidator(List.of()).validateLibrary(more));
             }
         }
-        WorkflowEngine built = engine.get().library(library).build();
+        WorkflowEngine built = engine.get().installValues(installValues).library(library).build();
         LoadResult result = read(built, options.file);
         diagnostics.addAll(result.diagnostics());
         // Every finding at once: a wrong -p is worth knowing about even when the template has errors too.
@@ -100,10 +109,10 @@ final class TemplateLoading {
     }
 
     /** A library file: WorkflowTemplates used only through templateRef, read but not validated as a workflow. */
-    private static LoadedTemplate readLibrary(Path file) throws UnreadableFileException {
+    private static LoadedTemplate readLibrary(Path file, InstallValues installValues) throws UnreadableFileException {
         Text text = text(file);
         return text.refusal() != null ? new LoadedTemplate(null, List.of(), List.of(text.refusal()))
-                : new TemplateLoader().load(file.toString(), text.text());
+                : new TemplateLoader(installValues).load(file.toString(), text.text());
     }
 
     private static LoadResult read(WorkflowEngine engine, Path file) throws UnreadableFileException {

@@ -148,6 +148,9 @@ final class VariableCheck {
                 }
                 continue;
             }
+            if (tag.expression().startsWith(".")) {
+                continue; // a Go-template placeholder of Onepanel's: the loader reports it where it stands
+            }
             String problem = problem(tag.expression(), scope);
             if (problem == null) {
                 continue;

@@ -64,10 +64,19 @@ public final class WorkflowValidator {
         return problem == null ? null : "the run's name '" + name + "' " + problem;
     }
 
-    /** Checks of the values a user gives for a run. */
+    /** Checks of the values a user gives for a run, before it starts (validation, a form). */
     public List<Diagnostic> validateParameters(Workflow workflow, Map<String, String> parameters) {
+        return validateParameters(workflow, parameters, false);
+    }
+
+    /**
+     * Checks of the values a user gives for a run.
+     *
+     * @param forRun whether the run starts now: what a run will still need is then an error
+     */
+    public List<Diagnostic> validateParameters(Workflow workflow, Map<String, String> parameters, boolean forRun) {
         Diagnostics out = new Diagnostics();
-        new ParameterCheck(workflow, out).checkValues(parameters);
+        new ParameterCheck(workflow, out).checkValues(parameters, forRun);
         return out.sorted();
     }
 }

@@ -166,4 +166,63 @@ class ValidateCommandTest {
         assertThat(o.exitCode()).isEqualTo(2);
         assertThat(o.out()).contains(library + ":8:60: error: ").doesNotContain("entrypoint");
     }
+
+    /** Shaped like Onepanel's db/yaml files: filled by Onepanel when it installs them. */
+    private static final String ONEPANEL_FILE = """
+            metadata:
+              name: "Model Training"
+              kind: Workflow
+              version: 20240101120000
+            spec:
+              arguments:
+                parameters:
+                - {name: sys-node-pool, type: select.nodepool, value: "{{.DefaultNodePoolOption}}", required: true}
+              entrypoint: main
+              templates:
+              - name: main
+                dag: {tasks: [{name: train, template: train}]}
+              - name: train
+                container: {image: python:3.12, command: [python, train.py]}
+                nodeSelector:
+                  "{{.NodePoolLabel}}": '{{workflow.parameters.sys-node-pool}}'
+            """;
+
+    @Test
+    void anOnepanelFileIsValidAsShippedAndANodePoolCatalogueFillsItsPlaceholders() throws Exception {
+        Path file = temp.resolve("training.yaml");
+        Files.writeString(file, ONEPANEL_FILE);
+        Path pools = temp.resolve("pools.yaml");
+        Files.writeString(pools, """
+                label: beta.kubernetes.io/instance-type
+                pools:
+                - {name: 'CPU: 4, RAM: 16GB', value: Standard_D4s_v3}
+                - {name: 'GPU: 1xK80', value: Standard_NC6, resources: {limits: {nvidia.com/gpu: 1}}}
+                """);
+
+        Cli.Outcome shipped = Cli.run("validate", file.toString());
+        Cli.Outcome configured = Cli.run("validate", file.toString(), "--node-pools", pools.toString());
+        Cli.Outcome rendered = Cli.run("render", file.toString(), "--node-pools", pools.toString());
+
+        assertThat(shipped.exitCode()).isZero();
+        assertThat(shipped.out()).contains(file + ":8:60: warning: workflow parameter 'sys-node-pool' is"
+                + " {{.DefaultNodePoolOption}}").contains("valid (0 errors, 1 warning)");
+        assertThat(configured.exitCode()).isZero();
+        assertThat(configured.out()).isEqualTo(file + ": valid (0 errors, 0 warnings)\n");
+        assertThat(rendered.exitCode()).as(rendered.err()).isZero();
+        assertThat(rendered.out()).contains("beta.kubernetes.io/instance-type: \"Standard_D4s_v3\"");
+    }
+
+    @Test
+    void aNodePoolCatalogueWhoseLabelIsNotALabelKeyIsRefusedByName() throws Exception {
+        Path file = temp.resolve("training.yaml");
+        Files.writeString(file, ONEPANEL_FILE);
+        Path pools = temp.resolve("pools.yaml");
+        Files.writeString(pools, "label: 'instance type: big'\npools: [{labelValue: a}]\n");
+
+        Cli.Outcome o = Cli.run("validate", file.toString(), "--node-pools", pools.toString());
+
+        assertThat(o.exitCode()).isEqualTo(2);
+        assertThat(o.err()).isEqualTo("onepanel-workflow: " + pools + ": label: the node pool label 'instance type:"
+                + " big' is not a Kubernetes label key such as node.kubernetes.io/instance-type\n");
+    }
 }
