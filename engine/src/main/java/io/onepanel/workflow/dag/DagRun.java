@@ -271,7 +271,7 @@ final class DagRun {
             Vars itemVars = taskVars.with(item.variables());
             String itemName = item.nodeName(t.task.name());
             Consumer<Node> itemDone = n -> {
-                t.items.add(n);
+                t.addItem(item.index(), n);
                 if (--left[0] == 0) {
                     NodePhase phase = NodePhase.SUCCEEDED;
                     for (Node i : t.items) {
