@@ -202,11 +202,20 @@ final class PodRun {
         done(node);
     }
 
-    /** Output parameters with their defaults where the runtime found no file. */
+    /**
+     * Output parameters: what the runtime read from files, their defaults where it found none, and
+     * those given by a {@code value}, as the template's substitution left it (Argo's executor reports
+     * every output parameter of the template it was given, {@code value} ones as they are).
+     */
     private Map<String, String> outputParameters(TaskResult result) {
         Map<String, String> out = new LinkedHashMap<>(result.outputParameters());
         for (Parameter p : (lastResolved != null ? lastResolved : template).outputs().parameters()) {
-            if (!out.containsKey(p.name()) && p.valueFrom() != null && p.valueFrom().defaultValue() != null) {
+            if (out.containsKey(p.name())) {
+                continue;
+            }
+            if (p.valueFrom() == null && p.value() != null) {
+                out.put(p.name(), p.value());
+            } else if (p.valueFrom() != null && p.valueFrom().defaultValue() != null) {
                 out.put(p.name(), p.valueFrom().defaultValue());
             }
         }

@@ -91,10 +91,6 @@ final class ParameterCheck {
                     path(p.valueFrom().path(), p.positions().of("valueFrom"), "output parameter '" + p.name()
                             + "' of " + where, true);
                 }
-                if (t.type().runsPod() && p.valueFrom() == null && p.value() == null) {
-                    out.error(p.positions().start(), "missing-field", "output parameter '" + p.name() + "' of "
-                            + where + " says nowhere where its value comes from; expected valueFrom.path");
-                }
             }
         }
     }

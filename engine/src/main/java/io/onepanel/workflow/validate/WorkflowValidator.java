@@ -29,6 +29,7 @@ public final class WorkflowValidator {
         ParameterCheck parameters = new ParameterCheck(workflow, out);
         parameters.checkDeclarations(reached);
         parameters.checkTaskArguments(reached);
+        new OutputParameterCheck(out).check(reached);
         new SettingsCheck(out).check(workflow, reached);
         for (Template t : reached) {
             if (t.type().runsPod()) {
