@@ -452,40 +452,7 @@ final class DagRun {
     }
 
     private void collectOutputs() {
-        Map<String, String> params = new LinkedHashMap<>();
-        for (Parameter p : template.outputs().parameters()) {
-            String value = null;
-            Substitution once = Substitution.of(taskVars, "output parameter '" + p.name() + "'");
-            if (p.valueFrom() != null && p.valueFrom().parameter() != null) {
-                boolean[] missing = {false};
-                value = once.reporting((tag, variable) -> missing[0] = true).text(p.valueFrom().parameter());
-                if (missing[0]) {
-                    value = null; // an output that never came: the default below, if any
-                }
-            } else if (p.valueFrom() != null && p.valueFrom().expression() != null) {
-                Object v;
-                try {
-                    v = Expressions.evaluate(p.valueFrom().expression(), taskVars);
-                } catch (io.onepanel.workflow.expr.ExpressionException e) {
-                    throw new IllegalArgumentException("output parameter '" + p.name() + "': valueFrom.expression '"
-                            + p.valueFrom().expression() + "': " + e.reason(), e);
-                }
-                value = v == null ? null : LoopItem.text(v);
-            } else if (p.value() != null) {
-                value = once.text(p.value());
-            }
-            if (value == null && p.valueFrom() != null) {
-                value = once.text(p.valueFrom().defaultValue());
-            }
-            if (value == null) {
-                throw new IllegalArgumentException("output parameter '" + p.name() + "' has no value");
-            }
-            params.put(p.name(), value);
-            if (p.globalName() != null) {
-                run.exportGlobal(p.globalName(), value);
-            }
-        }
-        node.outputParameters = params;
+        node.outputParameters = DagOutputParameters.collect(template, taskVars, run::exportGlobal);
         List<Artifact> artifacts = new ArrayList<>();
         for (Artifact a : template.outputs().artifacts()) {
             Optional<Artifact> out = references.resolve(a, taskVars);
