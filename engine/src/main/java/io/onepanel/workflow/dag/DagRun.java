@@ -311,10 +311,10 @@ final class DagRun {
             onItemDone.accept(n);
             return;
         }
-        Template target = task.template() == null ? null : run.workflow.templates().get(task.template());
+        Template target = TaskTemplates.of(task, vars, run.workflow).orElse(null);
         if (target == null) {
             Node n = run.newNode(id, displayName, parentId, NodeType.SKIPPED, task.template());
-            run.finishWith(n, NodePhase.ERROR, "template '" + task.template() + "' not found");
+            run.finishWith(n, NodePhase.ERROR, TaskTemplates.notFound(task, vars));
             onItemDone.accept(n);
             return;
         }

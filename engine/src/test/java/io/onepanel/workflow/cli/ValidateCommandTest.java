@@ -225,4 +225,35 @@ class ValidateCommandTest {
         assertThat(o.err()).isEqualTo("onepanel-workflow: " + pools + ": label: the node pool label 'instance type:"
                 + " big' is not a Kubernetes label key such as node.kubernetes.io/instance-type\n");
     }
+
+    @Test
+    void aTemplateRefNamedByTheLoopItemResolvesAgainstTheLibrary() throws Exception {
+        Path library = temp.resolve("greetings.yaml");
+        Files.writeString(library, """
+                apiVersion: argoproj.io/v1alpha1
+                kind: WorkflowTemplate
+                metadata: {name: greetings}
+                spec:
+                  templates:
+                  - {name: hello, container: {image: alpine, command: [echo, hello]}}
+                  - {name: bye, container: {image: alpine, command: [echo, bye]}}
+                """);
+        Path file = temp.resolve("uses.yaml");
+        Files.writeString(file, """
+                entrypoint: main
+                templates:
+                - name: main
+                  dag:
+                    tasks:
+                    - {name: a, templateRef: {name: greetings, template: "{{item}}"}, withItems: [hello, bye]}
+                """);
+
+        Cli.Outcome withLibrary = Cli.run("validate", file.toString(), "--library", library.toString());
+        Cli.Outcome without = Cli.run("validate", file.toString());
+
+        assertThat(withLibrary.exitCode()).as(withLibrary.out()).isZero();
+        assertThat(without.exitCode()).isEqualTo(2);
+        assertThat(without.out()).contains("uses templateRef greetings/{{item}}, whose names are resolved as the task"
+                + " runs (for each loop item)").contains("pass their files with --library");
+    }
 }
