@@ -129,7 +129,6 @@ final class PodRun {
         Map<String, String> podVars = new LinkedHashMap<>();
         podVars.put("pod.name", node.podName);
         podVars.put("retries", Integer.toString(attempt));
-        podVars.put("node.name", node.id);
         Vars attemptVars = vars.with(podVars);
         // The template's one substitution: everything it may name is known now.
         Template resolved = bound.resolve(attemptVars);

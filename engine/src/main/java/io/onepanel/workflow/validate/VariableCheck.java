@@ -153,6 +153,7 @@ final class VariableCheck {
             }
             String problem = problem(tag.expression(), scope);
             if (problem == null) {
+                artifactWithoutPath(site, tag, at);
                 continue;
             }
             String root = tag.expression().contains(".") ? tag.expression().substring(0, tag.expression().indexOf('.'))
@@ -163,6 +164,19 @@ final class VariableCheck {
                 out.warning(at, "unknown-variable", site.what() + ": {{" + tag.expression()
                         + "}} is not a variable Argo knows; it will be left as written");
             }
+        }
+    }
+
+    /**
+     * {@code {{inputs.artifacts.NAME}}} names an artifact where an artifact is expected ({@code from});
+     * inside other text Argo leaves it as written, as only its {@code .path} is a text variable.
+     */
+    private void artifactWithoutPath(TextSite site, Tag tag, SourcePosition at) {
+        String[] parts = tag.expression().split("\\.");
+        if (parts.length == 3 && parts[0].equals("inputs") && parts[1].equals("artifacts") && !site.reference()) {
+            out.warning(at, "artifact-without-path", site.what() + ": {{" + tag.expression() + "}} names an"
+                    + " artifact, which Argo does not put into text: it stays as written; to insert where the"
+                    + " artifact is, write {{" + tag.expression() + ".path}}");
         }
     }
 
@@ -204,7 +218,11 @@ final class VariableCheck {
             case "item" -> {
                 return s.inLoop() ? null : "is only defined in a task with withItems, withParam or withSequence";
             }
-            case "pod", "retries", "node", "lastRetry" -> {
+            case "node" -> {
+                return name.equals("node.name") ? null
+                        : "is not a variable; Argo's only node variable is {{node.name}}, the node's full name";
+            }
+            case "pod", "retries", "lastRetry" -> {
                 return null;
             }
             case "tasks", "steps" -> {
