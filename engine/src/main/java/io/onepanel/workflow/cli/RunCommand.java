@@ -9,6 +9,8 @@ import io.onepanel.workflow.engine.WorkflowRun;
 import io.onepanel.workflow.runtime.TaskRuntime;
 import io.onepanel.workflow.runtime.kubernetes.KubernetesRuntimeConfig;
 import io.onepanel.workflow.runtime.kubernetes.KubernetesTaskRuntime;
+import io.onepanel.workflow.runtime.local.LocalImages;
+import io.onepanel.workflow.runtime.local.LocalRuntimeOptions;
 import io.onepanel.workflow.runtime.local.LocalTaskRuntime;
 import io.onepanel.workflow.template.Parameter;
 import io.onepanel.workflow.validate.WorkflowValidator;
@@ -57,6 +59,9 @@ final class RunCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     PodOptions pods;
 
+    @Mixin
+    ImageOptions images;
+
     @Option(names = "--namespace", paramLabel = "NS", description = "With --kubernetes: the namespace "
             + "(default: the kubeconfig's).")
     String namespace;
@@ -98,8 +103,10 @@ final class RunCommand implements Callable<Integer> {
             return ExitCodes.INVALID;
         }
         io.onepanel.workflow.pod.PodConfig podConfig;
+        LocalImages localImages;
         try {
             podConfig = pods.podConfig();
+            localImages = images.images();
         } catch (java.io.IOException e) {
             err.println("onepanel-workflow: " + e.getMessage());
             return ExitCodes.INVALID;
@@ -108,11 +115,12 @@ final class RunCommand implements Callable<Integer> {
         Terminal term = terminal != null ? terminal : Terminal.detect(env);
         PrintWriter progressOut = output == OutputFormat.json ? err : out;
         try (RoutingArtifactStore store = artifacts.store(new EnvironmentCredentials(env));
-                TaskRuntime runtime = runtime(store, podConfig)) {
+                TaskRuntime runtime = runtime(store, podConfig, localImages)) {
             TemplateLoading.Loaded loaded;
             try {
                 loaded = TemplateLoading.load(template, NodePoolOptions.installValues(podConfig),
-                        () -> pods.withChecks(WorkflowEngine.builder().runtime(runtime).artifacts(store), podConfig));
+                        () -> localChecks(pods.withChecks(WorkflowEngine.builder().runtime(runtime).artifacts(store),
+                                podConfig), localImages));
             } catch (TemplateLoading.UnreadableFileException e) {
                 err.println("onepanel-workflow: " + e.getMessage());
                 return ExitCodes.INVALID;
@@ -206,7 +214,13 @@ final class RunCommand implements Callable<Integer> {
         return result.succeeded() ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
-    private TaskRuntime runtime(RoutingArtifactStore store, io.onepanel.workflow.pod.PodConfig podConfig) {
+    /** A local run warns of each container whose image's entrypoint it cannot run. */
+    private WorkflowEngine.Builder localChecks(WorkflowEngine.Builder builder, LocalImages localImages) {
+        return kubernetes ? builder : builder.check(localImages.check());
+    }
+
+    private TaskRuntime runtime(RoutingArtifactStore store, io.onepanel.workflow.pod.PodConfig podConfig,
+            LocalImages localImages) {
         if (kubernetes) {
             KubernetesRuntimeConfig config = KubernetesRuntimeConfig.defaults().withPod(podConfig);
             if (namespace != null) {
@@ -217,7 +231,7 @@ final class RunCommand implements Callable<Integer> {
             }
             return new KubernetesTaskRuntime(config);
         }
-        return new LocalTaskRuntime(work.toAbsolutePath(), store);
+        return new LocalTaskRuntime(work.toAbsolutePath(), store, LocalRuntimeOptions.defaults(), localImages);
     }
 
     private void invalid(TemplateLoading.Loaded loaded, PrintWriter err) {

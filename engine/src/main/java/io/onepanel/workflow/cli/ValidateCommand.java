@@ -1,6 +1,7 @@
 package io.onepanel.workflow.cli;
 
 import io.onepanel.workflow.pod.PodConfig;
+import io.onepanel.workflow.runtime.local.LocalImages;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -25,6 +26,9 @@ final class ValidateCommand implements Callable<Integer> {
     @Mixin
     NodePoolOptions nodePools;
 
+    @Mixin
+    ImageOptions images;
+
     @Option(names = "--output", paramLabel = "text|json", defaultValue = "text",
             description = "text (default) or json: one JSON document with every diagnostic.")
     OutputFormat output;
@@ -35,8 +39,9 @@ final class ValidateCommand implements Callable<Integer> {
         TemplateLoading.Loaded loaded;
         try {
             PodConfig pods = PodConfig.defaults().withNodePools(nodePools.catalogue());
+            LocalImages localImages = images.images();
             loaded = TemplateLoading.load(template, NodePoolOptions.installValues(pods),
-                    () -> nodePools.configure(TemplateLoading.inertEngine(), pods));
+                    () -> nodePools.configure(TemplateLoading.inertEngine(), pods).check(localImages.check()));
         } catch (IOException e) {
             spec.commandLine().getErr().println("onepanel-workflow: " + e.getMessage());
             return ExitCodes.INVALID;

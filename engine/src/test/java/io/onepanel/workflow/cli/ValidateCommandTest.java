@@ -164,7 +164,7 @@ class ValidateCommandTest {
         Cli.Outcome o = Cli.run("validate", file.toString(), "--library", library.toString());
 
         assertThat(o.exitCode()).isEqualTo(2);
-        assertThat(o.out()).contains(library + ":8:60: error: ").doesNotContain("entrypoint");
+        assertThat(o.out()).contains(library + ":8:60: error: ").doesNotContain("missing-entrypoint");
     }
 
     /** Shaped like Onepanel's db/yaml files: filled by Onepanel when it installs them. */

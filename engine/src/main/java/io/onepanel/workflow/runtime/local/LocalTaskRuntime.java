@@ -46,6 +46,7 @@ public final class LocalTaskRuntime implements TaskRuntime {
     private final Path workRoot;
     private final ArtifactStore store;
     private final LocalRuntimeOptions options;
+    private final LocalImages images;
     private final Map<String, String> taskEnvironment;
     private final Namespaces namespaces;
     private final HostMountPoints hostMountPoints = new HostMountPoints();
@@ -68,6 +69,14 @@ public final class LocalTaskRuntime implements TaskRuntime {
      * @param store fetches input artifacts and stores output artifacts
      */
     public LocalTaskRuntime(Path workRoot, ArtifactStore store, LocalRuntimeOptions options) {
+        this(workRoot, store, options, LocalImages.NONE);
+    }
+
+    /**
+     * @param images what stands for the entrypoint of images whose containers give no command
+     */
+    public LocalTaskRuntime(Path workRoot, ArtifactStore store, LocalRuntimeOptions options, LocalImages images) {
+        this.images = Objects.requireNonNull(images, "images");
         this.workRoot = workRoot.toAbsolutePath().normalize();
         this.store = Objects.requireNonNull(store, "store");
         this.options = Objects.requireNonNull(options, "options");
@@ -149,6 +158,10 @@ public final class LocalTaskRuntime implements TaskRuntime {
 
     LocalRuntimeOptions options() {
         return options;
+    }
+
+    LocalImages images() {
+        return images;
     }
 
     /** What every task's environment starts from: the few variables {@link TaskEnvironment} passes. */
