@@ -261,7 +261,8 @@ final class VariableCheck {
 
     private String taskProblem(String name, String[] parts, Scope s) {
         if (s.tasks().isEmpty()) {
-            return "names a task, but only DAG tasks and DAG outputs can refer to tasks";
+            return "names a task, but only DAG tasks and DAG outputs can refer to tasks; give this template an input"
+                    + " parameter and pass the value in the arguments of the task that calls it";
         }
         if (!parts[0].equals(s.taskPrefix()) && !(parts[0].equals("tasks") && s.taskPrefix().equals("steps"))) {
             return "names " + parts[0] + ", but this template is a " + (s.taskPrefix().equals("steps") ? "steps" : "dag")

@@ -77,7 +77,7 @@ class OutputParameterValueTest {
                     - {name: p, value: "{{tasks.A.outputs.result}}"}
                 """)).singleElement().asString().startsWith("9:25: error: output parameter 'p' of template 'echo':"
                         + " {{tasks.A.outputs.result}} names a task, but only DAG tasks and DAG outputs can refer"
-                        + " to tasks");
+                        + " to tasks; give this template an input parameter");
     }
 
     @Test
