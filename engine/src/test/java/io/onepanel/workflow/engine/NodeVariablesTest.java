@@ -4,7 +4,6 @@ import static io.onepanel.workflow.validate.Validation.findings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.onepanel.workflow.engine.ScriptedRuntime.Outcome;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -24,11 +23,6 @@ class NodeVariablesTest {
                 RunListener.NONE).completion().get(60, TimeUnit.SECONDS);
     }
 
-    private static List<String> command(ScriptedRuntime runtime, String task) {
-        return runtime.events().stream().filter(e -> e.kind().equals("start") && e.task().equals(task)).findFirst()
-                .orElseThrow(() -> new AssertionError(task + " did not start: " + runtime.started()))
-                .request().template().container().getCommand();
-    }
 
     @Test
     void nodeNameInATemplatesArgumentsIsTheNodeOfThatTemplate() throws Exception {
@@ -51,7 +45,7 @@ class NodeVariablesTest {
         ScriptedRuntime runtime = new ScriptedRuntime(r -> Outcome.ok(0));
 
         assertThat(run(yaml, runtime).succeeded()).isTrue();
-        assertThat(command(runtime, "this-is-part-2")).containsExactly("echo", "hello-world.this-is-part-1");
+        assertThat(runtime.commandOf("this-is-part-2")).containsExactly("echo", "hello-world.this-is-part-1");
     }
 
     @Test
@@ -71,8 +65,8 @@ class NodeVariablesTest {
         ScriptedRuntime runtime = new ScriptedRuntime(r -> r.attempt() == 0 ? Outcome.fail(0, 1) : Outcome.ok(0));
 
         assertThat(run(yaml, runtime).succeeded()).isTrue();
-        assertThat(command(runtime, "A(1)")).containsExactly("echo", "hello-world.A");
-        assertThat(command(runtime, "B(0:x)(1)")).containsExactly("echo", "hello-world.B(0:x)");
+        assertThat(runtime.commandOf("A(1)")).containsExactly("echo", "hello-world.A");
+        assertThat(runtime.commandOf("B(0:x)(1)")).containsExactly("echo", "hello-world.B(0:x)");
     }
 
     @Test
@@ -91,7 +85,7 @@ class NodeVariablesTest {
         ScriptedRuntime runtime = new ScriptedRuntime(r -> Outcome.ok(0));
 
         assertThat(run(yaml, runtime).succeeded()).isTrue();
-        assertThat(command(runtime, "A")).containsExactly("echo", "[{\"name\":\"a\",\"value\":\"1\"},"
+        assertThat(runtime.commandOf("A")).containsExactly("echo", "[{\"name\":\"a\",\"value\":\"1\"},"
                 + "{\"name\":\"b\",\"default\":\"two\",\"value\":\"two\",\"enum\":[\"two\",\"three\"]}]");
     }
 

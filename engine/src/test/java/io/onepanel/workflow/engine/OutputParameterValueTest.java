@@ -5,7 +5,6 @@ import static io.onepanel.workflow.validate.Validation.findings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.onepanel.workflow.engine.ScriptedRuntime.Outcome;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,10 +16,6 @@ import org.junit.jupiter.api.Test;
  */
 class OutputParameterValueTest {
 
-    private static List<String> startedWith(ScriptedRuntime runtime, String task) {
-        return runtime.events().stream().filter(e -> e.kind().equals("start") && e.task().equals(task)).findFirst()
-                .orElseThrow().request().template().container().getCommand();
-    }
 
     @Test
     void aContainersValueOutputIsATaskOutputAsSubstituted() {
@@ -58,9 +53,9 @@ class OutputParameterValueTest {
 
         assertThat(result.succeeded()).as(result.message()).isTrue();
         String pod = result.nodes().stream().filter(n -> n.name().equals("A")).findFirst().orElseThrow().podName();
-        assertThat(startedWith(runtime, "B")).containsExactly("echo", "hello from " + pod);
-        assertThat(startedWith(runtime, "C(0:a)")).containsExactly("echo", "a");
-        assertThat(startedWith(runtime, "C(1:b)")).containsExactly("echo", "b");
+        assertThat(runtime.commandOf("B")).containsExactly("echo", "hello from " + pod);
+        assertThat(runtime.commandOf("C(0:a)")).containsExactly("echo", "a");
+        assertThat(runtime.commandOf("C(1:b)")).containsExactly("echo", "b");
     }
 
     @Test

@@ -5,7 +5,6 @@ import static io.onepanel.workflow.validate.Validation.findings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.onepanel.workflow.engine.ScriptedRuntime.Outcome;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -55,11 +54,6 @@ class TemplateRefPerItemTest {
                 """.formatted(items);
     }
 
-    private static List<String> command(ScriptedRuntime runtime, String task) {
-        return runtime.events().stream().filter(e -> e.kind().equals("start") && e.task().equals(task)).findFirst()
-                .orElseThrow(() -> new AssertionError(task + " did not start: " + runtime.started()))
-                .request().template().container().getCommand();
-    }
 
     @Test
     void eachItemRunsTheTemplateItsOwnNamesResolveTo() {
@@ -70,9 +64,9 @@ class TemplateRefPerItemTest {
         RunResult result = run(yaml, runtime);
 
         assertThat(result.succeeded()).as(result.message()).isTrue();
-        assertThat(command(runtime, "consumer(0:wftmpl:greet-lib,tmpl:consume)"))
+        assertThat(runtime.commandOf("consumer(0:wftmpl:greet-lib,tmpl:consume)"))
                 .containsExactly("echo", "greet", "FALLBACK");
-        assertThat(command(runtime, "consumer(1:wftmpl:shout-lib,tmpl:consume)"))
+        assertThat(runtime.commandOf("consumer(1:wftmpl:shout-lib,tmpl:consume)"))
                 .containsExactly("echo", "SHOUT", "FALLBACK");
     }
 

@@ -30,40 +30,32 @@ final class ColumnMap {
 
     /** The column of the written text that {@code filledColumn} of line {@code line} stands for. */
     int original(int line, int filledColumn) {
-        List<Edit> edits = editsByLine.get(line);
-        if (edits == null) {
-            return filledColumn;
-        }
-        int delta = 0;
-        for (Edit e : edits) {
-            if (filledColumn < e.filledStart()) {
-                break;
-            }
-            if (filledColumn < e.filledEnd()) {
-                return e.originalStart();
-            }
-            delta = e.originalEnd() - e.filledEnd();
-        }
-        return filledColumn + delta;
+        return map(line, filledColumn, true);
     }
 
     /** The column of the filled text at {@code originalColumn} of the written one. */
     int filled(int line, int originalColumn) {
+        return map(line, originalColumn, false);
+    }
+
+    private int map(int line, int column, boolean fromFilled) {
         List<Edit> edits = editsByLine.get(line);
         if (edits == null) {
-            return originalColumn;
+            return column;
         }
         int delta = 0;
         for (Edit e : edits) {
-            if (originalColumn < e.originalStart()) {
+            int start = fromFilled ? e.filledStart() : e.originalStart();
+            int end = fromFilled ? e.filledEnd() : e.originalEnd();
+            if (column < start) {
                 break;
             }
-            if (originalColumn < e.originalEnd()) {
-                return e.filledStart();
+            if (column < end) {
+                return fromFilled ? e.originalStart() : e.filledStart();
             }
-            delta = e.filledEnd() - e.originalEnd();
+            delta = (fromFilled ? e.originalEnd() : e.filledEnd()) - end;
         }
-        return originalColumn + delta;
+        return column + delta;
     }
 
     /** Collects the edits of a text from its start to its end, line by line and left to right. */
