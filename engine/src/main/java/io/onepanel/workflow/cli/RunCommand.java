@@ -51,6 +51,9 @@ final class RunCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     PodOptions pods;
 
+    @Mixin
+    ImageOptions images;
+
     @Option(names = "--namespace", paramLabel = "NS", description = "With --kubernetes: the namespace "
             + "(default: the kubeconfig's).")
     String namespace;
@@ -92,7 +95,7 @@ final class RunCommand implements Callable<Integer> {
             return ExitCodes.INVALID;
         }
         Map<String, String> env = System.getenv();
-        Backend backend = new Backend(kubernetes, namespace, context, work, artifacts, pods);
+        Backend backend = new Backend(kubernetes, namespace, context, work, artifacts, pods, images);
         Backend.Opened opened = backend.openOrSay(env, err);
         if (opened == null) {
             return ExitCodes.INVALID;
@@ -103,7 +106,7 @@ final class RunCommand implements Callable<Integer> {
             RoutingArtifactStore store = opened.store();
             TemplateLoading.Loaded loaded;
             try {
-                loaded = TemplateLoading.load(template, () -> opened.engine(pods));
+                loaded = TemplateLoading.load(template, opened.installValues(), () -> opened.engine(pods));
             } catch (TemplateLoading.UnreadableFileException e) {
                 err.println("onepanel-workflow: " + e.getMessage());
                 return ExitCodes.INVALID;

@@ -8,6 +8,7 @@ import io.onepanel.workflow.journal.SourceText;
 import io.onepanel.workflow.runtime.TaskRuntime;
 import io.onepanel.workflow.diagnostics.SourcePosition;
 import io.onepanel.workflow.template.Artifact;
+import io.onepanel.workflow.template.InstallValues;
 import io.onepanel.workflow.template.LoadedTemplate;
 import io.onepanel.workflow.template.TemplateBytes;
 import io.onepanel.workflow.template.TemplateFile;
@@ -75,10 +76,18 @@ final class TemplateLoading {
 
     private TemplateLoading() {}
 
+    /** With what Onepanel's installer fills its placeholders when nothing is configured. */
+    static Loaded load(TemplateOptions options, Supplier<WorkflowEngine.Builder> engine)
+            throws UnreadableFileException {
+        return load(options, InstallValues.INSTALLER_DEFAULTS, engine);
+    }
+
     /**
+     * @param installValues what Onepanel's install-time placeholders of the template and its library
+     *     are filled with
      * @param engine a builder with the runtime and artifacts of the command; the library is added here
      */
-    static Loaded load(TemplateOptions options, Supplier<WorkflowEngine.Builder> engine)
+    static Loaded load(TemplateOptions options, InstallValues installValues, Supplier<WorkflowEngine.Builder> engine)
             throws UnreadableFileException {
         List<Diagnostic> diagnostics = new ArrayList<>();
         List<Workflow> library = new ArrayList<>();
@@ -91,7 +100,7 @@ final class TemplateLoading {
             }
             LoadedTemplate result = text.refusal() != null
                     ? new LoadedTemplate(null, List.of(), List.of(text.refusal()))
-                    : new TemplateLoader().load(shown(file), text.text());
+                    : new TemplateLoader(installValues).load(shown(file), text.text());
             diagnostics.addAll(result.diagnostics());
             if (result.workflow() != null) {
                 library.add(result.workflow());
@@ -102,7 +111,7 @@ final class TemplateLoading {
                 diagnostics.addAll(new WorkflowValidator(List.of()).validateLibrary(more));
             }
         }
-        WorkflowEngine built = engine.get().library(library).build();
+        WorkflowEngine built = engine.get().installValues(installValues).library(library).build();
         Text text = text(options.file);
         LoadResult result = text.refusal() != null ? new LoadResult(null, List.of(text.refusal()))
                 : built.load(shown(options.file), text.text());

@@ -16,6 +16,7 @@ import io.onepanel.workflow.runtime.RunInfo;
 import io.onepanel.workflow.runtime.TaskRuntime;
 import io.onepanel.workflow.template.Arguments;
 import io.onepanel.workflow.template.DagSpec;
+import io.onepanel.workflow.template.InstallValues;
 import io.onepanel.workflow.template.LoadedTemplate;
 import io.onepanel.workflow.template.OnepanelConventions;
 import io.onepanel.workflow.template.Parameter;
@@ -55,6 +56,7 @@ public final class WorkflowEngine {
     private final WorkflowValidator validator;
     private final List<Workflow> library;
     private final boolean onepanelConventions;
+    private final InstallValues installValues;
     private final Clock clock;
 
     private WorkflowEngine(Builder builder) {
@@ -63,6 +65,7 @@ public final class WorkflowEngine {
         this.validator = new WorkflowValidator(builder.checks);
         this.library = List.copyOf(builder.library);
         this.onepanelConventions = builder.onepanelConventions;
+        this.installValues = builder.installValues;
         this.clock = builder.clock;
     }
 
@@ -76,7 +79,7 @@ public final class WorkflowEngine {
     }
 
     private LoadResult load(String sourceName, String yamlText, List<Workflow> moreLibrary, boolean conventions) {
-        LoadedTemplate loaded = new TemplateLoader().load(sourceName, yamlText);
+        LoadedTemplate loaded = new TemplateLoader(installValues).load(sourceName, yamlText);
         if (loaded.workflow() == null) {
             return new LoadResult(null, loaded.diagnostics());
         }
@@ -240,7 +243,7 @@ public final class WorkflowEngine {
 
     private void check(Workflow workflow, RunOptions options) {
         List<Diagnostic> diagnostics = new ArrayList<>(validator.validate(workflow));
-        diagnostics.addAll(validator.validateParameters(workflow, options.parameters()));
+        diagnostics.addAll(validator.validateParameters(workflow, options.parameters(), true));
         String nameProblem = options.name() == null ? null : WorkflowValidator.runNameProblem(options.name());
         if (nameProblem != null) {
             diagnostics.add(Diagnostic.error(new SourcePosition(workflow.source(), 1, 1), "invalid-name", nameProblem));
@@ -330,6 +333,7 @@ public final class WorkflowEngine {
         private final List<TemplateCheck> checks = new ArrayList<>();
         private final List<Workflow> library = new ArrayList<>();
         private boolean onepanelConventions = true;
+        private InstallValues installValues = InstallValues.INSTALLER_DEFAULTS;
         private Clock clock = Clock.systemUTC();
 
         public Builder runtime(TaskRuntime value) {
@@ -358,6 +362,16 @@ public final class WorkflowEngine {
         /** Whether Onepanel's additions (the sys-metrics output) apply; on by default. */
         public Builder onepanelConventions(boolean value) {
             this.onepanelConventions = value;
+            return this;
+        }
+
+        /**
+         * What Onepanel's install-time placeholders ({@code {{.NodePoolLabel}}} ...) of a template
+         * file are filled with: the run's artifact repository type and node pool catalogue. Unset,
+         * what Onepanel's installer uses ({@link InstallValues#INSTALLER_DEFAULTS}).
+         */
+        public Builder installValues(InstallValues value) {
+            this.installValues = Objects.requireNonNull(value, "installValues");
             return this;
         }
 

@@ -29,6 +29,7 @@ public final class WorkflowValidator {
         ParameterCheck parameters = new ParameterCheck(workflow, out);
         parameters.checkDeclarations(reached);
         parameters.checkTaskArguments(reached);
+        new OutputParameterCheck(out).check(reached);
         new SettingsCheck(out).check(workflow, reached);
         for (Template t : reached) {
             if (t.type().runsPod()) {
@@ -69,8 +70,17 @@ public final class WorkflowValidator {
      * durations they feed ({@code retryStrategy.limit: "{{workflow.parameters.n}}"}), at those fields.
      */
     public List<Diagnostic> validateParameters(Workflow workflow, Map<String, String> parameters) {
+        return validateParameters(workflow, parameters, false);
+    }
+
+    /**
+     * Checks of the values a user gives for a run.
+     *
+     * @param forRun whether the run starts now: what a run will still need is then an error
+     */
+    public List<Diagnostic> validateParameters(Workflow workflow, Map<String, String> parameters, boolean forRun) {
         Diagnostics out = new Diagnostics();
-        new ParameterCheck(workflow, out).checkValues(parameters);
+        new ParameterCheck(workflow, out).checkValues(parameters, forRun);
         Map<String, String> values = new java.util.LinkedHashMap<>();
         for (io.onepanel.workflow.template.Parameter p : workflow.arguments().parameters()) {
             String value = parameters.containsKey(p.name()) ? parameters.get(p.name())

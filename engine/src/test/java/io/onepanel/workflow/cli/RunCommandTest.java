@@ -200,4 +200,35 @@ class RunCommandTest {
         assertThat(temp.resolve("work")).doesNotExist();
         assertThat(temp.resolve("artifacts")).doesNotExist();
     }
+
+    @Test
+    void argsWithoutACommandRunLocallyOnlyWithAnImagesFileMappingTheImage() throws Exception {
+        Path file = temp.resolve("args.yaml");
+        Files.writeString(file, """
+                entrypoint: main
+                templates:
+                - name: main
+                  dag: {tasks: [{name: say, template: say}]}
+                - name: say
+                  container: {image: "example/say:1.0", args: [hello]}
+                """);
+        Path images = temp.resolve("images.yaml");
+        Files.writeString(images, "\"example/say:*\": [echo, said]\n");
+
+        Cli.Outcome validated = Cli.run("validate", file.toString());
+        Cli.Outcome validatedWith = Cli.run("validate", file.toString(), "--images", images.toString());
+        Cli.Outcome without = run(file.toString());
+        Cli.Outcome with = run(file.toString(), "--images", images.toString());
+
+        assertThat(validated.exitCode()).isZero();
+        assertThat(validated.out()).contains(file + ":6:14: warning: the container of template 'say' has args but no"
+                + " command: in a container the entrypoint of image example/say:1.0 runs them");
+        assertThat(validatedWith.out()).isEqualTo(file + ": valid (0 errors, 0 warnings)\n");
+        assertThat(without.exitCode()).isEqualTo(1);
+        assertThat(without.out()).contains("args but no command: in a container the entrypoint of image"
+                + " example/say:1.0 runs them, which a local run cannot know; give the container a command, or map the"
+                + " image to a local command in an images file");
+        assertThat(with.exitCode()).as(with.out() + with.err()).isZero();
+        assertThat(with.out()).contains("[say] said hello");
+    }
 }

@@ -175,7 +175,8 @@ final class LocalAttempt implements TaskExecution, Runnable {
         LocalRuntimeOptions options = runtime.options();
         TaskPaths paths = TaskPaths.of(template, request.workflow(), options.defaultWorkingDir());
         ContainerCommand command = ContainerCommand.of(container, script ? SetupScript.SCRIPT_PATH : null,
-                runtime.taskEnvironment(), request.podName(), request.run() == null ? null : request.run().namespace());
+                runtime.taskEnvironment(), request.podName(), request.run() == null ? null : request.run().namespace(),
+                runtime.images());
         Namespaces.Ready namespaces = runtime.namespaces().ready();
         runtime.announceImage(container.getImage(), this::status);
         command.warnings().forEach(this::status);

@@ -49,6 +49,7 @@ public final class LocalTaskRuntime implements TaskRuntime {
     private final Path workRoot;
     private final ArtifactStore store;
     private final LocalRuntimeOptions options;
+    private final LocalImages images;
     private final Map<String, String> taskEnvironment;
     private final Namespaces namespaces;
     private final HostMountPoints hostMountPoints = new HostMountPoints();
@@ -72,6 +73,14 @@ public final class LocalTaskRuntime implements TaskRuntime {
      * @param store fetches input artifacts and stores output artifacts
      */
     public LocalTaskRuntime(Path workRoot, ArtifactStore store, LocalRuntimeOptions options) {
+        this(workRoot, store, options, LocalImages.NONE);
+    }
+
+    /**
+     * @param images what stands for the entrypoint of images whose containers give no command
+     */
+    public LocalTaskRuntime(Path workRoot, ArtifactStore store, LocalRuntimeOptions options, LocalImages images) {
+        this.images = Objects.requireNonNull(images, "images");
         // Task files are read with no link on their path (LinkFreePath): none of ours either.
         this.workRoot = LinkFreePath.resolvedOnce(workRoot);
         this.store = Objects.requireNonNull(store, "store");
@@ -196,6 +205,10 @@ public final class LocalTaskRuntime implements TaskRuntime {
 
     LocalRuntimeOptions options() {
         return options;
+    }
+
+    LocalImages images() {
+        return images;
     }
 
     /** What every task's environment starts from: the few variables {@link TaskEnvironment} passes. */

@@ -2,6 +2,7 @@ package io.onepanel.workflow.runtime.local;
 
 import io.onepanel.workflow.runtime.local.MountPlan.Mount;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +30,10 @@ final class SetupScript {
 
     static final String STATUS_FILE = "status";
     static final String SCRIPT_FILE = "script";
+    /** The working directory of a task whose container names none: empty, the attempt's own. */
+    static final String PRIVATE_WORK_DIR = "/tmp/onepanel-workdir";
+    /** Where that directory is when the task has no private /tmp: below the attempt directory. */
+    static final String WORK_DIR = "workdir";
     static final String SCRIPT_PATH = "/dev/fd/3";
     static final int SETUP_FAILED = 125;
 
@@ -95,7 +100,7 @@ final class SetupScript {
         String directory = quote(workingDir.toString());
         lines.add(workingDirDeclared
                 ? "cd " + directory + " 2>/dev/null || onepanel_fail 'workingDir: cannot enter' " + directory
-                : "cd " + directory + " 2>/dev/null || cd /");
+                : privateWorkingDirectory(attemptDir, plan));
 
         lines.add("onepanel_found() {");
         lines.add("  case \"$1\" in */*) [ -f \"$1\" ] && [ -x \"$1\" ]; return;; '') return 1;; esac");
@@ -115,6 +120,24 @@ final class SetupScript {
         lines.add("(exec " + String.join(" ", dropPrivileges.stream().map(SetupScript::quote).toList()) + " \"$@\")");
         lines.add("exit $?");
         return String.join("\n", lines) + "\n";
+    }
+
+    /**
+     * Without a workingDir a task starts in an empty directory of its own, never in the directory the
+     * run was started from: {@value #PRIVATE_WORK_DIR} in its private /tmp, a path the task can name.
+     * Without a private /tmp, a directory below the attempt's (still the current one, so reachable
+     * whatever the mounts hid: -P enters it relative to it, not to $PWD's path).
+     */
+    private static String privateWorkingDirectory(Path attemptDir, MountPlan plan) throws IOException {
+        Path tmp = plan.mounts().stream().filter(m -> m.target().equals(ContainerPath.TMP) && !m.isOverlay())
+                .map(Mount::source).findFirst().orElse(null);
+        if (tmp != null && Files.isDirectory(tmp)) {
+            Files.createDirectories(tmp.resolve(PRIVATE_WORK_DIR.substring("/tmp/".length())));
+            return "cd " + PRIVATE_WORK_DIR + " || onepanel_fail 'cannot enter the private working directory' "
+                    + PRIVATE_WORK_DIR;
+        }
+        Files.createDirectories(attemptDir.resolve(WORK_DIR));
+        return "cd -P ./" + WORK_DIR + " || onepanel_fail 'cannot enter the private working directory' ./" + WORK_DIR;
     }
 
     /**

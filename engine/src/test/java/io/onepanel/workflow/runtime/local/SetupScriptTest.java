@@ -75,8 +75,11 @@ class SetupScriptTest {
     }
 
     @Test
-    void aDefaultWorkingDirectoryThatIsNotThereFallsBackToTheRoot() throws Exception {
-        assertThat(run(ContainerPath.parse("/no/such/dir", "default"), false, false, "pwd").stdout()).isEqualTo("/\n");
+    void withoutAWorkingDirOrAPrivateTmpTheTaskStartsInAnEmptyDirectoryBelowTheAttempts() throws Exception {
+        Run run = run(ContainerPath.parse(System.getProperty("user.dir"), "default"), false, false, "sh", "-c",
+                "pwd; ls -A");
+
+        assertThat(run.stdout()).isEqualTo(temp.resolve("attempt").resolve(SetupScript.WORK_DIR).toRealPath() + "\n");
     }
 
     @Test
