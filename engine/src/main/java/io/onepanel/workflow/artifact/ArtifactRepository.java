@@ -147,14 +147,56 @@ public record ArtifactRepository(
     /**
      * An endpoint as a URI: a full URL is taken as it is; a bare {@code host[:port]} gets http when
      * insecure, https otherwise; null means AWS's own endpoint for the region (returns null).
+     *
+     * @throws IllegalArgumentException with {@link #endpointProblem}'s message, which never shows a
+     *     password
      */
     public static URI endpointUri(String endpoint, boolean insecure) {
         if (endpoint == null || endpoint.isBlank()) {
             return null;
         }
-        if (endpoint.contains("://")) {
-            return URI.create(endpoint);
+        String problem = endpointProblem(endpoint);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
         }
-        return URI.create((insecure ? "http://" : "https://") + endpoint);
+        return URI.create(endpoint.contains("://") ? endpoint : (insecure ? "http://" : "https://") + endpoint);
+    }
+
+    /**
+     * What is wrong with an endpoint, in one sentence that names it without any user info, or null.
+     * An S3 endpoint is a scheme (http or https), a host, a port and maybe a path: credentials in it
+     * would be printed wherever the endpoint is, and a query string or fragment breaks request signing.
+     */
+    public static String endpointProblem(String endpoint) {
+        if (endpoint == null || endpoint.isBlank()) {
+            return null;
+        }
+        String shown = "S3 endpoint '" + shownEndpoint(endpoint) + "'";
+        URI uri;
+        try {
+            uri = URI.create(endpoint.contains("://") ? endpoint : "https://" + endpoint);
+        } catch (IllegalArgumentException e) {
+            return shown + " is not a URL; give host[:port] or http(s)://host[:port]";
+        }
+        if (uri.getRawUserInfo() != null || uri.getRawAuthority() != null && uri.getRawAuthority().contains("@")) {
+            return shown + " has a user name or password in it; S3 credentials come from AWS_ACCESS_KEY_ID and"
+                    + " AWS_SECRET_ACCESS_KEY (or a profile, or the repository's credentials), never from the URL";
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            return shown + " has a query string or fragment; give the scheme, host and port only, e.g."
+                    + " https://minio.example.com:9000";
+        }
+        if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
+            return shown + " is not http or https";
+        }
+        if (uri.getHost() == null) {
+            return shown + " has no host name";
+        }
+        return null;
+    }
+
+    /** An endpoint for messages: any user info (a password) replaced by {@code ***}. */
+    public static String shownEndpoint(String endpoint) {
+        return endpoint == null ? null : endpoint.replaceAll("(?<=://|^)[^/?#@]*@", "***@");
     }
 }

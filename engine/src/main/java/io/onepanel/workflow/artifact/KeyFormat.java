@@ -30,16 +30,4 @@ public final class KeyFormat {
             throw new IllegalArgumentException("key format '" + format + "': " + e.reason(), e);
         }
     }
-
-    /** Whether {@code text} holds a {@code {{...}}} placeholder. */
-    public static boolean hasPlaceholder(String text) {
-        if (text == null || !text.contains("{{")) {
-            return false;
-        }
-        try {
-            return !TemplateText.scan(text).isEmpty();
-        } catch (ExpressionException e) {
-            return false; // an unclosed "{{" is text, not a placeholder
-        }
-    }
 }

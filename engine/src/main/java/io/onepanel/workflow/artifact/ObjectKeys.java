@@ -78,7 +78,8 @@ public final class ObjectKeys {
         return k.substring(k.lastIndexOf('/') + 1);
     }
 
-    private static String printable(String key) {
+    /** The key for a message: control characters shown as '?'. */
+    public static String printable(String key) {
         if (key == null) {
             return "";
         }

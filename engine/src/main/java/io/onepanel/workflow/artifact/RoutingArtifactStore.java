@@ -1,6 +1,7 @@
 package io.onepanel.workflow.artifact;
 
 import io.onepanel.workflow.artifact.directory.DirectoryArtifactStore;
+import io.onepanel.workflow.artifact.files.OwnedDirectory;
 import io.onepanel.workflow.artifact.s3.S3ArtifactStore;
 import io.onepanel.workflow.artifact.source.GitFetcher;
 import io.onepanel.workflow.artifact.source.HttpFetcher;
@@ -53,6 +54,12 @@ public final class RoutingArtifactStore implements ArtifactStore, AutoCloseable 
         if (repository instanceof S3ArtifactStore store) {
             store.checkRepository();
         }
+    }
+
+    /** What stores of killed runs left in the default repository (a local directory's staging area). */
+    public OwnedDirectory.Removed removeLeftovers() {
+        return repository instanceof DirectoryArtifactStore directory ? directory.removeLeftovers()
+                : OwnedDirectory.Removed.NOTHING;
     }
 
     @Override

@@ -18,6 +18,7 @@ import java.time.Duration;
  * @param partSize size of one part of a multipart transfer (and of a presigned part)
  * @param stallTimeout a transfer during which no byte moves for this long is cancelled and fails;
  *     also the longest a single request (a silent connection, HEAD, LIST) may take, retries included
+ * @param totalTimeout the longest one artifact's transfer may take in all, however steadily bytes move
  */
 public record TransferSettings(
         int maxAttempts,
@@ -28,13 +29,14 @@ public record TransferSettings(
         long multipartThreshold,
         long partSize,
         boolean flexibleChecksums,
-        Duration stallTimeout) {
+        Duration stallTimeout,
+        Duration totalTimeout) {
 
     public static final long MiB = 1024L * 1024L;
 
     public static final TransferSettings DEFAULT = new TransferSettings(
             4, Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ofSeconds(10), 64, 8 * MiB, 8 * MiB, true,
-            Duration.ofSeconds(60));
+            Duration.ofSeconds(60), Duration.ofHours(6));
 
     public TransferSettings {
         if (maxAttempts < 1) {
@@ -52,35 +54,55 @@ public record TransferSettings(
         if (stallTimeout == null || stallTimeout.isNegative() || stallTimeout.isZero()) {
             throw new IllegalArgumentException("stallTimeout must be positive");
         }
+        if (totalTimeout == null || totalTimeout.isNegative() || totalTimeout.isZero()) {
+            throw new IllegalArgumentException("totalTimeout must be positive");
+        }
     }
 
     public TransferSettings withRetries(int attempts, Duration base, Duration max) {
         return new TransferSettings(attempts, base, max, connectTimeout, maxConcurrency, multipartThreshold, partSize,
-                flexibleChecksums, stallTimeout);
+                flexibleChecksums, stallTimeout, totalTimeout);
     }
 
     public TransferSettings withFlexibleChecksums(boolean enabled) {
         return new TransferSettings(maxAttempts, baseDelay, maxBackoff, connectTimeout, maxConcurrency,
-                multipartThreshold, partSize, enabled, stallTimeout);
+                multipartThreshold, partSize, enabled, stallTimeout, totalTimeout);
     }
 
     public TransferSettings withConnectTimeout(Duration timeout) {
         return new TransferSettings(maxAttempts, baseDelay, maxBackoff, timeout, maxConcurrency, multipartThreshold,
-                partSize, flexibleChecksums, stallTimeout);
+                partSize, flexibleChecksums, stallTimeout, totalTimeout);
     }
 
     public TransferSettings withMaxConcurrency(int concurrency) {
         return new TransferSettings(maxAttempts, baseDelay, maxBackoff, connectTimeout, concurrency,
-                multipartThreshold, partSize, flexibleChecksums, stallTimeout);
+                multipartThreshold, partSize, flexibleChecksums, stallTimeout, totalTimeout);
     }
 
     public TransferSettings withMultipart(long threshold, long size) {
         return new TransferSettings(maxAttempts, baseDelay, maxBackoff, connectTimeout, maxConcurrency, threshold,
-                size, flexibleChecksums, stallTimeout);
+                size, flexibleChecksums, stallTimeout, totalTimeout);
     }
 
     public TransferSettings withStallTimeout(Duration timeout) {
         return new TransferSettings(maxAttempts, baseDelay, maxBackoff, connectTimeout, maxConcurrency,
-                multipartThreshold, partSize, flexibleChecksums, timeout);
+                multipartThreshold, partSize, flexibleChecksums, timeout, totalTimeout);
+    }
+
+    public TransferSettings withTotalTimeout(Duration timeout) {
+        return new TransferSettings(maxAttempts, baseDelay, maxBackoff, connectTimeout, maxConcurrency,
+                multipartThreshold, partSize, flexibleChecksums, stallTimeout, timeout);
+    }
+
+    /** "2 s", "5 min", "6 h": a limit as a message names it. */
+    public static String words(Duration d) {
+        long seconds = d.toSeconds();
+        if (seconds < 1) {
+            return d.toMillis() + " ms";
+        }
+        if (seconds >= 3600 && seconds % 3600 == 0) {
+            return seconds / 3600 + " h";
+        }
+        return seconds >= 60 && seconds % 60 == 0 ? seconds / 60 + " min" : seconds + " s";
     }
 }

@@ -58,7 +58,8 @@ final class ArtifactOptions {
 
     /** For people: where artifacts go, without credentials. */
     String describe() {
-        return usesS3() ? "s3://" + bucket + (endpoint != null && !endpoint.isBlank() ? " at " + endpoint : "")
+        return usesS3() ? "s3://" + bucket + (endpoint != null && !endpoint.isBlank()
+                ? " at " + ArtifactRepository.shownEndpoint(endpoint) : "")
                 : directory.toString();
     }
 }

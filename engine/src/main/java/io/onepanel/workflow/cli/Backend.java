@@ -6,7 +6,10 @@ import io.onepanel.workflow.pod.PodConfig;
 import io.onepanel.workflow.runtime.TaskRuntime;
 import io.onepanel.workflow.runtime.kubernetes.KubernetesRuntimeConfig;
 import io.onepanel.workflow.runtime.kubernetes.KubernetesTaskRuntime;
+import io.onepanel.workflow.runtime.local.LocalImages;
+import io.onepanel.workflow.runtime.local.LocalRuntimeOptions;
 import io.onepanel.workflow.runtime.local.LocalTaskRuntime;
+import io.onepanel.workflow.template.InstallValues;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,15 +30,17 @@ final class Backend {
     final Path work;
     final ArtifactOptions artifacts;
     final PodOptions pods;
+    final ImageOptions images;
 
     Backend(boolean kubernetes, String namespace, String context, Path work, ArtifactOptions artifacts,
-            PodOptions pods) {
+            PodOptions pods, ImageOptions images) {
         this.kubernetes = kubernetes;
         this.namespace = namespace;
         this.context = context;
         this.work = work;
         this.artifacts = artifacts;
         this.pods = pods;
+        this.images = images;
     }
 
     /** What a journal keeps of it. */
@@ -51,9 +56,10 @@ final class Backend {
         put(s, "s3.region", artifacts.region);
         s.put("s3.pathStyle", Boolean.toString(artifacts.pathStyle));
         s.put("s3.insecure", Boolean.toString(artifacts.insecure));
-        put(s, "nodePools", pods.nodePools == null ? null : pods.nodePools.toAbsolutePath().normalize().toString());
+        put(s, "nodePools", pods.nodePools.file == null ? null : pods.nodePools.file.toAbsolutePath().normalize().toString());
         put(s, "gpuResources", pods.gpuResources.isEmpty() ? null : String.join(",", pods.gpuResources));
         put(s, "stagerImage", pods.stagerImage);
+        put(s, "images", images.file == null ? null : images.file.toAbsolutePath().normalize().toString());
         return s;
     }
 
@@ -67,12 +73,15 @@ final class Backend {
         artifacts.pathStyle = Boolean.parseBoolean(s.getOrDefault("s3.pathStyle", "true"));
         artifacts.insecure = Boolean.parseBoolean(s.get("s3.insecure"));
         PodOptions pods = new PodOptions();
-        pods.nodePools = s.containsKey("nodePools") ? Path.of(s.get("nodePools")) : null;
+        pods.nodePools = new NodePoolOptions();
+        pods.nodePools.file = s.containsKey("nodePools") ? Path.of(s.get("nodePools")) : null;
         pods.gpuResources = s.containsKey("gpuResources")
                 ? new ArrayList<>(Arrays.asList(s.get("gpuResources").split(","))) : new ArrayList<>();
         pods.stagerImage = s.get("stagerImage");
+        ImageOptions images = new ImageOptions();
+        images.file = s.containsKey("images") ? Path.of(s.get("images")) : null;
         return new Backend("kubernetes".equals(s.get("runtime")), s.get("namespace"), s.get("context"),
-                Path.of(s.getOrDefault("work", ".onepanel-workflow/work")), artifacts, pods);
+                Path.of(s.getOrDefault("work", ".onepanel-workflow/work")), artifacts, pods, images);
     }
 
     private static void put(Map<String, String> s, String key, String value) {
@@ -81,12 +90,28 @@ final class Backend {
         }
     }
 
-    /** The pod settings, the artifact store and the runtime of one command, closed together. */
-    record Opened(PodConfig podConfig, RoutingArtifactStore store, TaskRuntime runtime) implements AutoCloseable {
+    /**
+     * The pod settings, the artifact store and the runtime of one command, closed together.
+     *
+     * @param localImages for a local run, what stands for the entrypoint of images whose containers give
+     *     no command; null on Kubernetes
+     */
+    record Opened(PodConfig podConfig, LocalImages localImages, RoutingArtifactStore store, TaskRuntime runtime)
+            implements AutoCloseable {
 
-        /** An engine on them, with the pod checks when a node pool catalogue was given. */
+        /**
+         * An engine on them, with the pod checks when a node pool catalogue was given, and for a local
+         * run a warning for each container whose image's entrypoint it cannot run.
+         */
         WorkflowEngine.Builder engine(PodOptions pods) {
-            return pods.withChecks(WorkflowEngine.builder().runtime(runtime).artifacts(store), podConfig);
+            WorkflowEngine.Builder builder =
+                    pods.withChecks(WorkflowEngine.builder().runtime(runtime).artifacts(store), podConfig);
+            return localImages == null ? builder : builder.check(localImages.check());
+        }
+
+        /** What Onepanel's install-time placeholders are filled with: from the node pool catalogue. */
+        InstallValues installValues() {
+            return NodePoolOptions.installValues(podConfig);
         }
 
         @Override
@@ -121,16 +146,18 @@ final class Backend {
                     + "ONEPANEL_S3_BUCKET): pods cannot reach " + artifacts.directory);
         }
         PodConfig podConfig;
+        LocalImages localImages;
         try {
             podConfig = pods.podConfig();
+            localImages = kubernetes ? null : images.images();
         } catch (IOException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
         RoutingArtifactStore store = artifacts.store(credentials);
-        return new Opened(podConfig, store, runtime(store, podConfig));
+        return new Opened(podConfig, localImages, store, runtime(store, podConfig, localImages));
     }
 
-    private TaskRuntime runtime(RoutingArtifactStore store, PodConfig podConfig) {
+    private TaskRuntime runtime(RoutingArtifactStore store, PodConfig podConfig, LocalImages localImages) {
         if (kubernetes) {
             KubernetesRuntimeConfig config = KubernetesRuntimeConfig.defaults().withPod(podConfig);
             if (namespace != null) {
@@ -141,7 +168,7 @@ final class Backend {
             }
             return new KubernetesTaskRuntime(config);
         }
-        return new LocalTaskRuntime(work.toAbsolutePath(), store);
+        return new LocalTaskRuntime(work.toAbsolutePath(), store, LocalRuntimeOptions.defaults(), localImages);
     }
 
     /** For people: where tasks run and artifacts go. */

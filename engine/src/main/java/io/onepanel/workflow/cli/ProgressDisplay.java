@@ -60,13 +60,13 @@ final class ProgressDisplay implements RunListener, AutoCloseable {
         }
         if (terminal.interactive()) {
             if (node.phase().isFailure()) {
-                line(terminal.tinted(node.name(), "[" + node.name() + "]") + " "
-                        + terminal.styled("31", node.phase().argoName()) + detail(node));
+                line(prefix(node) + " " + terminal.styled("31", node.phase().argoName()) + detail(node));
             } else {
                 redraw();
             }
         } else {
-            line(String.format("%7s  %-12s %s%s", elapsed(), node.name(), node.phase().argoName(), detail(node)));
+            line(String.format("%7s  %-12s %s%s", elapsed(), PrintableText.of(node.name()), node.phase().argoName(),
+                    detail(node)));
         }
     }
 
@@ -79,29 +79,45 @@ final class ProgressDisplay implements RunListener, AutoCloseable {
             b.append(", exit code ").append(node.exitCode());
         }
         if (node.message() != null && node.phase() != NodePhase.SUCCEEDED) {
-            b.append(": ").append(node.message());
+            b.append(": ").append(PrintableText.of(node.message()));
         }
         return b.toString();
     }
 
+    /**
+     * A task's output line, escaped ({@link PrintableText}); on a terminal cut to its width, each
+     * row with the task's prefix.
+     */
     @Override
     public void log(NodeStatus node, String line) {
-        line(terminal.tinted(node.name(), "[" + node.name() + "]") + " " + line);
+        String text = PrintableText.of(line);
+        if (!terminal.interactive()) {
+            line(prefix(node) + " " + text);
+            return;
+        }
+        String name = PrintableText.of(node.name());
+        for (String row : PrintableText.rows(text, terminal.columns() - name.length() - 3)) {
+            line(prefix(node) + " " + row);
+        }
     }
 
     @Override
     public void status(NodeStatus node, String message) {
-        line(terminal.tinted(node.name(), "[" + node.name() + "]") + " " + terminal.styled("2", message));
+        line(prefix(node) + " " + terminal.styled("2", PrintableText.of(message)));
+    }
+
+    private String prefix(NodeStatus node) {
+        return terminal.tinted(node.name(), "[" + PrintableText.of(node.name()) + "]");
     }
 
     @Override
     public void transfer(NodeStatus node, TransferProgress p) {
-        String text = p.artifact() + " " + Durations.bytes(p.bytesDone())
+        String text = PrintableText.of(p.artifact()) + " " + Durations.bytes(p.bytesDone())
                 + (p.bytesTotal() > 0 ? "/" + Durations.bytes(p.bytesTotal()) : "")
                 + ", " + p.filesDone() + (p.filesTotal() > 0 ? "/" + p.filesTotal() : "") + " files";
         boolean done = p.bytesTotal() > 0 && p.bytesDone() >= p.bytesTotal() && p.filesDone() >= p.filesTotal();
         if (terminal.interactive() && !done) {
-            lastTransfer = "  " + node.name() + ": " + text;
+            lastTransfer = "  " + PrintableText.of(node.name()) + ": " + text;
             return;
         }
         String key = node.id() + "/" + p.artifact();
@@ -110,8 +126,7 @@ final class ProgressDisplay implements RunListener, AutoCloseable {
         if (done || last == null || now - last >= TRANSFER_LINE_INTERVAL_NANOS) {
             lastTransferLine.put(key, now);
             lastTransfer = "";
-            line(terminal.tinted(node.name(), "[" + node.name() + "]") + " "
-                    + terminal.styled("2", (done ? "transferred " : "transferring ") + text));
+            line(prefix(node) + " " + terminal.styled("2", (done ? "transferred " : "transferring ") + text));
         }
     }
 

@@ -84,7 +84,7 @@ final class RecordedRunOptions {
         Terminal term = terminal != null ? terminal : Terminal.detect(env);
         PrintWriter progressOut = output == OutputFormat.json ? err : out;
         try (opened) {
-            WorkflowEngine engine = opened.engine(backend.pods).build();
+            WorkflowEngine engine = opened.engine(backend.pods).installValues(opened.installValues()).build();
             RoutingArtifactStore store = opened.store();
             store.checkRepository();
             ProgressDisplay progress = new ProgressDisplay(progressOut, term);

@@ -72,7 +72,7 @@ final class RenderCommand implements Callable<Integer> {
         ArtifactStore keys = new KeysOnly(repository);
         TemplateLoading.Loaded loaded;
         try {
-            loaded = TemplateLoading.load(template,
+            loaded = TemplateLoading.load(template, NodePoolOptions.installValues(config),
                     () -> pods.withChecks(WorkflowEngine.builder().runtime(runtime).artifacts(keys), config));
         } catch (TemplateLoading.UnreadableFileException e) {
             err.println("onepanel-workflow: " + e.getMessage());

@@ -7,6 +7,7 @@ import io.onepanel.workflow.engine.WorkflowRun;
 import io.onepanel.workflow.journal.JournalDirectory;
 import io.onepanel.workflow.journal.JournalException;
 import io.onepanel.workflow.journal.JournalTarget;
+import io.onepanel.workflow.runtime.local.LocalTaskRuntime;
 import io.onepanel.workflow.template.Parameter;
 import io.onepanel.workflow.validate.WorkflowValidator;
 import java.io.PrintWriter;
@@ -50,6 +51,9 @@ final class RunCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     PodOptions pods;
 
+    @Mixin
+    ImageOptions images;
+
     @Option(names = "--namespace", paramLabel = "NS", description = "With --kubernetes: the namespace "
             + "(default: the kubeconfig's).")
     String namespace;
@@ -91,7 +95,7 @@ final class RunCommand implements Callable<Integer> {
             return ExitCodes.INVALID;
         }
         Map<String, String> env = System.getenv();
-        Backend backend = new Backend(kubernetes, namespace, context, work, artifacts, pods);
+        Backend backend = new Backend(kubernetes, namespace, context, work, artifacts, pods, images);
         Backend.Opened opened = backend.openOrSay(env, err);
         if (opened == null) {
             return ExitCodes.INVALID;
@@ -102,7 +106,7 @@ final class RunCommand implements Callable<Integer> {
             RoutingArtifactStore store = opened.store();
             TemplateLoading.Loaded loaded;
             try {
-                loaded = TemplateLoading.load(template, () -> opened.engine(pods));
+                loaded = TemplateLoading.load(template, opened.installValues(), () -> opened.engine(pods));
             } catch (TemplateLoading.UnreadableFileException e) {
                 err.println("onepanel-workflow: " + e.getMessage());
                 return ExitCodes.INVALID;
@@ -111,11 +115,19 @@ final class RunCommand implements Callable<Integer> {
                 invalid(loaded, err);
                 return ExitCodes.INVALID;
             }
-            try {
-                store.checkRepository(); // bad S3 credentials, bucket or endpoint: told before any task runs
-            } catch (io.onepanel.workflow.artifact.ArtifactException e) {
-                err.println("onepanel-workflow: " + e.getMessage());
+            String unwritable = kubernetes ? null
+                    : LocalWork.unwritable(work, artifacts.usesS3() ? null : artifacts.directory);
+            if (unwritable != null) {
+                err.println("onepanel-workflow: " + unwritable);
                 return ExitCodes.INVALID;
+            }
+            // Bad S3 credentials, bucket or endpoint: told before any task runs.
+            Integer unusable = RepositoryPreflight.check(store, err);
+            if (unusable != null) {
+                return unusable;
+            }
+            if (opened.runtime() instanceof LocalTaskRuntime local) {
+                LocalWork.removeLeftovers(local, store, runs, err);
             }
             if (output == OutputFormat.text) {
                 String title = loaded.workflow().displayName() == null ? template.file.toString()

@@ -21,7 +21,8 @@ final class SummaryTable {
         rows.add(new String[] {"TASK", "PHASE", "DURATION", "EXIT", "OUTPUTS"});
         for (NodeStatus n : result.nodes()) {
             if (RunSummary.isTask(n)) {
-                rows.add(new String[] {n.name(), n.phase().argoName() + (n.reusedFrom() != null ? " (reused)" : ""),
+                rows.add(new String[] {PrintableText.of(n.name()),
+                        n.phase().argoName() + (n.reusedFrom() != null ? " (reused)" : ""),
                         n.startedAt() == null ? "-" : Durations.format(n.duration()),
                         n.exitCode() == null ? "-" : n.exitCode().toString(), outputs(n)});
             }
@@ -47,11 +48,11 @@ final class SummaryTable {
                 ? Duration.between(result.startedAt(), result.finishedAt()) : Duration.ZERO;
         out.println("Workflow " + result.workflowName() + " " + phaseColour(terminal, result.phase().argoName(),
                 result.phase().argoName()) + " in " + Durations.format(took)
-                + (result.message() != null ? ": " + result.message() : ""));
-        result.outputs().forEach((k, v) -> out.println("  " + k + " = " + abbreviate(v)));
+                + (result.message() != null ? ": " + PrintableText.of(result.message()) : ""));
+        result.outputs().forEach((k, v) -> out.println("  " + PrintableText.of(k) + " = " + abbreviate(v)));
         result.nodes().stream().filter(n -> RunSummary.isTask(n) && n.reusedFrom() != null).map(NodeStatus::reusedFrom)
-                .distinct().forEach(from -> out.println(terminal.styled("2", "(reused) ran in " + from
-                        + "; its results and outputs are that run's")));
+                .distinct().forEach(from -> out.println(terminal.styled("2", "(reused) ran in "
+                        + PrintableText.of(from) + "; its results and outputs are that run's")));
         out.flush();
     }
 
@@ -67,7 +68,7 @@ final class SummaryTable {
     static String outputs(NodeStatus n) {
         List<String> parts = new ArrayList<>();
         for (Map.Entry<String, String> e : new java.util.TreeMap<>(n.outputParameters()).entrySet()) {
-            parts.add(e.getKey() + "=" + abbreviate(e.getValue()));
+            parts.add(PrintableText.of(e.getKey()) + "=" + abbreviate(e.getValue()));
         }
         if (n.result() != null && !n.result().isEmpty()) {
             parts.add("result=" + abbreviate(n.result()));
@@ -76,7 +77,7 @@ final class SummaryTable {
     }
 
     static String abbreviate(String value) {
-        String flat = value.replace("\r", "").replace("\n", "⏎");
+        String flat = PrintableText.of(value.replace("\r", "").replace("\n", "⏎"));
         return flat.length() <= RESULT_WIDTH ? flat : flat.substring(0, RESULT_WIDTH - 1) + "…";
     }
 

@@ -8,11 +8,12 @@ import io.onepanel.workflow.journal.SourceText;
 import io.onepanel.workflow.runtime.TaskRuntime;
 import io.onepanel.workflow.diagnostics.SourcePosition;
 import io.onepanel.workflow.template.Artifact;
+import io.onepanel.workflow.template.InstallValues;
 import io.onepanel.workflow.template.LoadedTemplate;
 import io.onepanel.workflow.template.TemplateBytes;
+import io.onepanel.workflow.template.TemplateFile;
 import io.onepanel.workflow.template.TemplateLoader;
 import io.onepanel.workflow.template.Workflow;
-import io.onepanel.workflow.template.yaml.YamlSource;
 import io.onepanel.workflow.validate.WorkflowValidator;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -75,10 +76,18 @@ final class TemplateLoading {
 
     private TemplateLoading() {}
 
+    /** With what Onepanel's installer fills its placeholders when nothing is configured. */
+    static Loaded load(TemplateOptions options, Supplier<WorkflowEngine.Builder> engine)
+            throws UnreadableFileException {
+        return load(options, InstallValues.INSTALLER_DEFAULTS, engine);
+    }
+
     /**
+     * @param installValues what Onepanel's install-time placeholders of the template and its library
+     *     are filled with
      * @param engine a builder with the runtime and artifacts of the command; the library is added here
      */
-    static Loaded load(TemplateOptions options, Supplier<WorkflowEngine.Builder> engine)
+    static Loaded load(TemplateOptions options, InstallValues installValues, Supplier<WorkflowEngine.Builder> engine)
             throws UnreadableFileException {
         List<Diagnostic> diagnostics = new ArrayList<>();
         List<Workflow> library = new ArrayList<>();
@@ -87,11 +96,11 @@ final class TemplateLoading {
         for (Path file : options.library) {
             Text text = text(file);
             if (text.text() != null) {
-                libraryTexts.add(new SourceText(file.toString(), text.text()));
+                libraryTexts.add(new SourceText(shown(file), text.text()));
             }
             LoadedTemplate result = text.refusal() != null
                     ? new LoadedTemplate(null, List.of(), List.of(text.refusal()))
-                    : new TemplateLoader().load(file.toString(), text.text());
+                    : new TemplateLoader(installValues).load(shown(file), text.text());
             diagnostics.addAll(result.diagnostics());
             if (result.workflow() != null) {
                 library.add(result.workflow());
@@ -102,10 +111,10 @@ final class TemplateLoading {
                 diagnostics.addAll(new WorkflowValidator(List.of()).validateLibrary(more));
             }
         }
-        WorkflowEngine built = engine.get().library(library).build();
+        WorkflowEngine built = engine.get().installValues(installValues).library(library).build();
         Text text = text(options.file);
         LoadResult result = text.refusal() != null ? new LoadResult(null, List.of(text.refusal()))
-                : built.load(options.file.toString(), text.text());
+                : built.load(shown(options.file), text.text());
         diagnostics.addAll(result.diagnostics());
         // Every finding at once: a wrong -p is worth knowing about even when the template has errors too.
         if (result.workflow() != null) {
@@ -114,31 +123,35 @@ final class TemplateLoading {
         io.onepanel.workflow.diagnostics.Diagnostics ordered = new io.onepanel.workflow.diagnostics.Diagnostics();
         ordered.addAll(diagnostics);
         return new Loaded(built, result.workflow(), ordered.sorted(),
-                text.text() == null ? null : new SourceText(options.file.toString(), text.text()), libraryTexts);
+                text.text() == null ? null : new SourceText(shown(options.file), text.text()), libraryTexts);
     }
 
     /** A file's text, or why it is not read: too large, or not UTF-8. */
     private record Text(String text, Diagnostic refusal) {}
 
     private static Text text(Path file) throws UnreadableFileException {
-        if (Files.isDirectory(file)) {
-            throw new UnreadableFileException(file + ": is a directory, not a template file");
-        }
         try {
-            long size = Files.size(file);
-            if (size > YamlSource.MAX_CHARS) {
+            if (Files.isRegularFile(file) && Files.size(file) > TemplateFile.LIMIT) {
+                // refused by its size alone, without reading it
                 return new Text(null, Diagnostic.error(new SourcePosition(file.toString(), 1, 1), "file-too-large",
-                        "the file is " + size + " bytes; templates are limited to " + YamlSource.MAX_CHARS
+                        "the file is " + Files.size(file) + " bytes; templates are limited to " + TemplateFile.LIMIT
                                 + " (32 MiB)"));
             }
-            TemplateBytes.Decoded decoded = TemplateBytes.decode(file.toString(), Files.readAllBytes(file));
+            TemplateBytes.Decoded decoded = TemplateBytes.decode(shown(file), TemplateFile.read(file, System.in));
             return new Text(decoded.text(), decoded.error());
+        } catch (TemplateFile.Unreadable e) {
+            throw new UnreadableFileException(e.getMessage());
         } catch (NoSuchFileException e) {
             throw new UnreadableFileException(file + ": no such file");
         } catch (IOException e) {
             throw new UnreadableFileException(file + ": cannot be read (" + e.getClass().getSimpleName()
                     + (e.getMessage() != null ? ": " + e.getMessage() : "") + ")");
         }
+    }
+
+    /** The name diagnostics give a template: its path, or {@code <stdin>} for {@code -}. */
+    static String shown(Path file) {
+        return file.toString().equals("-") ? "<stdin>" : file.toString();
     }
 
     static WorkflowEngine.Builder inertEngine() {

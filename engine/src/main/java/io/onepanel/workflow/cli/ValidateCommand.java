@@ -1,5 +1,8 @@
 package io.onepanel.workflow.cli;
 
+import io.onepanel.workflow.pod.PodConfig;
+import io.onepanel.workflow.runtime.local.LocalImages;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -20,6 +23,12 @@ final class ValidateCommand implements Callable<Integer> {
     @Mixin
     TemplateOptions template;
 
+    @Mixin
+    NodePoolOptions nodePools;
+
+    @Mixin
+    ImageOptions images;
+
     @Option(names = "--output", paramLabel = "text|json", defaultValue = "text",
             description = "text (default) or json: one JSON document with every diagnostic.")
     OutputFormat output;
@@ -29,7 +38,13 @@ final class ValidateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         TemplateLoading.Loaded loaded;
         try {
-            loaded = TemplateLoading.load(template, TemplateLoading::inertEngine);
+            PodConfig pods = PodConfig.defaults().withNodePools(nodePools.catalogue());
+            LocalImages localImages = images.images();
+            loaded = TemplateLoading.load(template, NodePoolOptions.installValues(pods),
+                    () -> nodePools.configure(TemplateLoading.inertEngine(), pods).check(localImages.check()));
+        } catch (IOException e) {
+            spec.commandLine().getErr().println("onepanel-workflow: " + e.getMessage());
+            return ExitCodes.INVALID;
         } catch (TemplateLoading.UnreadableFileException e) {
             spec.commandLine().getErr().println("onepanel-workflow: " + e.getMessage());
             return ExitCodes.INVALID;

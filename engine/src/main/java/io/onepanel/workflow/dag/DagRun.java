@@ -269,7 +269,7 @@ final class DagRun {
             Vars itemVars = taskVars.with(item.variables());
             String itemName = item.nodeName(t.task.name());
             Consumer<Node> itemDone = n -> {
-                t.items.add(n);
+                t.addItem(item.index(), n);
                 if (--left[0] == 0) {
                     NodePhase phase = NodePhase.SUCCEEDED;
                     for (Node i : t.items) {
@@ -309,10 +309,10 @@ final class DagRun {
             onItemDone.accept(n);
             return;
         }
-        Template target = task.template() == null ? null : run.workflow.templates().get(task.template());
+        Template target = TaskTemplates.of(task, vars, run.workflow).orElse(null);
         if (target == null) {
             Node n = run.newNode(id, displayName, parentId, NodeType.SKIPPED, task.template());
-            run.finishWith(n, NodePhase.ERROR, "template '" + task.template() + "' not found");
+            run.finishWith(n, NodePhase.ERROR, TaskTemplates.notFound(task, vars));
             onItemDone.accept(n);
             return;
         }
@@ -450,40 +450,7 @@ final class DagRun {
     }
 
     private void collectOutputs() {
-        Map<String, String> params = new LinkedHashMap<>();
-        for (Parameter p : template.outputs().parameters()) {
-            String value = null;
-            Substitution once = Substitution.of(taskVars, "output parameter '" + p.name() + "'");
-            if (p.valueFrom() != null && p.valueFrom().parameter() != null) {
-                boolean[] missing = {false};
-                value = once.reporting((tag, variable) -> missing[0] = true).text(p.valueFrom().parameter());
-                if (missing[0]) {
-                    value = null; // an output that never came: the default below, if any
-                }
-            } else if (p.valueFrom() != null && p.valueFrom().expression() != null) {
-                Object v;
-                try {
-                    v = Expressions.evaluate(p.valueFrom().expression(), taskVars);
-                } catch (io.onepanel.workflow.expr.ExpressionException e) {
-                    throw new IllegalArgumentException("output parameter '" + p.name() + "': valueFrom.expression '"
-                            + p.valueFrom().expression() + "': " + e.reason(), e);
-                }
-                value = v == null ? null : LoopItem.text(v);
-            } else if (p.value() != null) {
-                value = once.text(p.value());
-            }
-            if (value == null && p.valueFrom() != null) {
-                value = once.text(p.valueFrom().defaultValue());
-            }
-            if (value == null) {
-                throw new IllegalArgumentException("output parameter '" + p.name() + "' has no value");
-            }
-            params.put(p.name(), value);
-            if (p.globalName() != null) {
-                run.exportGlobal(p.globalName(), value);
-            }
-        }
-        node.outputParameters = params;
+        node.outputParameters = DagOutputParameters.collect(template, taskVars, run::exportGlobal);
         List<Artifact> artifacts = new ArrayList<>();
         for (Artifact a : template.outputs().artifacts()) {
             Optional<Artifact> out = references.resolve(a, taskVars);

@@ -149,7 +149,6 @@ final class PodRun {
         Map<String, String> podVars = new LinkedHashMap<>();
         podVars.put("pod.name", node.podName);
         podVars.put("retries", Integer.toString(attempt));
-        podVars.put("node.name", node.id);
         Vars attemptVars = vars.with(podVars);
         // The template's one substitution: everything it may name is known now.
         Template resolved = bound.resolve(attemptVars);
@@ -247,11 +246,20 @@ final class PodRun {
         done(node);
     }
 
-    /** Output parameters with their defaults where the runtime found no file. */
+    /**
+     * Output parameters: what the runtime read from files, their defaults where it found none, and
+     * those given by a {@code value}, as the template's substitution left it (Argo's executor reports
+     * every output parameter of the template it was given, {@code value} ones as they are).
+     */
     private Map<String, String> outputParameters(TaskResult result) {
         Map<String, String> out = new LinkedHashMap<>(result.outputParameters());
         for (Parameter p : (lastResolved != null ? lastResolved : template).outputs().parameters()) {
-            if (!out.containsKey(p.name()) && p.valueFrom() != null && p.valueFrom().defaultValue() != null) {
+            if (out.containsKey(p.name())) {
+                continue;
+            }
+            if (p.valueFrom() == null && p.value() != null) {
+                out.put(p.name(), p.value());
+            } else if (p.valueFrom() != null && p.valueFrom().defaultValue() != null) {
                 out.put(p.name(), p.valueFrom().defaultValue());
             }
         }

@@ -24,12 +24,21 @@ final class TaskState {
     Node node;
     /** Its node is fulfilled and its exit hook (if any) has run. */
     boolean done;
-    /** Item nodes of a loop, for AnySucceeded/AllFailed and aggregated outputs. */
+    /** Item nodes of a loop in loop-index order, for AnySucceeded/AllFailed and aggregated outputs. */
     final List<Node> items = new ArrayList<>();
+    private final List<Integer> itemIndexes = new ArrayList<>();
 
     TaskState(DagTask task, DependsExpression logic) {
         this.task = task;
         this.logic = logic;
+    }
+
+    /** An item of the loop has ended: kept in loop-index order, as Argo sorts them, not in finishing order. */
+    void addItem(int index, Node item) {
+        int at = java.util.Collections.binarySearch(itemIndexes, index);
+        at = at < 0 ? -at - 1 : at;
+        itemIndexes.add(at, index);
+        items.add(at, item);
     }
 
     NodePhase phase() {
@@ -56,23 +65,7 @@ final class TaskState {
             vars.put(p + "finishedAt", node.finishedAt.toString());
         }
         if (isGroup()) {
-            List<Map<String, String>> params = new ArrayList<>();
-            Map<String, List<String>> byName = new LinkedHashMap<>();
-            List<String> results = new ArrayList<>();
-            for (Node item : items) {
-                if (!item.outputParameters.isEmpty()) {
-                    params.add(item.outputParameters);
-                    item.outputParameters.forEach((k, v) -> byName.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
-                }
-                if (item.result != null) {
-                    results.add(item.result);
-                }
-            }
-            vars.put(p + "outputs.parameters", WorkflowVariables.json(params));
-            byName.forEach((k, v) -> vars.put(p + "outputs.parameters." + k, WorkflowVariables.json(v)));
-            if (!results.isEmpty()) {
-                vars.put(p + "outputs.result", WorkflowVariables.json(results));
-            }
+            vars.putAll(AggregatedOutputs.of(p, items));
             return vars;
         }
         if (node.exitCode != null) {

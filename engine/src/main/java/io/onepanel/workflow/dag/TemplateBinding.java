@@ -52,6 +52,30 @@ final class TemplateBinding {
         }
     }
 
+    /**
+     * {@code {{inputs.parameters}}}: every input parameter as JSON, as Argo writes its template's
+     * parameters (name, default, value, enum, description; empty ones left out).
+     */
+    private static String allInputs(Template template, Map<String, String> values) {
+        List<Map<String, Object>> all = new ArrayList<>();
+        for (Parameter input : template.inputs().parameters()) {
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("name", input.name());
+            if (input.defaultValue() != null) {
+                p.put("default", input.defaultValue());
+            }
+            p.put("value", values.get(input.name()));
+            if (!input.enumValues().isEmpty()) {
+                p.put("enum", input.enumValues());
+            }
+            if (input.description() != null) {
+                p.put("description", input.description());
+            }
+            all.add(p);
+        }
+        return WorkflowVariables.json(all);
+    }
+
     /** @throws IllegalArgumentException naming the input that has no value */
     static Bound bind(Template template, Arguments arguments, Vars outer) {
         Map<String, String> values = new LinkedHashMap<>();
@@ -77,6 +101,7 @@ final class TemplateBinding {
             values.put(input.name(), value);
             vars.put("inputs.parameters." + input.name(), value);
         }
+        vars.put("inputs.parameters", allInputs(template, values));
         Vars paramScope = outer.with(vars);
         Substitution authored = Substitution.of(paramScope, "template '" + template.name() + "'");
         Map<String, Artifact> given = new LinkedHashMap<>();

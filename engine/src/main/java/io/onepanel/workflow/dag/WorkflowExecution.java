@@ -345,7 +345,8 @@ public final class WorkflowExecution implements WorkflowRun {
         }
         TemplateBinding.Bound bound;
         try {
-            bound = TemplateBinding.bind(template, arguments, globals);
+            // {{node.name}}: the node's full name, as Argo gives every template (a retried one: its retry node's)
+            bound = TemplateBinding.bind(template, arguments, globals.with(Map.of("node.name", id)));
         } catch (RuntimeException e) {
             Node node = newNode(id, displayName, parentId, typeOf(template), template.name());
             finishWith(node, NodePhase.ERROR, message(e));

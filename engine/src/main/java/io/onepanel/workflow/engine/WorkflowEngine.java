@@ -16,6 +16,7 @@ import io.onepanel.workflow.runtime.RunInfo;
 import io.onepanel.workflow.runtime.TaskRuntime;
 import io.onepanel.workflow.template.Arguments;
 import io.onepanel.workflow.template.DagSpec;
+import io.onepanel.workflow.template.InstallValues;
 import io.onepanel.workflow.template.LoadedTemplate;
 import io.onepanel.workflow.template.OnepanelConventions;
 import io.onepanel.workflow.template.Parameter;
@@ -23,11 +24,12 @@ import io.onepanel.workflow.template.Template;
 import io.onepanel.workflow.template.TemplateLoader;
 import io.onepanel.workflow.template.TemplateReferences;
 import io.onepanel.workflow.template.TemplateBytes;
+import io.onepanel.workflow.template.TemplateFile;
 import io.onepanel.workflow.template.Workflow;
-import io.onepanel.workflow.template.yaml.YamlSource;
 import io.onepanel.workflow.validate.TemplateCheck;
 import io.onepanel.workflow.validate.WorkflowValidator;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,6 +56,7 @@ public final class WorkflowEngine {
     private final WorkflowValidator validator;
     private final List<Workflow> library;
     private final boolean onepanelConventions;
+    private final InstallValues installValues;
     private final Clock clock;
 
     private WorkflowEngine(Builder builder) {
@@ -62,6 +65,7 @@ public final class WorkflowEngine {
         this.validator = new WorkflowValidator(builder.checks);
         this.library = List.copyOf(builder.library);
         this.onepanelConventions = builder.onepanelConventions;
+        this.installValues = builder.installValues;
         this.clock = builder.clock;
     }
 
@@ -75,7 +79,7 @@ public final class WorkflowEngine {
     }
 
     private LoadResult load(String sourceName, String yamlText, List<Workflow> moreLibrary, boolean conventions) {
-        LoadedTemplate loaded = new TemplateLoader().load(sourceName, yamlText);
+        LoadedTemplate loaded = new TemplateLoader(installValues).load(sourceName, yamlText);
         if (loaded.workflow() == null) {
             return new LoadResult(null, loaded.diagnostics());
         }
@@ -92,14 +96,22 @@ public final class WorkflowEngine {
         return new LoadResult(workflow, all.sorted()); // file order, as a reader walks the template
     }
 
+    /** Reads a template file with {@link TemplateFile}'s bound, whatever kind of file it is. */
     public LoadResult load(Path file) throws IOException {
-        long size = Files.size(file);
-        if (size > YamlSource.MAX_CHARS) {
+        long size = Files.isRegularFile(file) ? Files.size(file) : 0;
+        if (size > TemplateFile.LIMIT) {
             return new LoadResult(null, List.of(Diagnostic.error(new SourcePosition(file.toString(), 1, 1),
                     "file-too-large", "the file is " + size + " bytes; templates are limited to "
-                            + YamlSource.MAX_CHARS + " (32 MiB)")));
+                            + TemplateFile.LIMIT + " (32 MiB)")));
         }
-        TemplateBytes.Decoded text = TemplateBytes.decode(file.toString(), Files.readAllBytes(file));
+        byte[] bytes;
+        try {
+            bytes = TemplateFile.read(file, InputStream.nullInputStream());
+        } catch (TemplateFile.Unreadable e) {
+            return new LoadResult(null, List.of(Diagnostic.error(new SourcePosition(file.toString(), 1, 1),
+                    "unreadable", e.getMessage())));
+        }
+        TemplateBytes.Decoded text = TemplateBytes.decode(file.toString(), bytes);
         if (text.error() != null) {
             return new LoadResult(null, List.of(text.error()));
         }
@@ -231,7 +243,7 @@ public final class WorkflowEngine {
 
     private void check(Workflow workflow, RunOptions options) {
         List<Diagnostic> diagnostics = new ArrayList<>(validator.validate(workflow));
-        diagnostics.addAll(validator.validateParameters(workflow, options.parameters()));
+        diagnostics.addAll(validator.validateParameters(workflow, options.parameters(), true));
         String nameProblem = options.name() == null ? null : WorkflowValidator.runNameProblem(options.name());
         if (nameProblem != null) {
             diagnostics.add(Diagnostic.error(new SourcePosition(workflow.source(), 1, 1), "invalid-name", nameProblem));
@@ -321,6 +333,7 @@ public final class WorkflowEngine {
         private final List<TemplateCheck> checks = new ArrayList<>();
         private final List<Workflow> library = new ArrayList<>();
         private boolean onepanelConventions = true;
+        private InstallValues installValues = InstallValues.INSTALLER_DEFAULTS;
         private Clock clock = Clock.systemUTC();
 
         public Builder runtime(TaskRuntime value) {
@@ -349,6 +362,16 @@ public final class WorkflowEngine {
         /** Whether Onepanel's additions (the sys-metrics output) apply; on by default. */
         public Builder onepanelConventions(boolean value) {
             this.onepanelConventions = value;
+            return this;
+        }
+
+        /**
+         * What Onepanel's install-time placeholders ({@code {{.NodePoolLabel}}} ...) of a template
+         * file are filled with: the run's artifact repository type and node pool catalogue. Unset,
+         * what Onepanel's installer uses ({@link InstallValues#INSTALLER_DEFAULTS}).
+         */
+        public Builder installValues(InstallValues value) {
+            this.installValues = Objects.requireNonNull(value, "installValues");
             return this;
         }
 

@@ -3,6 +3,7 @@ package io.onepanel.workflow.pod;
 import io.onepanel.workflow.diagnostics.ClosestName;
 import io.onepanel.workflow.diagnostics.Diagnostic;
 import io.onepanel.workflow.diagnostics.SourcePosition;
+import io.onepanel.workflow.template.InstallValues;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,26 @@ public record NodePoolCatalogue(List<String> labelKeys, List<NodePool> pools) {
 
     public boolean isConfigured() {
         return !pools.isEmpty();
+    }
+
+    /**
+     * A catalogue under {@code labelKey} (preferred for node selectors), which also keeps the default
+     * keys that older Onepanel templates write.
+     */
+    public static NodePoolCatalogue labelled(String labelKey, List<NodePool> pools) {
+        List<String> keys = new ArrayList<>();
+        keys.add(labelKey);
+        NONE.labelKeys().stream().filter(k -> !k.equals(labelKey)).forEach(keys::add);
+        return new NodePoolCatalogue(keys, pools);
+    }
+
+    /**
+     * What Onepanel's install-time placeholders become with this catalogue, as Onepanel fills them:
+     * {@code {{.NodePoolLabel}}} its label key, {@code {{.DefaultNodePoolOption}}} its first pool.
+     */
+    public InstallValues installValues(String artifactRepositoryType) {
+        return InstallValues.of(artifactRepositoryType, labelKeys.isEmpty() ? null : labelKeys.get(0),
+                pools.isEmpty() ? null : pools.get(0).labelValue());
     }
 
     /** The pool a node selector picks, if any. */

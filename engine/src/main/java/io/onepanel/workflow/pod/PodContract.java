@@ -82,6 +82,13 @@ public final class PodContract {
      * (SIGTERM), so that no container of an agent pod terminates while the agent is connected.
      */
     public static final String ENV_HOLD = "ONEPANEL_WORKFLOW_HOLD";
+
+    /**
+     * Argo's variable naming the file where a task may report its own progress as {@code N/M}
+     * (docs/progress.md); in the exchange directory, which the main container may write.
+     */
+    public static final String ENV_PROGRESS_FILE = "ARGO_PROGRESS_FILE";
+    public static final String PROGRESS_FILE = EXCHANGE_DIR + "/progress";
     /** The stager's instructions: a {@link StagingPlan} as JSON. */
     public static final String ENV_STAGING_PLAN = "ONEPANEL_WORKFLOW_STAGING_PLAN";
 

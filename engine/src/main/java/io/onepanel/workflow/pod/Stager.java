@@ -3,6 +3,8 @@ package io.onepanel.workflow.pod;
 import io.onepanel.workflow.artifact.ArtifactException;
 import io.onepanel.workflow.artifact.ArtifactStore;
 import io.onepanel.workflow.artifact.TransferListener;
+import io.onepanel.workflow.artifact.files.LinkFreePath;
+import io.onepanel.workflow.runtime.OutputParameterFile;
 import io.onepanel.workflow.runtime.TaskPhase;
 import io.onepanel.workflow.template.Artifact;
 import java.io.IOException;
@@ -38,7 +40,9 @@ public final class Stager {
      */
     public Stager(ArtifactStore store, Path exchangeDir, Duration pollInterval, TransferListener transfers) {
         this.store = store;
-        this.exchangeDir = exchangeDir;
+        // The task's files below it are read with no link on their path (LinkFreePath): none of ours
+        // either (/var/run is a link to /run in many images).
+        this.exchangeDir = LinkFreePath.resolvedOnce(exchangeDir);
         this.pollInterval = pollInterval;
         this.transfers = transfers;
     }
@@ -72,10 +76,14 @@ public final class Stager {
         Integer exitCode;
         String result;
         try {
-            exitCode = Integer.valueOf(Files.readString(exchangeDir.resolve(PodContract.EXIT_CODE_FILE)).trim());
-            result = readCapped(exchangeDir.resolve(PodContract.STDOUT_FILE));
-        } catch (IOException | NumberFormatException e) {
+            exitCode = exitCode(exchangeDir.resolve(PodContract.EXIT_CODE_FILE));
+        } catch (IOException e) {
             return StagerReport.error("the main container left no exit code: " + e.getMessage());
+        }
+        try {
+            result = readCapped(exchangeDir.resolve(PodContract.STDOUT_FILE));
+        } catch (IOException e) {
+            return StagerReport.error("the main container's standard output cannot be read: " + e.getMessage());
         }
         if (result != null && result.endsWith("\n")) {
             result = result.substring(0, result.length() - 1);
@@ -85,7 +93,7 @@ public final class Stager {
         List<Artifact> stored = new ArrayList<>();
         try {
             for (StagingPlan.OutputParameter p : plan.outputParameters()) {
-                String value = readCapped(mainfs(p.path()));
+                String value = parameter(p);
                 if (value == null) {
                     if (p.defaultValue() == null) {
                         throw new IOException("output parameter '" + p.name() + "': " + p.path()
@@ -107,7 +115,8 @@ public final class Stager {
                 return new StagerReport(TaskPhase.FAILED, exitCode, exitMessage(exitCode), result, Map.of(),
                         List.of(), false);
             }
-            return new StagerReport(TaskPhase.ERROR, exitCode, "outputs could not be stored: " + e.getMessage(),
+            String message = e.getMessage() == null ? "" : e.getMessage().replace(exchangeDir.resolve("mainfs").toString(), "");
+            return new StagerReport(TaskPhase.ERROR, exitCode, "outputs could not be stored: " + message,
                     result, Map.of(), List.of(), false);
         }
         if (exitCode != 0) {
@@ -174,13 +183,35 @@ public final class Stager {
         };
     }
 
+    /** The main container's stdout, its first {@link #VALUE_LIMIT} bytes; null when there is none. */
     private static String readCapped(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
+        if (LinkFreePath.attributes(file) == null) {
             return null;
         }
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] bytes = in.readNBytes(VALUE_LIMIT);
-            return new String(bytes, StandardCharsets.UTF_8);
+        try (InputStream in = LinkFreePath.newInputStream(file)) {
+            return new String(in.readNBytes(VALUE_LIMIT), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** The gate's exit code: a short number, whatever the task left in its place. */
+    private static int exitCode(Path file) throws IOException {
+        String text;
+        try (InputStream in = LinkFreePath.newInputStream(file)) {
+            text = new String(in.readNBytes(16), StandardCharsets.US_ASCII).trim();
+        }
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new IOException(PodContract.EXIT_CODE_FILE + " does not hold a number");
+        }
+    }
+
+    /** An output parameter's file as text; null when there is none. */
+    private String parameter(StagingPlan.OutputParameter p) throws IOException {
+        try {
+            return OutputParameterFile.read(mainfs(p.path()), VALUE_LIMIT);
+        } catch (OutputParameterFile.Unusable e) {
+            throw new IOException("output parameter '" + p.name() + "': " + p.path() + " " + e.getMessage());
         }
     }
 

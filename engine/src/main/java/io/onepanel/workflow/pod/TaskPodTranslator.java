@@ -84,7 +84,9 @@ public final class TaskPodTranslator {
 
         List<String> argv = new ArrayList<>(user.getCommand());
         argv.addAll(user.getArgs());
-        List<EnvVar> env = new ArrayList<>(user.getEnv());
+        List<EnvVar> env = new ArrayList<>();
+        env.add(new EnvVar(PodContract.ENV_PROGRESS_FILE, PodContract.PROGRESS_FILE, null)); // the template's own wins
+        env.addAll(user.getEnv());
         if (!paths.copyIn().isEmpty()) {
             env.add(new EnvVar(PodContract.ENV_COPY_IN, String.join("\n", paths.copyIn()), null));
         }

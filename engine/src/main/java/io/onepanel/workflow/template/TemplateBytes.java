@@ -22,22 +22,34 @@ public final class TemplateBytes {
     private TemplateBytes() {}
 
     public static Decoded decode(String file, byte[] bytes) {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        CharBuffer out = CharBuffer.allocate((int) Math.min(Integer.MAX_VALUE - 8L, bytes.length + 1L));
-        CoderResult result = decoder.decode(in, out, true);
-        if (!result.isError()) {
-            result = decoder.flush(out);
-        }
-        if (result.isError()) {
-            int offset = in.position();
+        int offset = firstNonUtf8Byte(bytes);
+        if (offset >= 0) {
             return new Decoded(null, Diagnostic.error(position(file, bytes, offset), "not-utf8", String.format(
                     "byte 0x%02X at byte offset %d is not UTF-8; a template is UTF-8 text (is this a binary file,"
                             + " or text saved in another encoding?)", bytes[offset] & 0xFF, offset)));
         }
-        out.flip();
-        return new Decoded(out.toString(), null);
+        return new Decoded(new String(bytes, StandardCharsets.UTF_8), null);
+    }
+
+    /**
+     * The offset of the first byte that is not part of well-formed UTF-8, or -1 when all are (then
+     * {@code new String(bytes, UTF_8)} loses nothing).
+     */
+    public static int firstNonUtf8Byte(byte[] bytes) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(8192);
+        while (true) {
+            CoderResult result = decoder.decode(in, out, true);
+            if (result.isError()) {
+                return in.position();
+            }
+            if (result.isUnderflow()) {
+                return decoder.flush(out).isError() ? in.position() : -1;
+            }
+            out.clear(); // only the verdict matters, not the characters
+        }
     }
 
     /** Line and column (in characters, as every other position) of the byte at {@code offset}. */

@@ -13,6 +13,9 @@ import java.util.Optional;
  * resolved in its own WorkflowTemplate: its plain {@code template:} names (and {@code onExit})
  * are that WorkflowTemplate's templates, copied in the same way, and its own {@code templateRef}s
  * are followed too. A reference that cannot be resolved is left for the validator to report.
+ *
+ * <p>A reference whose names hold {@code {{...}}} (such as {@code {{item.template}}}) is resolved as
+ * the task runs, as Argo resolves it per loop item: every template it may name is copied in.
  */
 public final class TemplateReferences {
 
@@ -42,7 +45,19 @@ public final class TemplateReferences {
             String template = task.template();
             String onExit = task.onExit();
             TemplateRef ref = task.templateRef();
-            if (ref != null) {
+            if (ref != null && isTemplated(ref)) {
+                // Argo resolves the names as it runs the task (per loop item): every template they may
+                // name is copied in, and the run picks one by the substituted names (TaskTemplates).
+                for (Workflow w : library) {
+                    if (kindMatches(ref, w) && matches(ref.name(), w.name())) {
+                        for (String name : w.templates().keySet()) {
+                            if (matches(ref.template(), name)) {
+                                importTemplate(w, name, library, into);
+                            }
+                        }
+                    }
+                }
+            } else if (ref != null) {
                 Optional<Workflow> owner = owner(library, ref);
                 if (owner.isPresent() && owner.get().template(ref.template()).isPresent()) {
                     template = importTemplate(owner.get(), ref.template(), library, into);
@@ -69,7 +84,7 @@ public final class TemplateReferences {
     /** Copies {@code owner}'s template in (once) and returns the name it has in the workflow. */
     private static String importTemplate(Workflow owner, String templateName, List<Workflow> library,
             Map<String, Template> into) {
-        String name = owner.name() + ":" + templateName;
+        String name = importedName(owner.name(), templateName);
         if (!into.containsKey(name)) {
             Template source = owner.template(templateName).orElseThrow();
             into.put(name, source); // placeholder first: a template that refers to itself terminates
@@ -82,11 +97,57 @@ public final class TemplateReferences {
 
     private static Optional<Workflow> owner(List<Workflow> library, TemplateRef ref) {
         for (Workflow w : library) {
-            boolean kindMatches = ref.clusterScope() == "ClusterWorkflowTemplate".equals(w.kind());
-            if (kindMatches && ref.name() != null && ref.name().equals(w.name())) {
+            if (kindMatches(ref, w) && ref.name() != null && ref.name().equals(w.name())) {
                 return Optional.of(w);
             }
         }
         return Optional.empty();
+    }
+
+    /** The name a template of a (Cluster)WorkflowTemplate has once copied into a workflow. */
+    public static String importedName(String workflowTemplate, String template) {
+        return workflowTemplate + ":" + template;
+    }
+
+    /** Whether the reference's names hold {@code {{...}}}, to be resolved when the task runs. */
+    public static boolean isTemplated(TemplateRef ref) {
+        return ref.name() != null && ref.name().contains("{{") || ref.template() != null && ref.template().contains("{{");
+    }
+
+    /** The copied-in templates a templated reference may name when it runs. */
+    public static List<Template> candidates(TemplateRef ref, Map<String, Template> templates) {
+        List<Template> out = new ArrayList<>();
+        templates.forEach((name, t) -> {
+            int colon = name.lastIndexOf(':');
+            if (colon > 0 && matches(ref.name(), name.substring(0, colon))
+                    && matches(ref.template(), name.substring(colon + 1))) {
+                out.add(t);
+            }
+        });
+        return out;
+    }
+
+    private static boolean kindMatches(TemplateRef ref, Workflow w) {
+        return ref.clusterScope() == "ClusterWorkflowTemplate".equals(w.kind());
+    }
+
+    /** Whether {@code name} may be what {@code pattern} becomes, each {@code {{...}}} standing for any text. */
+    private static boolean matches(String pattern, String name) {
+        if (pattern == null || name == null) {
+            return false;
+        }
+        StringBuilder regex = new StringBuilder();
+        int i = 0;
+        while (i < pattern.length()) {
+            int open = pattern.indexOf("{{", i);
+            int close = open < 0 ? -1 : pattern.indexOf("}}", open + 2);
+            if (close < 0) {
+                regex.append(java.util.regex.Pattern.quote(pattern.substring(i)));
+                break;
+            }
+            regex.append(java.util.regex.Pattern.quote(pattern.substring(i, open))).append(".*");
+            i = close + 2;
+        }
+        return name.matches(regex.toString());
     }
 }

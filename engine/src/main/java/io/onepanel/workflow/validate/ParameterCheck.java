@@ -5,6 +5,7 @@ import io.onepanel.workflow.diagnostics.Diagnostics;
 import io.onepanel.workflow.diagnostics.SourcePosition;
 import io.onepanel.workflow.template.Artifact;
 import io.onepanel.workflow.template.DagTask;
+import io.onepanel.workflow.template.InstallPlaceholder;
 import io.onepanel.workflow.template.Parameter;
 import io.onepanel.workflow.template.ParameterOption;
 import io.onepanel.workflow.template.Template;
@@ -90,16 +91,17 @@ final class ParameterCheck {
                     path(p.valueFrom().path(), p.positions().of("valueFrom"), "output parameter '" + p.name()
                             + "' of " + where, true);
                 }
-                if (t.type().runsPod() && p.valueFrom() == null && p.value() == null) {
-                    out.error(p.positions().start(), "missing-field", "output parameter '" + p.name() + "' of "
-                            + where + " says nowhere where its value comes from; expected valueFrom.path");
-                }
             }
         }
     }
 
-    /** The user's values for a run. */
-    void checkValues(Map<String, String> given) {
+    /**
+     * The user's values for a run.
+     *
+     * @param forRun whether the run starts now: a value that is still an Onepanel placeholder whose
+     *     setting is not configured is then an error, else a warning of what a run will need
+     */
+    void checkValues(Map<String, String> given, boolean forRun) {
         Set<String> declared = new LinkedHashSet<>(); // listed in declaration order
         workflow.arguments().parameters().forEach(p -> declared.add(p.name()));
         SourcePosition args = workflow.positions().of("arguments");
@@ -118,6 +120,15 @@ final class ParameterCheck {
                         + "' has no value; give one with -p " + p.name() + "=VALUE");
                 continue;
             }
+            if (value.indexOf('\0') >= 0) {
+                out.error(p.positions().start(), "nul-character", "workflow parameter '" + p.name() + "' holds a NUL"
+                        + " character (\\0) at offset " + value.indexOf('\0') + "; a command, its arguments and its"
+                        + " environment cannot carry one");
+                continue;
+            }
+            if (!given.containsKey(p.name())) {
+                unfilledPlaceholder(p, value, forRun);
+            }
             if (!p.enumValues().isEmpty() && !p.enumValues().contains(value)) {
                 out.error(p.positions().start(), "invalid-parameter", "workflow parameter '" + p.name() + "' is '"
                         + value + "', not one of " + p.enumValues());
@@ -135,6 +146,18 @@ final class ParameterCheck {
                         + "' is an input.number, but its value is '" + value + "'");
             }
         }
+    }
+
+    private void unfilledPlaceholder(Parameter p, String value, boolean forRun) {
+        InstallPlaceholder.in(value).ifPresent(placeholder -> {
+            SourcePosition at = p.positions().of("value").plusColumns(Math.max(0, value.indexOf(placeholder.text())));
+            String message = placeholder.unfilledParameter(p.name());
+            if (forRun) {
+                out.error(at, "unfilled-placeholder", message);
+            } else {
+                out.warning(at, "unfilled-placeholder", message + " (a run needs it)");
+            }
+        });
     }
 
     private void onepanelMetadata(Parameter p) {

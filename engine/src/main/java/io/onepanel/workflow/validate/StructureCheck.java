@@ -7,6 +7,8 @@ import io.onepanel.workflow.expr.DependsExpression;
 import io.onepanel.workflow.expr.ExpressionException;
 import io.onepanel.workflow.template.DagTask;
 import io.onepanel.workflow.template.Template;
+import io.onepanel.workflow.template.TemplateRef;
+import io.onepanel.workflow.template.TemplateReferences;
 import io.onepanel.workflow.template.TemplateType;
 import io.onepanel.workflow.template.Workflow;
 import java.util.ArrayDeque;
@@ -118,6 +120,9 @@ final class StructureCheck {
             }
             checkDag(t);
             for (DagTask task : t.dag().tasks()) {
+                if (task.templateRef() != null && TemplateReferences.isTemplated(task.templateRef())) {
+                    todo.addAll(TemplateReferences.candidates(task.templateRef(), workflow.templates()));
+                }
                 for (String name : new String[] {task.template(), task.onExit()}) {
                     Template next = name == null ? null : workflow.templates().get(name);
                     if (next != null) {
@@ -243,12 +248,22 @@ final class StructureCheck {
     }
 
     private void checkTaskTemplate(DagTask task) {
-        if (task.templateRef() != null && (task.template() == null || !workflow.templates().containsKey(task.template()))) {
+        TemplateRef ref = task.templateRef();
+        String kind = ref == null ? null : ref.clusterScope() ? "ClusterWorkflowTemplate" : "WorkflowTemplate";
+        if (ref != null && TemplateReferences.isTemplated(ref)) {
+            if (TemplateReferences.candidates(ref, workflow.templates()).isEmpty()) {
+                out.error(task.positions().of("templateRef"), "unresolved-template-ref", "task '" + task.name()
+                        + "' uses templateRef " + ref.name() + "/" + ref.template() + ", whose names are resolved"
+                        + " as the task runs (for each loop item), but no loaded " + kind + " has a template they"
+                        + " can name: put the " + kind + "s it names in the same file (after '---') or pass"
+                        + " their files with --library");
+            }
+            return;
+        }
+        if (ref != null && (task.template() == null || !workflow.templates().containsKey(task.template()))) {
             out.error(task.positions().of("templateRef"), "unresolved-template-ref", "task '" + task.name()
-                    + "' uses templateRef " + task.templateRef().name() + "/" + task.templateRef().template()
-                    + ", which is not loaded: put that " + (task.templateRef().clusterScope()
-                            ? "ClusterWorkflowTemplate" : "WorkflowTemplate")
-                    + " in the same file (after '---') or pass its file with --library");
+                    + "' uses templateRef " + ref.name() + "/" + ref.template() + ", which is not loaded: put"
+                    + " that " + kind + " in the same file (after '---') or pass its file with --library");
             return;
         }
         if (task.template() == null) {

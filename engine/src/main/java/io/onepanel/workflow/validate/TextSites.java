@@ -14,7 +14,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
-/** Collects the texts of a template (and of its DAG tasks) that may hold tags. */
+/** Collects the texts of a template (and of its DAG tasks) that may hold tags (or a NUL character). */
 final class TextSites {
 
     private TextSites() {}
@@ -100,7 +100,7 @@ final class TextSites {
         }
         for (Artifact a : task.arguments().artifacts()) {
             artifact(out, a, "artifact argument '" + a.name() + "' of " + where);
-            add(out, a.from(), a.positions().of("from"), "artifact argument '" + a.name() + "' of " + where);
+            reference(out, a.from(), a.positions().of("from"), "artifact argument '" + a.name() + "' of " + where);
         }
         return out;
     }
@@ -112,7 +112,7 @@ final class TextSites {
             parameter(out, param, "output parameter '" + param.name() + "' of template '" + t.name() + "'");
         }
         for (Artifact a : t.outputs().artifacts()) {
-            add(out, a.from(), a.positions().of("from"), "output artifact '" + a.name() + "' of template '"
+            reference(out, a.from(), a.positions().of("from"), "output artifact '" + a.name() + "' of template '"
                     + t.name() + "'");
         }
         return out;
@@ -196,8 +196,16 @@ final class TextSites {
     }
 
     private static void add(List<TextSite> out, String text, SourcePosition at, String what) {
-        if (text != null && text.contains("{{")) {
+        // Texts with tags, and texts with a NUL, which VariableCheck refuses (no process can take one).
+        if (text != null && (text.contains("{{") || text.indexOf('\0') >= 0)) {
             out.add(new TextSite(text, at, what));
+        }
+    }
+
+    /** A text that names an artifact ({@code from}), not text inserted anywhere. */
+    private static void reference(List<TextSite> out, String text, SourcePosition at, String what) {
+        if (text != null && text.contains("{{")) {
+            out.add(new TextSite(text, at, what, true));
         }
     }
 }

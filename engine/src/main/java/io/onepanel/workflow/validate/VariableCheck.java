@@ -127,6 +127,12 @@ final class VariableCheck {
     }
 
     private void checkSite(TextSite site, Scope scope) {
+        int nul = site.text() == null ? -1 : site.text().indexOf('\0');
+        if (nul >= 0) {
+            // No command line, argument or environment of a process can carry one (C strings end there).
+            out.error(TextPosition.of(site.at(), site.text(), nul), "nul-character", site.what()
+                    + " holds a NUL character (\\0); a command, its arguments and its environment cannot carry one");
+        }
         List<Tag> tags;
         try {
             tags = TemplateText.scan(site.text());
@@ -148,8 +154,12 @@ final class VariableCheck {
                 }
                 continue;
             }
+            if (tag.expression().startsWith(".")) {
+                continue; // a Go-template placeholder of Onepanel's: the loader reports it where it stands
+            }
             String problem = problem(tag.expression(), scope);
             if (problem == null) {
+                artifactWithoutPath(site, tag, at);
                 continue;
             }
             String root = tag.expression().contains(".") ? tag.expression().substring(0, tag.expression().indexOf('.'))
@@ -160,6 +170,19 @@ final class VariableCheck {
                 out.warning(at, "unknown-variable", site.what() + ": {{" + tag.expression()
                         + "}} is not a variable Argo knows; it will be left as written");
             }
+        }
+    }
+
+    /**
+     * {@code {{inputs.artifacts.NAME}}} names an artifact where an artifact is expected ({@code from});
+     * inside other text Argo leaves it as written, as only its {@code .path} is a text variable.
+     */
+    private void artifactWithoutPath(TextSite site, Tag tag, SourcePosition at) {
+        String[] parts = tag.expression().split("\\.");
+        if (parts.length == 3 && parts[0].equals("inputs") && parts[1].equals("artifacts") && !site.reference()) {
+            out.warning(at, "artifact-without-path", site.what() + ": {{" + tag.expression() + "}} names an"
+                    + " artifact, which Argo does not put into text: it stays as written; to insert where the"
+                    + " artifact is, write {{" + tag.expression() + ".path}}");
         }
     }
 
@@ -201,7 +224,11 @@ final class VariableCheck {
             case "item" -> {
                 return s.inLoop() ? null : "is only defined in a task with withItems, withParam or withSequence";
             }
-            case "pod", "retries", "node", "lastRetry" -> {
+            case "node" -> {
+                return name.equals("node.name") ? null
+                        : "is not a variable; Argo's only node variable is {{node.name}}, the node's full name";
+            }
+            case "pod", "retries", "lastRetry" -> {
                 return null;
             }
             case "tasks", "steps" -> {
@@ -240,7 +267,8 @@ final class VariableCheck {
 
     private String taskProblem(String name, String[] parts, Scope s) {
         if (s.tasks().isEmpty()) {
-            return "names a task, but only DAG tasks and DAG outputs can refer to tasks";
+            return "names a task, but only DAG tasks and DAG outputs can refer to tasks; give this template an input"
+                    + " parameter and pass the value in the arguments of the task that calls it";
         }
         if (!parts[0].equals(s.taskPrefix()) && !(parts[0].equals("tasks") && s.taskPrefix().equals("steps"))) {
             return "names " + parts[0] + ", but this template is a " + (s.taskPrefix().equals("steps") ? "steps" : "dag")

@@ -29,6 +29,7 @@ public final class WorkflowValidator {
         ParameterCheck parameters = new ParameterCheck(workflow, out);
         parameters.checkDeclarations(reached);
         parameters.checkTaskArguments(reached);
+        new OutputParameterCheck(out).check(reached);
         new SettingsCheck(out).check(workflow, reached);
         for (Template t : reached) {
             if (t.type().runsPod()) {
@@ -64,10 +65,33 @@ public final class WorkflowValidator {
         return problem == null ? null : "the run's name '" + name + "' " + problem;
     }
 
-    /** Checks of the values a user gives for a run. */
+    /**
+     * Checks of the values a user gives for a run: the values themselves, and the numbers and
+     * durations they feed ({@code retryStrategy.limit: "{{workflow.parameters.n}}"}), at those fields.
+     */
     public List<Diagnostic> validateParameters(Workflow workflow, Map<String, String> parameters) {
+        return validateParameters(workflow, parameters, false);
+    }
+
+    /**
+     * Checks of the values a user gives for a run.
+     *
+     * @param forRun whether the run starts now: what a run will still need is then an error
+     */
+    public List<Diagnostic> validateParameters(Workflow workflow, Map<String, String> parameters, boolean forRun) {
         Diagnostics out = new Diagnostics();
-        new ParameterCheck(workflow, out).checkValues(parameters);
+        new ParameterCheck(workflow, out).checkValues(parameters, forRun);
+        Map<String, String> values = new java.util.LinkedHashMap<>();
+        for (io.onepanel.workflow.template.Parameter p : workflow.arguments().parameters()) {
+            String value = parameters.containsKey(p.name()) ? parameters.get(p.name())
+                    : p.value() != null ? p.value() : p.defaultValue();
+            if (value != null) {
+                values.put(p.name(), value);
+            }
+        }
+        // Which templates the run reaches; their structure was reported by validate(workflow).
+        Collection<Template> reached = new StructureCheck(workflow, new Diagnostics()).run();
+        new SettingsCheck(out).checkWith(reached, values);
         return out.sorted();
     }
 }

@@ -216,6 +216,40 @@ public abstract class ArtifactStoreContract {
     }
 
     @Test
+    void anOutputThatIsASymbolicLink_orLiesBehindOne_isRefused_archivedOrNot() throws Exception {
+        Path secret = write(tmp.resolve("host/secret.txt"), "secret");
+        Path top = Files.createSymbolicLink(Files.createDirectories(tmp.resolve("task")).resolve("q"), secret);
+        Path behind = Files.createSymbolicLink(tmp.resolve("task/d"), secret.getParent());
+        ArtifactStore tar = newStore(bucket, ArchiveStrategy.TAR);
+        for (ArtifactStore s : List.of(store, tar)) {
+            assertThatThrownBy(() -> s.store(s3("q", "/tmp/q", "links/q"), top, TransferListener.NONE))
+                    .isInstanceOf(ArtifactException.class)
+                    .hasMessageContaining(top + " is a symbolic link (to " + secret + ")");
+            assertThatThrownBy(() -> s.store(s3("d", "/tmp/d/secret.txt", "links/d"), behind.resolve("secret.txt"),
+                    TransferListener.NONE))
+                    .isInstanceOf(ArtifactException.class)
+                    .hasMessageContaining(behind + " is a symbolic link");
+        }
+        assertThat(keys(bucket, "links/")).isEmpty();
+    }
+
+    @Test
+    void aLinkInsideAnOutputDirectory_isStoredAsTheFileItNames_onlyInsideTheOutput() throws Exception {
+        Path out = tmp.resolve("task/out");
+        write(out.resolve("models/m3.h5"), "weights");
+        Files.createSymbolicLink(out.resolve("latest.h5"), Path.of("models/m3.h5"));
+        store.store(store.locate(s3("out", "/tmp/out", "linked/out"), VARIABLES), out, TransferListener.NONE);
+        assertThat(keys(bucket, "linked/")).containsExactly("linked/out/latest.h5", "linked/out/models/m3.h5");
+
+        Files.createSymbolicLink(out.resolve("models/leak"), Path.of("../../../host/secret.txt"));
+        write(tmp.resolve("host/secret.txt"), "secret");
+        assertThatThrownBy(() -> store.store(s3("out", "/tmp/out", "leaked/out"), out, TransferListener.NONE))
+                .isInstanceOf(ArtifactException.class)
+                .hasMessageContaining("symbolic link 'models/leak' points outside the artifact");
+        assertThat(keys(bucket, "leaked/")).isEmpty();
+    }
+
+    @Test
     void hostileKeys_areRefusedBeforeAnythingIsWritten() throws Exception {
         for (String key : List.of("../../etc", "/etc/passwd", "a/../../b", "a//b", "a/./b")) {
             assertThatThrownBy(() -> store.fetch(s3("in", "/in", key), tmp.resolve("in"), TransferListener.NONE))

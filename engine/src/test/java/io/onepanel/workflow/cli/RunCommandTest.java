@@ -120,6 +120,47 @@ class RunCommandTest {
     }
 
     @Test
+    void bracesInAParameterUsedInAnArtifactKeyAreALiteralKey() throws Exception {
+        Path file = Files.writeString(temp.resolve("key.yaml"), """
+                entrypoint: main
+                arguments: {parameters: [{name: name}]}
+                templates:
+                - name: main
+                  dag: {tasks: [{name: A, template: a}]}
+                - name: a
+                  container: {image: alpine, command: [sh, -c, "echo data > /tmp/out.txt"]}
+                  outputs:
+                    artifacts: [{name: out, path: /tmp/out.txt, s3: {key: "out/{{workflow.parameters.name}}.txt"}}]
+                """);
+
+        Cli.Outcome o = run(file.toString(), "-p", "name={{x}}-{{=1+1}}");
+
+        assertThat(o.exitCode()).as(o.err() + o.out()).isZero();
+        assertThat(temp.resolve("artifacts/local/out/{{x}}-{{=1+1}}.txt")).hasContent("data");
+    }
+
+    @Test
+    void aRetryLimitFedByAParameterThatIsNoNumberStopsTheRunAtTheField() throws Exception {
+        Path file = Files.writeString(temp.resolve("retry.yaml"), """
+                entrypoint: main
+                arguments: {parameters: [{name: n, value: "2"}]}
+                templates:
+                - name: main
+                  dag: {tasks: [{name: A, template: a}]}
+                - name: a
+                  retryStrategy: {limit: "{{workflow.parameters.n}}"}
+                  container: {image: alpine, command: [touch, %s]}
+                """.formatted(temp.resolve("ran")));
+
+        Cli.Outcome o = run(file.toString(), "-p", "n=2147483648");
+
+        assertThat(o.exitCode()).isEqualTo(2);
+        assertThat(o.err()).startsWith(file + ":7:26: error: retryStrategy.limit of template 'a' is 2147483648 (from"
+                + " workflow parameter 'n' = '2147483648'); at most 2147483647");
+        assertThat(temp.resolve("ran")).doesNotExist();
+    }
+
+    @Test
     void anOnepanelTemplateFileRunsUnderItsDisplayNameWithANameDerivedFromIt() throws Exception {
         Path file = temp.resolve("nightly.yaml");
         Files.writeString(file, """
@@ -158,5 +199,36 @@ class RunCommandTest {
         assertThat(traversal.out() + upper.out()).doesNotContain("[A]");
         assertThat(temp.resolve("work")).doesNotExist();
         assertThat(temp.resolve("artifacts")).doesNotExist();
+    }
+
+    @Test
+    void argsWithoutACommandRunLocallyOnlyWithAnImagesFileMappingTheImage() throws Exception {
+        Path file = temp.resolve("args.yaml");
+        Files.writeString(file, """
+                entrypoint: main
+                templates:
+                - name: main
+                  dag: {tasks: [{name: say, template: say}]}
+                - name: say
+                  container: {image: "example/say:1.0", args: [hello]}
+                """);
+        Path images = temp.resolve("images.yaml");
+        Files.writeString(images, "\"example/say:*\": [echo, said]\n");
+
+        Cli.Outcome validated = Cli.run("validate", file.toString());
+        Cli.Outcome validatedWith = Cli.run("validate", file.toString(), "--images", images.toString());
+        Cli.Outcome without = run(file.toString());
+        Cli.Outcome with = run(file.toString(), "--images", images.toString());
+
+        assertThat(validated.exitCode()).isZero();
+        assertThat(validated.out()).contains(file + ":6:14: warning: the container of template 'say' has args but no"
+                + " command: in a container the entrypoint of image example/say:1.0 runs them");
+        assertThat(validatedWith.out()).isEqualTo(file + ": valid (0 errors, 0 warnings)\n");
+        assertThat(without.exitCode()).isEqualTo(1);
+        assertThat(without.out()).contains("args but no command: in a container the entrypoint of image"
+                + " example/say:1.0 runs them, which a local run cannot know; give the container a command, or map the"
+                + " image to a local command in an images file");
+        assertThat(with.exitCode()).as(with.out() + with.err()).isZero();
+        assertThat(with.out()).contains("[say] said hello");
     }
 }

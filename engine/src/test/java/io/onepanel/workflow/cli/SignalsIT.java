@@ -1,8 +1,8 @@
 package io.onepanel.workflow.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.onepanel.workflow.artifact.SilentServer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -25,27 +25,27 @@ class SignalsIT {
     Path temp;
 
     private Process startLongRun() throws Exception {
-        assumeTrue(System.getProperty("os.name").startsWith("Linux"), "signals and the local runtime need Linux");
-        assumeTrue(Files.isExecutable(Path.of("/bin/sh")), "the task runs sh");
-        Path file = temp.resolve("long.yaml");
-        Files.writeString(file, """
+        return start("""
                 entrypoint: main
                 templates:
                 - name: main
                   dag: {tasks: [{name: wait, template: wait}]}
                 - name: wait
                   container: {image: alpine, command: [sh, -c, "echo started; sleep 120"]}
-                """);
-        Path jar = Path.of("target", "onepanel-workflow.jar");
-        assertThat(jar).as("the shaded jar, built by the package phase").isRegularFile();
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process p = new ProcessBuilder(java.toString(), "-jar", jar.toString(), "run", file.toString(),
-                "--work", temp.resolve("work").toString(), "--artifacts", temp.resolve("artifacts").toString(),
-                "--runs", temp.resolve("runs").toString())
+                """, "started");
+    }
+
+    /** Starts a run of {@code yaml} and returns once its output has shown {@code shown}. */
+    private Process start(String yaml, String shown) throws Exception {
+        CliProcess.assumeLinuxWithShell();
+        Path file = Files.writeString(temp.resolve("run.yaml"), yaml);
+        Process p = CliProcess.of("run", file.toString(), "--work", temp.resolve("work").toString(),
+                        "--artifacts", temp.resolve("artifacts").toString(),
+                        "--runs", temp.resolve("runs").toString())
                 .redirectError(temp.resolve("stderr.txt").toFile()).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String line;
-        while ((line = out.readLine()) != null && !line.contains("started")) {
+        while ((line = out.readLine()) != null && !line.contains(shown)) {
             // the task has not started yet
         }
         assertThat(line).as("the task's output; stderr: %s", Files.readString(temp.resolve("stderr.txt")))
@@ -69,6 +69,58 @@ class SignalsIT {
         assertThat(p.exitValue()).as(err).isEqualTo(143);
         assertThat(err).contains("Terminated (SIGTERM): cancelling", "Cancelled; nothing of the run is left running.")
                 .doesNotContain("Ctrl-C");
+    }
+
+    /**
+     * A git input from a server that accepts and never answers: JGit blocks in a read that cannot be
+     * interrupted, and its idle timeout is minutes; SIGTERM still ends the run at once.
+     */
+    @Test
+    void sigtermEndsAGitFetchFromASilentServerAtOnce() throws Exception {
+        try (SilentServer server = new SilentServer(SilentServer.Manner.SILENT)) {
+            Process p = start("""
+                    entrypoint: main
+                    templates:
+                    - name: main
+                      dag: {tasks: [{name: clone, template: clone}]}
+                    - name: clone
+                      inputs: {artifacts: [{name: src, path: /tmp/src, git: {repo: "%s"}}]}
+                      container: {image: alpine, command: [ls, /tmp/src]}
+                    """.formatted(server.url("/repo.git")), "fetching input artifact 'src'");
+            assertThat(server.accepted().await(60, TimeUnit.SECONDS)).isTrue();
+
+            signal(p, "TERM");
+
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("the run ended after SIGTERM").isTrue();
+            String err = Files.readString(temp.resolve("stderr.txt"));
+            assertThat(p.exitValue()).as(err).isEqualTo(143);
+            assertThat(err).contains("Cancelled; nothing of the run is left running.");
+        }
+    }
+
+    /** The S3 check before anything runs waits on an endpoint that never answers: Ctrl-C ends it and says so. */
+    @Test
+    void sigintDuringTheS3CheckSaysSoAndExitsWith130() throws Exception {
+        CliProcess.assumeLinuxWithShell();
+        Path file = Files.writeString(temp.resolve("run.yaml"), CliProcess.ECHO);
+        try (SilentServer server = new SilentServer(SilentServer.Manner.SILENT)) {
+            ProcessBuilder builder = CliProcess.of("run", file.toString(), "--work", temp.resolve("work").toString(),
+                    "--s3-bucket", "b", "--s3-endpoint", server.url(""))
+                    .redirectOutput(temp.resolve("stdout.txt").toFile())
+                    .redirectError(temp.resolve("stderr.txt").toFile());
+            builder.environment().put("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE");
+            builder.environment().put("AWS_SECRET_ACCESS_KEY", "not-used");
+            Process p = builder.start();
+            assertThat(server.accepted().await(90, TimeUnit.SECONDS)).as("the check reached the endpoint").isTrue();
+
+            signal(p, "INT");
+
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            String err = Files.readString(temp.resolve("stderr.txt"));
+            assertThat(p.exitValue()).as(err).isEqualTo(130);
+            assertThat(err).contains("Interrupted (SIGINT, Ctrl-C) while checking the artifact repository; nothing ran.");
+            assertThat(Files.readString(temp.resolve("stdout.txt"))).doesNotContain("Running");
+        }
     }
 
     @Test

@@ -74,6 +74,16 @@ class ValidateCommandTest {
     }
 
     @Test
+    void anEndlessSpecialFileIsOneLineNamingTheLimit() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(Path.of("/dev/zero")), "a machine with /dev/zero");
+        Cli.Outcome o = Cli.run("validate", "/dev/zero");
+
+        assertThat(o.exitCode()).isEqualTo(2);
+        assertThat(o.err()).isEqualTo("onepanel-workflow: /dev/zero: more than 33554432 bytes (32 MiB), the limit"
+                + " for a template; is this the right file?\n");
+    }
+
+    @Test
     void everyCommandHasHelp() {
         for (String command : new String[] {"validate", "graph", "run", "render", "stage"}) {
             Cli.Outcome o = Cli.run(command, "--help");
@@ -164,6 +174,96 @@ class ValidateCommandTest {
         Cli.Outcome o = Cli.run("validate", file.toString(), "--library", library.toString());
 
         assertThat(o.exitCode()).isEqualTo(2);
-        assertThat(o.out()).contains(library + ":8:60: error: ").doesNotContain("entrypoint");
+        assertThat(o.out()).contains(library + ":8:60: error: ").doesNotContain("missing-entrypoint");
+    }
+
+    /** Shaped like Onepanel's db/yaml files: filled by Onepanel when it installs them. */
+    private static final String ONEPANEL_FILE = """
+            metadata:
+              name: "Model Training"
+              kind: Workflow
+              version: 20240101120000
+            spec:
+              arguments:
+                parameters:
+                - {name: sys-node-pool, type: select.nodepool, value: "{{.DefaultNodePoolOption}}", required: true}
+              entrypoint: main
+              templates:
+              - name: main
+                dag: {tasks: [{name: train, template: train}]}
+              - name: train
+                container: {image: python:3.12, command: [python, train.py]}
+                nodeSelector:
+                  "{{.NodePoolLabel}}": '{{workflow.parameters.sys-node-pool}}'
+            """;
+
+    @Test
+    void anOnepanelFileIsValidAsShippedAndANodePoolCatalogueFillsItsPlaceholders() throws Exception {
+        Path file = temp.resolve("training.yaml");
+        Files.writeString(file, ONEPANEL_FILE);
+        Path pools = temp.resolve("pools.yaml");
+        Files.writeString(pools, """
+                label: beta.kubernetes.io/instance-type
+                pools:
+                - {name: 'CPU: 4, RAM: 16GB', value: Standard_D4s_v3}
+                - {name: 'GPU: 1xK80', value: Standard_NC6, resources: {limits: {nvidia.com/gpu: 1}}}
+                """);
+
+        Cli.Outcome shipped = Cli.run("validate", file.toString());
+        Cli.Outcome configured = Cli.run("validate", file.toString(), "--node-pools", pools.toString());
+        Cli.Outcome rendered = Cli.run("render", file.toString(), "--node-pools", pools.toString());
+
+        assertThat(shipped.exitCode()).isZero();
+        assertThat(shipped.out()).contains(file + ":8:60: warning: workflow parameter 'sys-node-pool' is"
+                + " {{.DefaultNodePoolOption}}").contains("valid (0 errors, 1 warning)");
+        assertThat(configured.exitCode()).isZero();
+        assertThat(configured.out()).isEqualTo(file + ": valid (0 errors, 0 warnings)\n");
+        assertThat(rendered.exitCode()).as(rendered.err()).isZero();
+        assertThat(rendered.out()).contains("beta.kubernetes.io/instance-type: \"Standard_D4s_v3\"");
+    }
+
+    @Test
+    void aNodePoolCatalogueWhoseLabelIsNotALabelKeyIsRefusedByName() throws Exception {
+        Path file = temp.resolve("training.yaml");
+        Files.writeString(file, ONEPANEL_FILE);
+        Path pools = temp.resolve("pools.yaml");
+        Files.writeString(pools, "label: 'instance type: big'\npools: [{labelValue: a}]\n");
+
+        Cli.Outcome o = Cli.run("validate", file.toString(), "--node-pools", pools.toString());
+
+        assertThat(o.exitCode()).isEqualTo(2);
+        assertThat(o.err()).isEqualTo("onepanel-workflow: " + pools + ": label: the node pool label 'instance type:"
+                + " big' is not a Kubernetes label key such as node.kubernetes.io/instance-type\n");
+    }
+
+    @Test
+    void aTemplateRefNamedByTheLoopItemResolvesAgainstTheLibrary() throws Exception {
+        Path library = temp.resolve("greetings.yaml");
+        Files.writeString(library, """
+                apiVersion: argoproj.io/v1alpha1
+                kind: WorkflowTemplate
+                metadata: {name: greetings}
+                spec:
+                  templates:
+                  - {name: hello, container: {image: alpine, command: [echo, hello]}}
+                  - {name: bye, container: {image: alpine, command: [echo, bye]}}
+                """);
+        Path file = temp.resolve("uses.yaml");
+        Files.writeString(file, """
+                entrypoint: main
+                templates:
+                - name: main
+                  dag:
+                    tasks:
+                    - {name: a, templateRef: {name: greetings, template: "{{item}}"}, withItems: [hello, bye]}
+                """);
+
+        Cli.Outcome withLibrary = Cli.run("validate", file.toString(), "--library", library.toString());
+        Cli.Outcome without = Cli.run("validate", file.toString());
+
+        assertThat(withLibrary.exitCode()).as(withLibrary.out()).isZero();
+        assertThat(without.exitCode()).isEqualTo(2);
+        assertThat(without.out()).contains("uses templateRef greetings/{{item}}, whose names are resolved as the task"
+                + " runs (for each loop item)").contains("pass their files with --library");
     }
 }

@@ -14,6 +14,8 @@ import io.onepanel.workflow.engine.RunOptions;
 import io.onepanel.workflow.engine.RunResult;
 import io.onepanel.workflow.engine.WorkflowEngine;
 import io.onepanel.workflow.engine.WorkflowRun;
+import io.onepanel.workflow.runtime.local.LocalImages;
+import io.onepanel.workflow.runtime.local.LocalRuntimeOptions;
 import io.onepanel.workflow.runtime.local.LocalTaskRuntime;
 import io.onepanel.workflow.template.Workflow;
 import java.nio.file.Path;
@@ -38,6 +40,12 @@ public final class LocalEngine implements AutoCloseable {
     /** Every log line of the last runs, "node: line". */
     public final List<String> logs = Collections.synchronizedList(new ArrayList<>());
 
+    /**
+     * The images of the corpus whose containers give args but no command: argosay's args are its own
+     * commands (echo, sleep, exit), which this machine has; so its args stand for the command line.
+     */
+    static final LocalImages IMAGES = new LocalImages(List.of(new LocalImages.Entry("argoproj/argosay:*", List.of())));
+
     public LocalEngine(Path temp) {
         this(temp, List.of());
     }
@@ -52,7 +60,7 @@ public final class LocalEngine implements AutoCloseable {
         }
         RoutingArtifactStore store = RoutingArtifactStore.local(artifactRoot, ArtifactRepository.onepanel(BUCKET),
                 CredentialsResolver.NONE);
-        this.runtime = new LocalTaskRuntime(temp.resolve("work"), store);
+        this.runtime = new LocalTaskRuntime(temp.resolve("work"), store, LocalRuntimeOptions.defaults(), IMAGES);
         this.engine = WorkflowEngine.builder().runtime(runtime).artifacts(store).library(library).build();
     }
 

@@ -115,6 +115,13 @@ public final class ScriptedRuntime implements TaskRuntime {
         return events().stream().filter(e -> e.kind().equals("start")).map(Event::task).toList();
     }
 
+    /** The command line the task (by its display name) started with. */
+    public List<String> commandOf(String task) {
+        return events().stream().filter(e -> e.kind().equals("start") && e.task().equals(task)).findFirst()
+                .orElseThrow(() -> new AssertionError(task + " did not start: " + started()))
+                .request().template().container().getCommand();
+    }
+
     public int index(String kind, String task) {
         List<Event> all = events();
         for (int i = 0; i < all.size(); i++) {

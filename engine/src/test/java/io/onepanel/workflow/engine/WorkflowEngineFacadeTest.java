@@ -46,6 +46,7 @@ class WorkflowEngineFacadeTest {
                 "check(TemplateCheck) -> Builder",
                 "library(List) -> Builder",
                 "onepanelConventions(boolean) -> Builder",
+                "installValues(InstallValues) -> Builder",
                 "build() -> WorkflowEngine");
         assertThat(signatures(WorkflowRun.class)).contains(
                 "info() -> RunInfo", "completion() -> CompletableFuture", "cancel(String) -> void",

@@ -124,8 +124,8 @@ class OnepanelTemplateFileTest {
     }
 
     @Test
-    void aGoTemplatePlaceholderAsAKeyIsReportedAtItsFirstCharacterAndNotAsAnUnknownField() {
-        assertThat(findings(TRAINING.replace("""
+    void aGoTemplatePlaceholderAsAKeyIsFilledAsOnepanelFillsItWhenItInstallsTheFile() {
+        LoadResult r = load(TRAINING.replace("""
                       command: [python, -c, "print({{workflow.parameters.epochs}})"]
                 """, """
                       command: [python, -c, "print({{workflow.parameters.epochs}})"]
@@ -135,20 +135,20 @@ class OnepanelTemplateFileTest {
                         path: /tmp/model
                         "{{.ArtifactRepositoryType}}":
                           key: models/nightly
-                """))).containsExactly("34:10: error: '{{.ArtifactRepositoryType}}' is a Go-template placeholder,"
-                + " which Onepanel fills in when it installs a template file, before reading it as a workflow; this"
-                + " tool reads the template as installed: replace the placeholder with its value (Onepanel puts the"
-                + " type of the namespace's artifact repository; write s3 here)");
+                """));
+
+        assertThat(r.diagnostics()).isEmpty();
+        assertThat(r.workflow().templates().get("train").outputs().artifacts().get(0).s3().key())
+                .isEqualTo("models/nightly");
     }
 
     @Test
-    void aGoTemplatePlaceholderInsideAValueIsReportedWhereItStands() {
+    void aGoTemplatePlaceholderOnepanelWouldNotFillIsReportedWhereItStands() {
         assertThat(findings(TRAINING.replace("value: '3'", "value: 'n{{ .DefaultNodePoolOption }}'")))
-                .containsExactly("17:16: error: '{{ .DefaultNodePoolOption }}' is a Go-template placeholder, which"
-                        + " Onepanel fills in when it installs a template file, before reading it as a workflow;"
-                        + " this tool reads the template as installed: replace the placeholder with its value"
-                        + " (Onepanel puts the name of the namespace's default node pool; write a node pool name"
-                        + " here)");
+                .containsExactly("17:16: error: '{{ .DefaultNodePoolOption }}' is not filled: Onepanel replaces"
+                        + " only the exact text {{.DefaultNodePoolOption}} (with the first pool of the node pool"
+                        + " catalogue (--node-pools FILE; in Jenkins, the node pools of the Onepanel workflows"
+                        + " configuration)); write it that way, without spaces or dashes");
     }
 
     @Test

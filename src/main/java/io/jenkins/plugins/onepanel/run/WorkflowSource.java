@@ -6,10 +6,13 @@ import hudson.AbortException;
 import hudson.FilePath;
 import hudson.Util;
 import hudson.remoting.VirtualChannel;
+import io.jenkins.plugins.onepanel.NodePool;
+import io.jenkins.plugins.onepanel.OnepanelWorkflowConfiguration;
 import io.onepanel.workflow.diagnostics.Diagnostic;
 import io.onepanel.workflow.engine.LoadResult;
 import io.onepanel.workflow.engine.WorkflowEngine;
 import io.onepanel.workflow.runtime.external.ExternalTaskRuntime;
+import io.onepanel.workflow.template.InstallValues;
 import io.onepanel.workflow.template.Workflow;
 import java.io.File;
 import java.io.IOException;
@@ -109,6 +112,7 @@ public final class WorkflowSource {
         WorkflowEngine engine = WorkflowEngine.builder()
                 .runtime(new ExternalTaskRuntime())
                 .artifacts(TaskStaging.noRepository())
+                .installValues(installValues(OnepanelWorkflowConfiguration.get()))
                 .build();
         LoadResult loaded = engine.load(text.sourceName(), text.yaml());
         List<Diagnostic> all = new ArrayList<>(loaded.diagnostics());
@@ -123,6 +127,22 @@ public final class WorkflowSource {
                 .thenComparingInt(d -> d.position().line())
                 .thenComparingInt(d -> d.position().column()));
         return new Checked(workflow, List.copyOf(all));
+    }
+
+    /**
+     * What Onepanel's install-time placeholders of a template file become here: s3 (the plugin's
+     * repository is S3), the configured node pool label key and the first configured node pool.
+     */
+    @NonNull
+    static InstallValues installValues(@NonNull OnepanelWorkflowConfiguration config) {
+        List<NodePool> pools = config.getNodePools();
+        try {
+            return InstallValues.of(InstallValues.S3, config.getNodePoolLabelKey(),
+                    pools.isEmpty() ? null : pools.get(0).getValue());
+        } catch (IllegalArgumentException e) {
+            // A saved value the form flagged as invalid: its placeholders stay unfilled and say what fills them.
+            return InstallValues.INSTALLER_DEFAULTS;
+        }
     }
 
     /**

@@ -1,7 +1,9 @@
 package io.onepanel.workflow.artifact.archive;
 
 import io.onepanel.workflow.artifact.ArtifactException;
+import io.onepanel.workflow.artifact.files.BoundedInput;
 import io.onepanel.workflow.artifact.files.SafePaths;
+import io.onepanel.workflow.artifact.files.SourceTree;
 import io.onepanel.workflow.artifact.files.StagedTarget;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -55,76 +57,61 @@ public final class TarGz {
         }
     }
 
+    /**
+     * Archives what {@link SourceTree#scan} finds at {@code source}: no link on its path is
+     * followed, and a link inside it is archived as the file it names inside the output.
+     */
     public static void pack(Path source, OutputStream out, Integer compressionLevel) throws IOException, ArtifactException {
         GzipParameters parameters = new GzipParameters();
         parameters.setCompressionLevel(compressionLevel == null ? Deflater.DEFAULT_COMPRESSION : compressionLevel);
-        Path root = source.toRealPath();
-        String top = source.toAbsolutePath().normalize().getFileName().toString();
+        SourceTree tree = SourceTree.scan(source);
+        if (tree == null) {
+            throw new ArtifactException("cannot archive " + source + ": nothing is there");
+        }
+        String top = tree.root().getFileName().toString();
         try (GzipCompressorOutputStream gzip = new GzipCompressorOutputStream(out, parameters);
                 TarArchiveOutputStream tar = new TarArchiveOutputStream(gzip, BUFFER)) {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-            if (Files.isRegularFile(root)) {
-                addFile(tar, root, top);
-            } else {
-                List<ArtifactException> problems = new ArrayList<>();
-                Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                    @Override
-                    public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                        TarArchiveEntry entry = new TarArchiveEntry(name(root, dir, top) + "/");
-                        entry.setMode(040000 | mode(dir, 0755));
-                        entry.setModTime(attrs.lastModifiedTime());
-                        tar.putArchiveEntry(entry);
-                        tar.closeArchiveEntry();
-                        return FileVisitResult.CONTINUE;
-                    }
-
-                    @Override
-                    public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                        String name = name(root, file, top);
-                        if (attrs.isSymbolicLink()) {
-                            Path link = Files.readSymbolicLink(file);
-                            Path resolved = file.getParent().resolve(link).normalize();
-                            if (link.isAbsolute() || !resolved.startsWith(root)) {
-                                problems.add(new ArtifactException("symbolic link '" + root.relativize(file)
-                                        + "' points outside the artifact"));
-                                return FileVisitResult.TERMINATE;
-                            }
-                            TarArchiveEntry entry = new TarArchiveEntry(name, TarArchiveEntry.LF_SYMLINK);
-                            entry.setLinkName(link.toString());
-                            tar.putArchiveEntry(entry);
-                            tar.closeArchiveEntry();
-                        } else if (attrs.isRegularFile()) {
-                            addFile(tar, file, name);
-                        }
-                        return FileVisitResult.CONTINUE;
-                    }
-                });
-                if (!problems.isEmpty()) {
-                    throw problems.get(0);
-                }
+            for (String directory : tree.directories()) {
+                Path dir = directory.isEmpty() ? tree.root() : tree.root().resolve(directory);
+                TarArchiveEntry entry = new TarArchiveEntry(name(directory, top) + "/");
+                entry.setMode(040000 | mode(dir, 0755));
+                entry.setModTime(Files.getLastModifiedTime(dir, LinkOption.NOFOLLOW_LINKS));
+                tar.putArchiveEntry(entry);
+                tar.closeArchiveEntry();
+            }
+            for (SourceTree.File file : tree.files()) {
+                addFile(tar, file, name(file.relative(), top));
             }
             tar.finish();
         }
     }
 
-    private static void addFile(TarArchiveOutputStream tar, Path file, String name) throws IOException {
+    private static void addFile(TarArchiveOutputStream tar, SourceTree.File file, String name) throws IOException {
         TarArchiveEntry entry = new TarArchiveEntry(name);
-        entry.setSize(Files.size(file));
-        entry.setMode(0100000 | mode(file, 0644));
-        entry.setModTime(Files.getLastModifiedTime(file));
+        entry.setSize(file.size());
+        entry.setMode(0100000 | mode(file.path(), 0644));
+        entry.setModTime(Files.getLastModifiedTime(file.path(), LinkOption.NOFOLLOW_LINKS));
         tar.putArchiveEntry(entry);
-        Files.copy(file, tar);
+        try (InputStream in = file.open()) {
+            // Exactly the size the entry declares, whatever the file became since it was scanned.
+            long copied = new BoundedInput(in, file.size()).transferTo(tar);
+            if (copied != file.size()) {
+                throw new IOException(file.path() + " shrank from " + file.size() + " to " + copied
+                        + " bytes while it was archived");
+            }
+        }
         tar.closeArchiveEntry();
     }
 
-    private static String name(Path root, Path p, String top) {
-        String rel = root.relativize(p).toString().replace(java.io.File.separatorChar, '/');
-        return rel.isEmpty() ? top : top + "/" + rel;
+    private static String name(String relative, String top) {
+        return relative.isEmpty() ? top : top + "/" + relative;
     }
 
     private static int mode(Path p, int fallback) {
-        PosixFileAttributeView view = Files.getFileAttributeView(p, PosixFileAttributeView.class);
+        PosixFileAttributeView view = Files.getFileAttributeView(p, PosixFileAttributeView.class,
+                LinkOption.NOFOLLOW_LINKS);
         if (view == null) {
             return fallback;
         }

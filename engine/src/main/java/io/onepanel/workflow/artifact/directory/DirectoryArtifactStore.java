@@ -3,11 +3,12 @@ package io.onepanel.workflow.artifact.directory;
 import io.onepanel.workflow.artifact.ArtifactException;
 import io.onepanel.workflow.artifact.ArtifactRepository;
 import io.onepanel.workflow.artifact.ArtifactStore;
-import io.onepanel.workflow.artifact.KeyFormat;
 import io.onepanel.workflow.artifact.ObjectKeys;
 import io.onepanel.workflow.artifact.ProgressMeter;
 import io.onepanel.workflow.artifact.TransferListener;
 import io.onepanel.workflow.artifact.archive.TarGz;
+import io.onepanel.workflow.artifact.files.BoundedInput;
+import io.onepanel.workflow.artifact.files.OwnedDirectory;
 import io.onepanel.workflow.artifact.files.SafePaths;
 import io.onepanel.workflow.artifact.files.SourceTree;
 import io.onepanel.workflow.artifact.files.StagedTarget;
@@ -15,6 +16,7 @@ import io.onepanel.workflow.template.ArchiveStrategy;
 import io.onepanel.workflow.template.Artifact;
 import io.onepanel.workflow.template.S3Source;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -78,10 +80,13 @@ public final class DirectoryArtifactStore implements ArtifactStore {
                     + "' in bucket '" + at.bucket + "' (" + bucketDir + ")");
         }
         try {
-            if (!object.toRealPath().startsWith(bucketDir.toRealPath())) {
+            // The repository's own files are read link-free from their resolved path, as a task's are.
+            Path real = object.toRealPath();
+            if (!real.startsWith(bucketDir.toRealPath())) {
                 throw new ArtifactException("refusing key '" + at.key + "': a symbolic link leads it out of bucket '"
                         + at.bucket + "'");
             }
+            object = real;
         } catch (IOException e) {
             throw new ArtifactException("cannot read key '" + at.key + "' in bucket '" + at.bucket + "': " + e.getMessage(), e);
         }
@@ -111,6 +116,9 @@ public final class DirectoryArtifactStore implements ArtifactStore {
             throws IOException, ArtifactException {
         SourceTree tree = SourceTree.scan(from);
         Path realBucket = bucketDir.toRealPath();
+        if (tree == null) {
+            throw new ArtifactException("artifact '" + artifact + "': " + from + " vanished while it was read");
+        }
         ProgressMeter meter = new ProgressMeter(listener, artifact, tree.bytes(), tree.fileCount());
         meter.start();
         Files.createDirectories(to);
@@ -123,7 +131,9 @@ public final class DirectoryArtifactStore implements ArtifactStore {
             }
             Path dest = SafePaths.resolve(to, f.relative());
             Files.createDirectories(dest.getParent());
-            Files.copy(f.path(), dest);
+            try (InputStream in = f.open()) {
+                Files.copy(new BoundedInput(in, f.size()), dest);
+            }
             meter.fileDone(f.size());
         }
     }
@@ -149,9 +159,11 @@ public final class DirectoryArtifactStore implements ArtifactStore {
         }
         Path finalPath = SafePaths.resolve(bucketDir, at.key);
         Path staging = null;
+        OwnedDirectory ownership = null;
         try {
             Files.createDirectories(root.resolve(".staging"));
             staging = Files.createTempDirectory(root.resolve(".staging"), "store-");
+            ownership = OwnedDirectory.claim(staging); // a store killed midway leaves it to removeLeftovers
             Path content = staging.resolve("content");
             switch (archive.kind()) {
                 case TAR -> {
@@ -166,7 +178,9 @@ public final class DirectoryArtifactStore implements ArtifactStore {
                     } else {
                         ProgressMeter meter = new ProgressMeter(listener, output.name(), tree.bytes(), 1);
                         meter.start();
-                        Files.copy(tree.root(), content);
+                        try (InputStream in = tree.files().get(0).open()) {
+                            Files.copy(new BoundedInput(in, tree.bytes()), content);
+                        }
                         meter.fileDone(tree.bytes());
                     }
                 }
@@ -182,7 +196,18 @@ public final class DirectoryArtifactStore implements ArtifactStore {
                     + "' in bucket '" + at.bucket + "': " + describe(e), e);
         } finally {
             StagedTarget.deleteTree(staging);
+            if (ownership != null) {
+                ownership.close();
+            }
         }
+    }
+
+    /**
+     * Removes the staging directories of stores whose process died midway (a SIGKILL): those in
+     * {@code root/.staging} whose lock no living process holds.
+     */
+    public OwnedDirectory.Removed removeLeftovers() {
+        return OwnedDirectory.removeAbandoned(root.resolve(".staging"), directory -> true);
     }
 
     /** Moves {@code content} to {@code target} by rename; whatever was there is moved aside first. */
@@ -241,10 +266,6 @@ public final class DirectoryArtifactStore implements ArtifactStore {
         if (s3.endpoint() != null && !s3.endpoint().isBlank()) {
             throw new ArtifactException("artifact '" + artifact.name() + "' names endpoint '" + s3.endpoint()
                     + "', but artifacts are kept in the local directory " + root + "; configure an S3 repository");
-        }
-        if (KeyFormat.hasPlaceholder(s3.key())) {
-            throw new ArtifactException("artifact '" + artifact.name() + "': key '" + s3.key()
-                    + "' still holds an unresolved {{...}} variable");
         }
         String bucket = s3.bucket() != null ? s3.bucket() : repository.bucket();
         String key = ObjectKeys.check(s3.key());

@@ -4,6 +4,7 @@ import io.onepanel.workflow.artifact.ArtifactException;
 import io.onepanel.workflow.artifact.ProgressMeter;
 import io.onepanel.workflow.artifact.TransferListener;
 import io.onepanel.workflow.artifact.archive.TarGz;
+import io.onepanel.workflow.artifact.files.BoundedInput;
 import io.onepanel.workflow.artifact.files.SafePaths;
 import io.onepanel.workflow.artifact.files.SourceTree;
 import io.onepanel.workflow.artifact.files.StagedTarget;
@@ -19,15 +20,14 @@ import io.onepanel.workflow.artifact.presign.Plans.UploadReceipt;
 import io.onepanel.workflow.template.ArchiveStrategy;
 import io.onepanel.workflow.template.Artifact;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -49,6 +49,13 @@ import java.util.regex.Pattern;
 public final class Stager implements AutoCloseable {
 
     private static final Pattern S3_CODE = Pattern.compile("<Code>([^<]{1,64})</Code>");
+
+    /**
+     * The longest one request may wait for its answer (after sending its body, a part of at most
+     * 8 MiB): an endpoint that accepts and never answers fails the request, which is retried, instead
+     * of holding the task. A cancelled task interrupts its requests at once.
+     */
+    static final Duration ANSWER_TIMEOUT = Duration.ofMinutes(5);
 
     private final HttpClient http;
     private final ExecutorService pool;
@@ -112,8 +119,11 @@ public final class Stager implements AutoCloseable {
 
     // ---------------------------------------------------------------- upload
 
-    /** What one output consists of, ready to upload; closing removes a temporary archive. */
-    public record PreparedUpload(UploadManifest manifest, Map<String, Path> files, Path temporary)
+    /**
+     * What one output consists of, ready to upload; closing removes a temporary archive. A task's
+     * files are opened again only through {@link SourceTree.File#open()}, never by path.
+     */
+    public record PreparedUpload(UploadManifest manifest, Map<String, SourceTree.File> files, Path temporary)
             implements AutoCloseable {
         @Override
         public void close() {
@@ -134,23 +144,28 @@ public final class Stager implements AutoCloseable {
         }
         ArchiveStrategy archive = output.archive() == null ? ArchiveStrategy.NONE : output.archive();
         if (archive.kind() == ArchiveStrategy.Kind.TAR) {
+            Path tgz = null;
             try {
-                Path tgz = Files.createTempFile("onepanel-stager-", ".tgz");
+                // Resolved: our own file, whose path is then free of links like a task's.
+                tgz = Files.createTempFile("onepanel-stager-", ".tgz").toRealPath();
                 TarGz.pack(source, tgz, archive.compressionLevel());
-                return new PreparedUpload(new UploadManifest(output.name(), List.of(new ManifestFile("", Files.size(tgz))),
-                        List.of()), Map.of("", tgz), tgz);
-            } catch (IOException e) {
-                throw new ArtifactException("artifact '" + output.name() + "': " + e.getMessage(), e);
+                long size = Files.size(tgz);
+                return new PreparedUpload(new UploadManifest(output.name(), List.of(new ManifestFile("", size)),
+                        List.of()), Map.of("", new SourceTree.File(tgz, "", size)), tgz);
+            } catch (IOException | ArtifactException e) {
+                StagedTarget.deleteTree(tgz);
+                throw e instanceof ArtifactException a ? a
+                        : new ArtifactException("artifact '" + output.name() + "': " + e.getMessage(), e);
             }
         }
         if (archive.kind() != ArchiveStrategy.Kind.NONE) {
             throw new ArtifactException("artifact '" + output.name() + "': zip archives are not supported");
         }
         List<ManifestFile> files = new ArrayList<>();
-        Map<String, Path> paths = new HashMap<>();
+        Map<String, SourceTree.File> paths = new HashMap<>();
         for (SourceTree.File f : tree.files()) {
             files.add(new ManifestFile(f.relative(), f.size()));
-            paths.put(f.relative(), f.path());
+            paths.put(f.relative(), f);
         }
         return new PreparedUpload(new UploadManifest(output.name(), files, tree.emptyDirectories()), paths, null);
     }
@@ -164,21 +179,21 @@ public final class Stager implements AutoCloseable {
         List<Step> steps = new ArrayList<>();
         for (PutFile p : plan.puts()) {
             steps.add(() -> {
-                Path file = p.relative() == null ? null : prepared.files().get(p.relative());
-                HttpRequest.BodyPublisher body = file == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofFile(file);
+                SourceTree.File file = p.relative() == null ? null : prepared.files().get(p.relative());
+                HttpRequest.BodyPublisher body = file == null || file.size() == 0
+                        ? HttpRequest.BodyPublishers.noBody() : slice(file, 0, file.size());
                 HttpResponse<String> response = send(p.put(), body, HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() / 100 != 2) {
                     throw failure(p.put(), response.statusCode(), response.body());
                 }
                 if (file != null) {
-                    meter.fileDone(Files.size(file));
+                    meter.fileDone(file.size());
                 }
             });
         }
         Map<String, String[]> etags = new HashMap<>();
         for (MultipartFile m : plan.multiparts()) {
-            Path file = prepared.files().get(m.relative());
+            SourceTree.File file = prepared.files().get(m.relative());
             String[] parts = new String[m.parts().size()];
             etags.put(m.uploadId(), parts);
             for (int i = 0; i < parts.length; i++) {
@@ -186,8 +201,7 @@ public final class Stager implements AutoCloseable {
                 long offset = i * m.partSize();
                 long length = Math.min(m.partSize(), m.size() - offset);
                 steps.add(() -> {
-                    HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(
-                            HttpRequest.BodyPublishers.ofInputStream(() -> slice(file, offset, length)), length);
+                    HttpRequest.BodyPublisher body = slice(file, offset, length);
                     HttpResponse<String> response = send(m.parts().get(index), body, HttpResponse.BodyHandlers.ofString());
                     if (response.statusCode() / 100 != 2) {
                         throw failure(m.parts().get(index), response.statusCode(), response.body());
@@ -211,46 +225,20 @@ public final class Stager implements AutoCloseable {
         return new UploadReceipt(receipt);
     }
 
-    private static InputStream slice(Path file, long offset, long length) {
-        try {
-            FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
-            channel.position(offset);
-            InputStream in = Channels.newInputStream(channel);
-            return new InputStream() {
-                private long left = length;
-
-                @Override
-                public int read() throws IOException {
-                    if (left <= 0) {
-                        return -1;
-                    }
-                    int b = in.read();
-                    if (b >= 0) {
-                        left--;
-                    }
-                    return b;
-                }
-
-                @Override
-                public int read(byte[] buffer, int off, int len) throws IOException {
-                    if (left <= 0) {
-                        return -1;
-                    }
-                    int n = in.read(buffer, off, (int) Math.min(len, left));
-                    if (n > 0) {
-                        left -= n;
-                    }
-                    return n;
-                }
-
-                @Override
-                public void close() throws IOException {
-                    in.close();
-                }
-            };
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+    /**
+     * {@code length} bytes of a task's file from {@code offset}, opened without following links each
+     * time the request is sent (a retry reads them again).
+     */
+    private static HttpRequest.BodyPublisher slice(SourceTree.File file, long offset, long length) {
+        return HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> {
+            try {
+                SeekableByteChannel channel = file.channel();
+                channel.position(offset);
+                return new BoundedInput(Channels.newInputStream(channel), length);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }), length);
     }
 
     // ---------------------------------------------------------------- shared
@@ -299,7 +287,8 @@ public final class Stager implements AutoCloseable {
     /** Sends a presigned request with bounded retries on I/O errors and 5xx, backing off exponentially. */
     private <T> HttpResponse<T> send(Presigned request, HttpRequest.BodyPublisher body,
             HttpResponse.BodyHandler<T> handler) throws IOException, InterruptedException {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(request.url()).method(request.method(), body);
+        HttpRequest.Builder builder = HttpRequest.newBuilder(request.url()).method(request.method(), body)
+                .timeout(ANSWER_TIMEOUT);
         request.headers().forEach((name, values) -> values.forEach(v -> builder.header(name, v)));
         HttpRequest built = builder.build();
         IOException last = null;
@@ -310,12 +299,26 @@ public final class Stager implements AutoCloseable {
                     return response;
                 }
             } catch (IOException e) {
+                IOException reading = readingFailure(e);
+                if (reading != null) {
+                    throw reading; // our side: the file is gone or became a link; no retry changes that
+                }
                 last = e;
             }
             Thread.sleep(Math.min(5_000L, 100L << (attempt - 1)));
         }
         throw new IOException(request + ": failed after " + attempts + " attempts"
                 + (last == null ? "" : ": " + last.getClass().getSimpleName()), last);
+    }
+
+    /** The failure to read a file being uploaded, when that is what ended the request. */
+    private static IOException readingFailure(Throwable e) {
+        for (Throwable c = e; c != null && c.getCause() != c; c = c.getCause()) {
+            if (c instanceof UncheckedIOException unchecked) {
+                return unchecked.getCause();
+            }
+        }
+        return null;
     }
 
     private static ArtifactException failure(Presigned request, int status, String body) {

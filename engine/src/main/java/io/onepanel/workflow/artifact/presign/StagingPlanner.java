@@ -42,6 +42,13 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * is refused with an {@link ArtifactException} before anything is signed or listed. Otherwise a
  * template could have the controller's keys presign URLs for any bucket those keys reach. {@link
  * #allowingTemplateLocations} lifts that, for a signer whose owner explicitly allows it.
+ *
+ * <p>Within the bucket, {@link #confinedTo} confines a signer to a key prefix (in Jenkins, a job's
+ * full name): every key it signs, lists or completes must be the prefix or lie below it, and
+ * outputs without a key of their own are located below it. Keys are compared as S3 compares them,
+ * byte for byte: they are first checked to have no {@code ..} or {@code .} segment, no empty
+ * segment ({@code //}), no leading {@code /}, no backslash and no control character, and S3 decodes
+ * nothing in a key, so {@code %2F} or {@code %2e%2e} are characters of a name, never a way out.
  */
 public final class StagingPlanner {
 
@@ -49,17 +56,21 @@ public final class StagingPlanner {
     private final S3Connections connections;
     private final Duration expiry;
     private final boolean templateLocations;
+    /** Keys are confined to this prefix (no trailing slash), or null for the whole bucket. */
+    private final String keyPrefix;
 
     /** A signer for the store's repository only (see the class comment). */
     public StagingPlanner(S3ArtifactStore store, Duration expiry) {
-        this(store, expiry, false);
+        this(store.repository(), store.connections(), expiry, false, null);
     }
 
-    private StagingPlanner(S3ArtifactStore store, Duration expiry, boolean templateLocations) {
-        this.repository = store.repository();
-        this.connections = store.connections();
+    private StagingPlanner(ArtifactRepository repository, S3Connections connections, Duration expiry,
+            boolean templateLocations, String keyPrefix) {
+        this.repository = repository;
+        this.connections = connections;
         this.expiry = expiry;
         this.templateLocations = templateLocations;
+        this.keyPrefix = keyPrefix;
     }
 
     /**
@@ -67,7 +78,27 @@ public final class StagingPlanner {
      * themselves. Only for callers whose administrator explicitly allowed it.
      */
     public static StagingPlanner allowingTemplateLocations(S3ArtifactStore store, Duration expiry) {
-        return new StagingPlanner(store, expiry, true);
+        return new StagingPlanner(store.repository(), store.connections(), expiry, true, null);
+    }
+
+    /**
+     * This signer, confined to keys at or below {@code prefix} (see the class comment).
+     *
+     * @param prefix a key such as {@code team-a/nightly} (a trailing slash is dropped)
+     * @throws ArtifactException when the prefix is not a safe key
+     */
+    public StagingPlanner confinedTo(String prefix) throws ArtifactException {
+        String problem = ObjectKeys.problem(prefix);
+        if (problem != null) {
+            throw new ArtifactException("the key prefix '" + prefix + "' is not a usable key: " + problem);
+        }
+        return new StagingPlanner(repository, connections, expiry, templateLocations,
+                ObjectKeys.stripTrailingSlash(prefix));
+    }
+
+    /** The prefix every key must have, or null when the signer may use the whole bucket. */
+    public String keyPrefix() {
+        return keyPrefix;
     }
 
     /** Whether this signer signs for locations other than the configured repository. */
@@ -80,6 +111,7 @@ public final class StagingPlanner {
      * allows template locations).
      */
     private S3Location locationOf(Artifact artifact) throws ArtifactException {
+        checkPrefix(artifact);
         S3Location at = S3Location.of(artifact, repository);
         if (templateLocations) {
             return at;
@@ -107,6 +139,22 @@ public final class StagingPlanner {
         return at;
     }
 
+    /** A confined signer's rule, on the key as the artifact gives it: the prefix, or below it, nothing else. */
+    private void checkPrefix(Artifact artifact) throws ArtifactException {
+        if (keyPrefix == null) {
+            return;
+        }
+        String key = artifact.s3() == null ? null : artifact.s3().key();
+        String problem = ObjectKeys.problem(key);
+        String normal = problem == null ? ObjectKeys.stripTrailingSlash(key) : null;
+        if (problem != null || !normal.equals(keyPrefix) && !normal.startsWith(keyPrefix + "/")) {
+            throw new ArtifactException("artifact '" + artifact.name() + "': key '" + ObjectKeys.printable(key)
+                    + "' is outside '" + keyPrefix + "/', the only keys this job may use"
+                    + (problem == null ? "" : " (the key " + problem + ")") + "; give a key below it, or none"
+                    + " (outputs without a key are stored below it)");
+        }
+    }
+
     /** The configured repository as a location (bucket, endpoint, region, credentials). */
     private S3Location configuredLocation() throws ArtifactException {
         if (repository.bucket() == null || repository.bucket().isBlank()) {
@@ -114,13 +162,25 @@ public final class StagingPlanner {
         }
         String region = repository.region() != null && !repository.region().isBlank() ? repository.region()
                 : ArtifactRepository.DEFAULT_REGION;
-        return new S3Location(ArtifactRepository.endpointUri(repository.endpoint(), repository.insecure()), region,
-                repository.pathStyle(), repository.credentials(), repository.bucket(), "");
+        try {
+            return new S3Location(ArtifactRepository.endpointUri(repository.endpoint(), repository.insecure()), region,
+                    repository.pathStyle(), repository.credentials(), repository.bucket(), "");
+        } catch (IllegalArgumentException e) {
+            throw new ArtifactException("the artifact repository's " + e.getMessage());
+        }
     }
 
-    /** Gives an output its location (and explicit archive), as {@link S3ArtifactStore#locate} does. */
+    /**
+     * Gives an output its location (and explicit archive), as {@link S3ArtifactStore#locate} does;
+     * when confined, an output without a key of its own gets one below the prefix.
+     */
     public Artifact locate(Artifact output, Map<String, String> variables) {
-        return repository.locate(output, variables);
+        Artifact located = repository.locate(output, variables);
+        boolean generated = output.s3() == null || output.s3().key() == null || output.s3().key().isBlank();
+        if (keyPrefix == null || !generated || located.s3() == null) {
+            return located;
+        }
+        return located.withS3(located.s3().withKey(ObjectKeys.join(keyPrefix, located.s3().key())));
     }
 
     public DownloadPlan planFetch(Artifact input) throws ArtifactException {

@@ -4,6 +4,7 @@ import io.onepanel.workflow.artifact.ArtifactException;
 import io.onepanel.workflow.artifact.ArtifactRepository;
 import io.onepanel.workflow.artifact.CredentialsResolver;
 import io.onepanel.workflow.artifact.TransferListener;
+import io.onepanel.workflow.artifact.files.LinkFreePath;
 import io.onepanel.workflow.template.Artifact;
 import io.onepanel.workflow.template.S3Source;
 import java.nio.file.Path;
@@ -44,7 +45,7 @@ public final class ArtifactCopy {
         try (S3ArtifactStore store = new S3ArtifactStore(repository, CredentialsResolver.NONE)) {
             boolean put = args[0].equals("put");
             String key = put ? args[2] : args[1];
-            Path path = Path.of(put ? args[1] : args[2]).toAbsolutePath();
+            Path path = LinkFreePath.resolvedOnce(Path.of(put ? args[1] : args[2]));
             Artifact artifact = new Artifact("copy", path.toString(), null, null, null, false, null, null, null,
                     S3Source.key(key), null, null, null, null);
             if (put) {

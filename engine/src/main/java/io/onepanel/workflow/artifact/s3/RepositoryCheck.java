@@ -2,7 +2,9 @@ package io.onepanel.workflow.artifact.s3;
 
 import io.onepanel.workflow.artifact.ArtifactException;
 import io.onepanel.workflow.artifact.ArtifactRepository;
-import java.util.concurrent.CompletionException;
+import java.net.URI;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
@@ -19,15 +21,27 @@ final class RepositoryCheck {
         if (repository.bucket() == null || repository.bucket().isBlank()) {
             return;
         }
-        S3Location at = new S3Location(ArtifactRepository.endpointUri(repository.endpoint(), repository.insecure()),
+        URI endpoint;
+        try {
+            endpoint = ArtifactRepository.endpointUri(repository.endpoint(), repository.insecure());
+        } catch (IllegalArgumentException e) {
+            throw new ArtifactException(e.getMessage() + " (--s3-endpoint or ONEPANEL_S3_ENDPOINT)");
+        }
+        S3Location at = new S3Location(endpoint,
                 repository.region() != null ? repository.region() : ArtifactRepository.DEFAULT_REGION,
                 repository.pathStyle(), repository.credentials(), repository.bucket(), "");
         String what = "S3 artifact repository s3://" + at.bucket() + " at " + at.endpointName();
         S3Connections.Connection c = connections.get(at.connectionKey());
+        CompletableFuture<?> head = c.client().headBucket(h -> h.bucket(at.bucket())
+                .overrideConfiguration(o -> o.apiCallTimeout(c.settings().stallTimeout())));
         try {
-            c.client().headBucket(h -> h.bucket(at.bucket())
-                    .overrideConfiguration(o -> o.apiCallTimeout(c.settings().stallTimeout()))).join();
-        } catch (CompletionException e) {
+            head.get();
+        } catch (InterruptedException e) {
+            // Ctrl-C or SIGTERM while the endpoint keeps us waiting: stop waiting at once.
+            head.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new ArtifactException(what + ": the check was interrupted", e);
+        } catch (ExecutionException e) {
             Throwable cause = S3Errors.unwrap(e);
             if (cause instanceof S3Exception s && s.statusCode() == 404) {
                 throw new ArtifactException(what + ": bucket '" + at.bucket() + "' does not exist (create it, or "

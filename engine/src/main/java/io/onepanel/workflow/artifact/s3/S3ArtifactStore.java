@@ -40,7 +40,7 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Object;
-import software.amazon.awssdk.transfer.s3.model.UploadFileRequest;
+import software.amazon.awssdk.transfer.s3.model.UploadRequest;
 
 /**
  * Artifacts in S3 (or any S3-compatible server) through the AWS SDK v2: the async client with
@@ -60,6 +60,12 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
 
     private final ArtifactRepository repository;
     private final S3Connections connections;
+    /** Threads that read a task's files into uploads: one per upload in flight, idle ones end. */
+    private final ExecutorService readers = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "s3-upload-reader");
+        t.setDaemon(true);
+        return t;
+    });
 
     public S3ArtifactStore(ArtifactRepository repository, CredentialsResolver resolver) {
         this.repository = repository;
@@ -344,8 +350,8 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
                 } else {
                     ProgressMeter meter = new ProgressMeter(listener, output.name(), tree.bytes(), 1);
                     meter.start();
-                    transfer(List.of(tree.root()), f -> upload(c, at.bucket(), at.key(), f, tree.bytes(), meter), meter,
-                            NOTHING, at, what);
+                    transfer(tree.files(), f -> upload(c, at.bucket(), at.key(), f, meter), meter, NOTHING, at,
+                            what);
                 }
             }
             case ZIP -> throw new ArtifactException(what + ": zip archives are not supported; use tar or none");
@@ -356,14 +362,14 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
             ArchiveStrategy archive, TransferListener listener, String what) throws ArtifactException {
         Path tgz = null;
         try {
-            tgz = Files.createTempFile("onepanel-artifact-", ".tgz");
+            // Resolved: our own file, whose path is then free of links like a task's.
+            tgz = Files.createTempFile("onepanel-artifact-", ".tgz").toRealPath();
             TarGz.pack(source, tgz, archive.compressionLevel());
             long size = Files.size(tgz);
             ProgressMeter meter = new ProgressMeter(listener, output.name(), size, 1);
             meter.start();
-            Path archived = tgz;
-            transfer(List.of(archived), f -> upload(c, at.bucket(), at.key(), f, size, meter), meter, NOTHING, at,
-                    what);
+            SourceTree.File archived = new SourceTree.File(tgz, "", size);
+            transfer(List.of(archived), f -> upload(c, at.bucket(), at.key(), f, meter), meter, NOTHING, at, what);
         } catch (IOException e) {
             throw new ArtifactException(what + ": cannot archive " + source + ": " + e.getMessage(), e);
         } finally {
@@ -378,7 +384,7 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
         try {
             transfer(tree.files(), f -> {
                 String key = ObjectKeys.join(at.key(), f.relative());
-                return upload(c, at.bucket(), key, f.path(), f.size(), meter).thenRun(() -> uploaded.add(key));
+                return upload(c, at.bucket(), key, f, meter).thenRun(() -> uploaded.add(key));
             }, meter, NOTHING, at, what);
             transfer(tree.emptyDirectories(), dir -> {
                 String key = ObjectKeys.join(at.key(), dir) + "/";
@@ -394,15 +400,15 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
         }
     }
 
-    private static CompletableFuture<?> upload(S3Connections.Connection c, String bucket, String key, Path file,
-            long size, ProgressMeter meter) {
-        FileProgress progress = new FileProgress(meter, size);
-        UploadFileRequest request = UploadFileRequest.builder()
-                .source(file)
-                .putObjectRequest(p -> p.bucket(bucket).key(key))
+    private CompletableFuture<?> upload(S3Connections.Connection c, String bucket, String key, SourceTree.File file,
+            ProgressMeter meter) {
+        FileProgress progress = new FileProgress(meter, file.size());
+        UploadRequest request = UploadRequest.builder()
+                .requestBody(new LinkFreeBody(file, readers))
+                .putObjectRequest(p -> p.bucket(bucket).key(key).contentLength(file.size()))
                 .addTransferListener(progress)
                 .build();
-        return c.transfers().uploadFile(request).completionFuture().thenRun(progress::done);
+        return c.transfers().upload(request).completionFuture().thenRun(progress::done);
     }
 
     private static void deleteQuietly(S3Connections.Connection c, String bucket, List<String> keys) {
@@ -433,7 +439,8 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
     private <T> void transfer(List<T> items, Function<T, CompletableFuture<?>> start, ProgressMeter meter,
             Runnable abort, S3Location at, String what) throws ArtifactException {
         Throwable failure = new ParallelTransfers(connections.settings().maxConcurrency(),
-                connections.settings().stallTimeout()).run(items, start, meter, abort);
+                connections.settings().stallTimeout(), connections.settings().totalTimeout())
+                .run(items, start, meter, abort);
         if (failure != null) {
             throw S3Errors.describe(failure, what, at, connections.settings().maxAttempts());
         }
@@ -442,5 +449,6 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
     @Override
     public void close() {
         connections.close();
+        readers.shutdownNow();
     }
 }

@@ -80,7 +80,7 @@ public final class S3Errors {
         }
         if (e instanceof S3Exception s) {
             String code = code(s);
-            if (s.statusCode() == 403 || CREDENTIAL_CODES.contains(code)) {
+            if (s.statusCode() == 403 || code != null && CREDENTIAL_CODES.contains(code)) {
                 return new ArtifactException(what + ": access denied to " + where + " ("
                         + (code == null ? "HTTP 403" : code) + "): check the S3 credentials and their permissions", e);
             }
@@ -91,6 +91,11 @@ public final class S3Errors {
             if (s.statusCode() == 404) {
                 return new ArtifactException(what + ": no object or prefix '" + at.key() + "' in bucket '"
                         + at.bucket() + "' at " + at.endpointName(), e);
+            }
+            if (s.statusCode() >= 500 && code == null) {
+                return new ArtifactException(what + ": " + at.endpointName() + " answered HTTP " + s.statusCode()
+                        + " after " + maxAttempts + (maxAttempts == 1 ? " attempt" : " attempts")
+                        + " (a failure of the server, not of the request): is it up, and is it an S3 endpoint?", e);
             }
             return new ArtifactException(what + ": S3 error " + (code == null ? "" : code + " ") + "(HTTP "
                     + s.statusCode() + ") for " + where, e);

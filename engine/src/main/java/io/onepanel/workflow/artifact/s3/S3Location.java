@@ -2,7 +2,6 @@ package io.onepanel.workflow.artifact.s3;
 
 import io.onepanel.workflow.artifact.ArtifactException;
 import io.onepanel.workflow.artifact.ArtifactRepository;
-import io.onepanel.workflow.artifact.KeyFormat;
 import io.onepanel.workflow.artifact.ObjectKeys;
 import io.onepanel.workflow.artifact.S3Credentials;
 import io.onepanel.workflow.template.Artifact;
@@ -39,10 +38,6 @@ public record S3Location(URI endpoint, String region, boolean pathStyle, S3Crede
         if (s3 == null || s3.key() == null || s3.key().isBlank()) {
             throw new ArtifactException("artifact '" + artifact.name() + "' has no S3 key; outputs must be located first");
         }
-        if (KeyFormat.hasPlaceholder(s3.key())) {
-            throw new ArtifactException("artifact '" + artifact.name() + "': key '" + s3.key()
-                    + "' still holds an unresolved {{...}} variable");
-        }
         String bucket = s3.bucket() != null && !s3.bucket().isBlank() ? s3.bucket() : repository.bucket();
         if (bucket == null || bucket.isBlank()) {
             throw new ArtifactException("artifact '" + artifact.name()
@@ -64,7 +59,12 @@ public record S3Location(URI endpoint, String region, boolean pathStyle, S3Crede
         if (artifact.subPath() != null && !artifact.subPath().isBlank()) {
             key = ObjectKeys.check(ObjectKeys.join(key, artifact.subPath()));
         }
-        return new S3Location(ArtifactRepository.endpointUri(endpoint, insecure), region, repository.pathStyle(),
-                credentials, bucket, key);
+        URI uri;
+        try {
+            uri = ArtifactRepository.endpointUri(endpoint, insecure);
+        } catch (IllegalArgumentException e) {
+            throw new ArtifactException("artifact '" + artifact.name() + "': " + e.getMessage());
+        }
+        return new S3Location(uri, region, repository.pathStyle(), credentials, bucket, key);
     }
 }

@@ -11,8 +11,10 @@ import java.util.Map;
 
 /**
  * What a container runs, in Kubernetes' terms but without the image: {@code command} replaces the
- * entrypoint and {@code args} follow it; with no command, {@code args} alone are the command line;
- * with neither, the image's entrypoint would run, which the local runtime cannot know. {@code env}
+ * entrypoint and {@code args} follow it; with no command, the image's entrypoint would run with the
+ * args, which the local runtime cannot know: it runs only when {@link LocalImages} maps the image to a
+ * local command. {@code ARGO_PROGRESS_FILE} names a file in the task's own {@code /tmp}, as Argo
+ * names one for a task to report its progress (docs/progress.md). {@code env}
  * literals are set on top of the base environment, {@code $(VAR)} references are expanded as the
  * kubelet does, and {@code valueFrom} entries that need the cluster are reported and left out.
  *
@@ -34,6 +36,19 @@ record ContainerCommand(List<String> argv, Map<String, String> environment, List
      */
     static ContainerCommand of(Container container, String scriptPath, Map<String, String> baseEnvironment,
             String podName, String namespace) throws LocalRuntimeException {
+        return of(container, scriptPath, baseEnvironment, podName, namespace, LocalImages.NONE);
+    }
+
+    /** Argo's variable naming the file a task may write its progress to, {@code N/M}. */
+    static final String PROGRESS_VARIABLE = "ARGO_PROGRESS_FILE";
+    /** In the task's own /tmp, which no other task sees. */
+    static final String PROGRESS_FILE = "/tmp/argo-progress";
+
+    /**
+     * @param images what stands for an image's entrypoint when the container has no command
+     */
+    static ContainerCommand of(Container container, String scriptPath, Map<String, String> baseEnvironment,
+            String podName, String namespace, LocalImages images) throws LocalRuntimeException {
         List<String> warnings = new ArrayList<>();
         Map<String, String> declared = new LinkedHashMap<>();
         for (EnvVar variable : nullToEmpty(container.getEnv())) {
@@ -59,9 +74,15 @@ record ContainerCommand(List<String> argv, Map<String, String> environment, List
 
         List<String> command = nullToEmpty(container.getCommand());
         List<String> args = nullToEmpty(container.getArgs());
-        if (command.isEmpty() && args.isEmpty()) {
-            throw new LocalRuntimeException("no command: the local runtime cannot run the image's entrypoint"
-                    + " (image " + container.getImage() + "); give the container a 'command'");
+        if (command.isEmpty()) {
+            command = images.entrypoint(container.getImage()).orElseThrow(() -> new LocalRuntimeException(
+                    (args.isEmpty() ? "no command and no args: " : "args but no command: ")
+                            + LocalImages.whatWouldRun(container)));
+            if (command.isEmpty() && args.isEmpty()) {
+                throw new LocalRuntimeException("no command and no args: the images file maps image "
+                        + container.getImage() + " to no command, so there is nothing to run; give the container a"
+                        + " command");
+            }
         }
         List<String> argv = new ArrayList<>();
         command.forEach(word -> argv.add(expand(word, declared)));
@@ -71,6 +92,7 @@ record ContainerCommand(List<String> argv, Map<String, String> environment, List
         }
 
         Map<String, String> environment = new LinkedHashMap<>(baseEnvironment);
+        environment.put(PROGRESS_VARIABLE, PROGRESS_FILE); // the template's own env wins, as on a cluster
         environment.putAll(declared);
         return new ContainerCommand(argv, environment, warnings);
     }

@@ -8,7 +8,6 @@ import io.onepanel.workflow.runtime.TaskListener;
 import io.onepanel.workflow.runtime.TaskPhase;
 import io.onepanel.workflow.runtime.TaskRequest;
 import io.onepanel.workflow.runtime.TaskResult;
-import io.onepanel.workflow.runtime.local.MountPlan.Location;
 import io.onepanel.workflow.runtime.local.TaskPaths.ArtifactPath;
 import io.onepanel.workflow.runtime.local.TaskPaths.ParameterPath;
 import io.onepanel.workflow.template.Artifact;
@@ -176,7 +175,8 @@ final class LocalAttempt implements TaskExecution, Runnable {
         LocalRuntimeOptions options = runtime.options();
         TaskPaths paths = TaskPaths.of(template, request.workflow(), options.defaultWorkingDir());
         ContainerCommand command = ContainerCommand.of(container, script ? SetupScript.SCRIPT_PATH : null,
-                runtime.taskEnvironment(), request.podName(), request.run() == null ? null : request.run().namespace());
+                runtime.taskEnvironment(), request.podName(), request.run() == null ? null : request.run().namespace(),
+                runtime.images());
         Namespaces.Ready namespaces = runtime.namespaces().ready();
         runtime.announceImage(container.getImage(), this::status);
         command.warnings().forEach(this::status);
@@ -210,7 +210,7 @@ final class LocalAttempt implements TaskExecution, Runnable {
             Files.writeString(attemptDir.resolve(SetupScript.SCRIPT_FILE), source == null ? "" : source);
         }
         String setup = SetupScript.write(attemptDir, plan, namespaces.mount(), script, paths.workingDir(),
-                paths.workingDirDeclared());
+                paths.workingDirDeclared(), namespaces.dropPrivileges());
 
         List<String> commandLine = new ArrayList<>(namespaces.prefix());
         commandLine.add(setup);
@@ -329,11 +329,12 @@ final class LocalAttempt implements TaskExecution, Runnable {
                     + runtime.options().resultLimitBytes() + ", as Argo does");
         }
 
+        OutputFiles files = new OutputFiles(plan);
         Map<String, String> parameters = new LinkedHashMap<>();
         for (ParameterPath parameter : paths.parameters()) {
             String what = "output parameter '" + parameter.parameter().name() + "'";
             try {
-                String value = readParameter(plan.locate(parameter.path()));
+                String value = files.readParameter(parameter.path(), PARAMETER_LIMIT);
                 if (value == null) {
                     value = parameter.parameter().valueFrom().defaultValue();
                 }
@@ -342,8 +343,8 @@ final class LocalAttempt implements TaskExecution, Runnable {
                 } else {
                     parameters.put(parameter.parameter().name(), trimOneNewline(value));
                 }
-            } catch (LocalRuntimeException | IOException e) {
-                errors.add(what + ": " + parameter.path() + ": " + e.getMessage());
+            } catch (LocalRuntimeException e) {
+                errors.add(what + ": " + e.getMessage());
             }
         }
 
@@ -351,8 +352,14 @@ final class LocalAttempt implements TaskExecution, Runnable {
         for (ArtifactPath output : paths.outputs()) {
             Artifact artifact = output.artifact();
             String what = "output artifact '" + artifact.name() + "'";
-            Location location = plan.locate(output.path());
-            if (location == null || !Files.exists(location.host(), LinkOption.NOFOLLOW_LINKS)) {
+            Path host;
+            try {
+                host = files.locate(output.path());
+            } catch (LocalRuntimeException e) {
+                errors.add(what + ": " + e.getMessage());
+                continue;
+            }
+            if (host == null) {
                 // An absent optional output is the normal case (Onepanel adds the optional sys-metrics
                 // output to every task), so it is not worth a line in every task's log.
                 if (!artifact.optional()) {
@@ -364,12 +371,12 @@ final class LocalAttempt implements TaskExecution, Runnable {
                 Artifact located = artifact.hasLocation() ? artifact
                         : runtime.store().locate(artifact, runtime.artifactVariables(request));
                 status("storing " + what + " from " + output.path());
-                Artifact stored = runtime.store().store(located, location.host(), listener::transfer);
+                Artifact stored = runtime.store().store(located, host, listener::transfer);
                 if (stored != null) {
                     artifacts.add(stored);
                 }
             } catch (ArtifactException e) {
-                errors.add(what + ": " + e.getMessage());
+                errors.add(what + ": " + OutputFiles.asTaskSees(e.getMessage(), host, output.path()));
             }
         }
 
@@ -387,21 +394,6 @@ final class LocalAttempt implements TaskExecution, Runnable {
         message.addAll(errors);
         return new TaskResult(phase, exitCode, message.isEmpty() ? null : String.join("; ", message), stdout,
                 parameters, artifacts);
-    }
-
-    /** The file's text, or null when there is no file (a default may apply). */
-    private static String readParameter(Location location) throws IOException, LocalRuntimeException {
-        if (location == null || !Files.exists(location.host())) {
-            return null;
-        }
-        Path file = location.host();
-        if (!Files.isRegularFile(file)) {
-            throw new LocalRuntimeException("not a file");
-        }
-        if (Files.size(file) > PARAMETER_LIMIT) {
-            throw new LocalRuntimeException("larger than " + PARAMETER_LIMIT + " bytes");
-        }
-        return Files.readString(file, StandardCharsets.UTF_8);
     }
 
     /** Argo's executor trims a single trailing newline from output parameters (SaveParameters). */

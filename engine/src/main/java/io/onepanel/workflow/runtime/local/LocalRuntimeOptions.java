@@ -13,8 +13,9 @@ import java.util.Objects;
  * @param environment the engine's environment; a task starts from the few variables of it that
  *     {@link TaskEnvironment} lets through ({@code PATH}, {@code HOME}, locale, {@code TZ}), then
  *     the template's {@code env}; credentials and configuration never reach a task
- * @param defaultWorkingDir where a container without {@code workingDir} starts; {@code /} when
- *     this directory is not visible inside the task
+ * @param defaultWorkingDir the directory the run was started from (a checkout, a CI workspace): kept
+ *     visible inside tasks at its own path, even under {@code /tmp}; a task without {@code workingDir}
+ *     never starts there but in an empty directory of its own
  * @param resultLimitBytes how much of stdout {@code outputs.result} keeps (the last bytes, as Argo)
  * @param startingLimit how many tasks may be starting at once (namespaces made, mounts done, command
  *     not yet running); default the machine's cores, so that a DAG thousands of tasks wide never

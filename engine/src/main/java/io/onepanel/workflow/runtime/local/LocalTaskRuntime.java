@@ -1,6 +1,8 @@
 package io.onepanel.workflow.runtime.local;
 
 import io.onepanel.workflow.artifact.ArtifactStore;
+import io.onepanel.workflow.artifact.files.LinkFreePath;
+import io.onepanel.workflow.artifact.files.OwnedDirectory;
 import io.onepanel.workflow.runtime.RunInfo;
 import io.onepanel.workflow.runtime.TaskExecution;
 import io.onepanel.workflow.runtime.TaskListener;
@@ -39,18 +41,21 @@ import java.util.function.Consumer;
  *
  * <p>On disk, under the work root: {@code runs/<run>/volumes/<claim>} for the run-shared volumes
  * and {@code runs/<run>/attempts/<pod>-<attempt>-<n>} for one attempt's private files, removed when
- * the attempt is over.
+ * the attempt is over. Each run's directory is an {@link OwnedDirectory} while the run lasts, so
+ * what a run killed with SIGKILL left is found and removed later ({@link #removeLeftovers(Set)}).
  */
 public final class LocalTaskRuntime implements TaskRuntime {
 
     private final Path workRoot;
     private final ArtifactStore store;
     private final LocalRuntimeOptions options;
+    private final LocalImages images;
     private final Map<String, String> taskEnvironment;
     private final Namespaces namespaces;
     private final HostMountPoints hostMountPoints = new HostMountPoints();
     private final Set<String> announcedImages = ConcurrentHashMap.newKeySet();
     private final Set<String> runs = ConcurrentHashMap.newKeySet();
+    private final Map<String, OwnedDirectory> owned = new ConcurrentHashMap<>();
     private final Set<LocalAttempt> active = ConcurrentHashMap.newKeySet();
     private final AtomicLong attempts = new AtomicLong();
     private final Semaphore starting;
@@ -68,7 +73,16 @@ public final class LocalTaskRuntime implements TaskRuntime {
      * @param store fetches input artifacts and stores output artifacts
      */
     public LocalTaskRuntime(Path workRoot, ArtifactStore store, LocalRuntimeOptions options) {
-        this.workRoot = workRoot.toAbsolutePath().normalize();
+        this(workRoot, store, options, LocalImages.NONE);
+    }
+
+    /**
+     * @param images what stands for the entrypoint of images whose containers give no command
+     */
+    public LocalTaskRuntime(Path workRoot, ArtifactStore store, LocalRuntimeOptions options, LocalImages images) {
+        this.images = Objects.requireNonNull(images, "images");
+        // Task files are read with no link on their path (LinkFreePath): none of ours either.
+        this.workRoot = LinkFreePath.resolvedOnce(workRoot);
         this.store = Objects.requireNonNull(store, "store");
         this.options = Objects.requireNonNull(options, "options");
         this.taskEnvironment = TaskEnvironment.from(options.environment());
@@ -88,7 +102,10 @@ public final class LocalTaskRuntime implements TaskRuntime {
         if (closed) {
             return new Finished(TaskResult.error("the local runtime is closed"));
         }
-        runs.add(runKey(request.run()));
+        String run = runKey(request.run());
+        if (runs.add(run)) {
+            claim(run);
+        }
         LocalAttempt attempt = new LocalAttempt(this, request, listener);
         active.add(attempt);
         attempt.result().whenComplete((result, failure) -> active.remove(attempt));
@@ -129,6 +146,14 @@ public final class LocalTaskRuntime implements TaskRuntime {
         timers.shutdownNow();
     }
 
+    private void claim(String key) {
+        try {
+            owned.put(key, OwnedDirectory.claim(workRoot.resolve("runs").resolve(key)));
+        } catch (IOException e) {
+            // The attempt fails on its own directory with the reason; nothing to own then.
+        }
+    }
+
     private void release(String key) {
         Path runDirectory = workRoot.resolve("runs").resolve(key);
         try {
@@ -136,9 +161,40 @@ public final class LocalTaskRuntime implements TaskRuntime {
                 FileTree.delete(runDirectory);
             }
         } catch (IOException e) {
-            // Best effort; the next run uses a directory of its own.
+            // Best effort; a later run removes it once its lock is free (removeLeftovers).
+        }
+        OwnedDirectory ownership = owned.remove(key);
+        if (ownership != null) {
+            ownership.close();
         }
         hostMountPoints.release(key);
+    }
+
+    /**
+     * Removes the directories of runs whose process died without cleaning up (a SIGKILL, a power
+     * cut): those under {@code runs/} whose lock no living process holds and below which nothing is
+     * mounted. Runs of this and other living processes are left alone, and so are the runs
+     * {@code resumable} names (by uid): a resumed run finds its shared volumes as its earlier tasks
+     * left them.
+     */
+    public OwnedDirectory.Removed removeLeftovers(Set<String> resumable) {
+        Set<String> kept = new java.util.HashSet<>();
+        resumable.forEach(uid -> kept.add(safeName(uid)));
+        return OwnedDirectory.removeAbandoned(workRoot.resolve("runs"), directory -> {
+            if (kept.contains(directory.getFileName().toString())) {
+                return false;
+            }
+            try {
+                return !MountTable.anyAtOrBelow(directory);
+            } catch (IOException e) {
+                return false;
+            }
+        });
+    }
+
+    /** Where runs keep their files: for messages. */
+    public Path workRoot() {
+        return workRoot;
     }
 
     // What attempts use.
@@ -149,6 +205,10 @@ public final class LocalTaskRuntime implements TaskRuntime {
 
     LocalRuntimeOptions options() {
         return options;
+    }
+
+    LocalImages images() {
+        return images;
     }
 
     /** What every task's environment starts from: the few variables {@link TaskEnvironment} passes. */

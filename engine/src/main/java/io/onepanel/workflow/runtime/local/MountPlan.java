@@ -53,8 +53,13 @@ final class MountPlan {
         }
     }
 
-    /** Where a container path's bytes are on this machine, and whether only this attempt sees them. */
-    record Location(Path host, boolean privateToAttempt) {}
+    /**
+     * Where a container path's bytes are on this machine, and whether only this attempt sees them.
+     *
+     * @param mountSource what the mount covering the path binds there ({@code host} itself, or a
+     *     directory above it); everything between the two is the task's own
+     */
+    record Location(Path host, boolean privateToAttempt, Path mountSource) {}
 
     private final List<Mount> mounts = new ArrayList<>();
 
@@ -86,7 +91,7 @@ final class MountPlan {
             return null;
         }
         Path host = best.directory() ? resolve(best.source(), path.relativeTo(best.target())) : best.source();
-        return new Location(host, best.privateToAttempt());
+        return new Location(host, best.privateToAttempt(), best.source());
     }
 
     private static Path resolve(Path base, String relative) {

@@ -195,7 +195,8 @@ final class MountPlanner {
                         + " does not exist on this machine");
             }
         }
-        return source;
+        // The template names this path: resolved here, so outputs under it are read with no link above them.
+        return source.toRealPath();
     }
 
     private void input(ArtifactPath input, Path staged) throws IOException, LocalRuntimeException {

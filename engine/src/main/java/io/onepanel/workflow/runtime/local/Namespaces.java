@@ -19,15 +19,24 @@ import java.util.concurrent.TimeUnit;
  * that one process ends the whole tree, however it forked. When util-linux {@code setpriv} stands
  * beside {@code unshare}, {@code setpriv --pdeathsig KILL} also ends the tree should the thread
  * that started it (the attempt's, which waits for it) or this JVM die first.
+ *
+ * <p>A task's command runs without any capability: after its mounts, the setup script execs it
+ * through {@link Ready#dropPrivileges()} ({@code setpriv --inh-caps=-all --ambient-caps=-all
+ * --bounding-set=-all --no-new-privs}), keeping its user id. So a task running as root (or as the
+ * root of a user namespace) cannot unmount its private {@code /proc} or {@code /tmp} to see what
+ * they cover (the machine's processes and the engine's environment), mount anything, or regain a
+ * capability through a set-user-id program.
  */
 final class Namespaces {
 
-    /** @param prefix the command line up to, not including, the setup script */
     /**
+     * @param prefix the command line up to, not including, the setup script
      * @param overlays whether an attempt may mount overlayfs (as root, where the kernel has it;
      *     unprivileged user namespaces refuse it on many kernels)
+     * @param dropPrivileges what the setup script execs the task's command through: every
+     *     capability dropped, for good
      */
-    record Ready(List<String> prefix, Path mount, boolean overlays) {}
+    record Ready(List<String> prefix, Path mount, boolean overlays, List<String> dropPrivileges) {}
 
     private final LocalRuntimeOptions options;
     private final Path workRoot;
@@ -64,12 +73,12 @@ final class Namespaces {
             case NEVER -> false;
             case WHEN_NOT_ROOT -> !root;
         };
-        List<String> prefix = new ArrayList<>();
-        Path setpriv = unshare.resolveSibling("setpriv");
-        if (Files.isExecutable(setpriv)) {
-            // Should this JVM die without closing the runtime, its tasks die with it.
-            prefix.addAll(List.of(setpriv.toString(), "--pdeathsig", "KILL", "--"));
-        }
+        Path setpriv = executable(Path.of("setpriv"), "setpriv not found (util-linux); the local runtime needs it to"
+                + " drop the tasks' capabilities");
+        List<String> drop = List.of(setpriv.toString(), "--inh-caps=-all", "--ambient-caps=-all",
+                "--bounding-set=-all", "--no-new-privs", "--");
+        // Should this JVM die without closing the runtime, its tasks die with it.
+        List<String> prefix = new ArrayList<>(List.of(setpriv.toString(), "--pdeathsig", "KILL", "--"));
         prefix.addAll(List.of(unshare.toString(), "--mount", "--propagation", "private",
                 "--pid", "--fork", "--kill-child", "--mount-proc"));
         if (userNamespace) {
@@ -89,7 +98,8 @@ final class Namespaces {
         try {
             List<String> command = new ArrayList<>(prefix);
             command.add("cd " + SetupScript.quote(probe.toString()) + " && " + SetupScript.quote(mount.toString())
-                    + " --no-canonicalize --bind ./a ./b");
+                    + " --no-canonicalize --bind ./a ./b && " + String.join(" ", drop.stream().map(SetupScript::quote)
+                    .toList()) + " /bin/sh -c :");
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
             String output;
@@ -103,7 +113,7 @@ final class Namespaces {
             if (process.exitValue() != 0) {
                 throw new LocalRuntimeException(explain(unshare, userNamespace, root, output));
             }
-            return new Ready(List.copyOf(prefix), mount, !userNamespace && kernelHasOverlay());
+            return new Ready(List.copyOf(prefix), mount, !userNamespace && kernelHasOverlay(), drop);
         } catch (IOException e) {
             throw new LocalRuntimeException("cannot run " + unshare + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {

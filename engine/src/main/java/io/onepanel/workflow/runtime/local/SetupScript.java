@@ -2,6 +2,7 @@ package io.onepanel.workflow.runtime.local;
 
 import io.onepanel.workflow.runtime.local.MountPlan.Mount;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +30,10 @@ final class SetupScript {
 
     static final String STATUS_FILE = "status";
     static final String SCRIPT_FILE = "script";
+    /** The working directory of a task whose container names none: empty, the attempt's own. */
+    static final String PRIVATE_WORK_DIR = "/tmp/onepanel-workdir";
+    /** Where that directory is when the task has no private /tmp: below the attempt directory. */
+    static final String WORK_DIR = "workdir";
     static final String SCRIPT_PATH = "/dev/fd/3";
     static final int SETUP_FAILED = 125;
 
@@ -47,7 +52,7 @@ final class SetupScript {
      * @param mount the absolute path of {@code mount(8)}
      */
     static String write(Path attemptDir, MountPlan plan, Path mount, boolean withScriptSource,
-            ContainerPath workingDir, boolean workingDirDeclared) throws IOException {
+            ContainerPath workingDir, boolean workingDirDeclared, List<String> dropPrivileges) throws IOException {
         String mountCommand = quote(mount.toString());
         List<String> lines = new ArrayList<>();
         lines.add("exec 4>" + quote(attemptDir.resolve(STATUS_FILE).toString()) + " || exit " + SETUP_FAILED);
@@ -95,7 +100,7 @@ final class SetupScript {
         String directory = quote(workingDir.toString());
         lines.add(workingDirDeclared
                 ? "cd " + directory + " 2>/dev/null || onepanel_fail 'workingDir: cannot enter' " + directory
-                : "cd " + directory + " 2>/dev/null || cd /");
+                : privateWorkingDirectory(attemptDir, plan));
 
         lines.add("onepanel_found() {");
         lines.add("  case \"$1\" in */*) [ -f \"$1\" ] && [ -x \"$1\" ]; return;; '') return 1;; esac");
@@ -110,10 +115,29 @@ final class SetupScript {
         lines.add("exec 4>&-");
         // The runtime counts the attempt as started, no longer setting up, when it reads this line.
         lines.add("printf '%s\\n' " + quote(STARTED) + " >&2");
-        // exec in a subshell: the program on PATH as the kubelet would start it, never a shell builtin.
-        lines.add("(exec \"$@\")");
+        // exec in a subshell: the program on PATH as the kubelet would start it, never a shell builtin;
+        // through dropPrivileges, so that no capability outlives the mounts.
+        lines.add("(exec " + String.join(" ", dropPrivileges.stream().map(SetupScript::quote).toList()) + " \"$@\")");
         lines.add("exit $?");
         return String.join("\n", lines) + "\n";
+    }
+
+    /**
+     * Without a workingDir a task starts in an empty directory of its own, never in the directory the
+     * run was started from: {@value #PRIVATE_WORK_DIR} in its private /tmp, a path the task can name.
+     * Without a private /tmp, a directory below the attempt's (still the current one, so reachable
+     * whatever the mounts hid: -P enters it relative to it, not to $PWD's path).
+     */
+    private static String privateWorkingDirectory(Path attemptDir, MountPlan plan) throws IOException {
+        Path tmp = plan.mounts().stream().filter(m -> m.target().equals(ContainerPath.TMP) && !m.isOverlay())
+                .map(Mount::source).findFirst().orElse(null);
+        if (tmp != null && Files.isDirectory(tmp)) {
+            Files.createDirectories(tmp.resolve(PRIVATE_WORK_DIR.substring("/tmp/".length())));
+            return "cd " + PRIVATE_WORK_DIR + " || onepanel_fail 'cannot enter the private working directory' "
+                    + PRIVATE_WORK_DIR;
+        }
+        Files.createDirectories(attemptDir.resolve(WORK_DIR));
+        return "cd -P ./" + WORK_DIR + " || onepanel_fail 'cannot enter the private working directory' ./" + WORK_DIR;
     }
 
     /**

@@ -1,11 +1,13 @@
 package io.onepanel.workflow.template.yaml;
 
 import io.onepanel.workflow.diagnostics.Diagnostics;
+import io.onepanel.workflow.diagnostics.SourcePosition;
+import io.onepanel.workflow.template.InstallPlaceholder;
 import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.IdentityHashMap;
-import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -16,22 +18,15 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
- * Go-template placeholders such as {@code {{.ArtifactRepositoryType}}}: Onepanel replaces them
- * in its own template files when it installs a template, before the YAML is read as a workflow
- * (with the namespace's artifact repository type, default node pool, node pool label). Argo's
- * variables never start with a dot, so a placeholder is told apart exactly. Left in, one would
- * be a field nobody knows or a value used literally; each is an error at its first character.
+ * Go-template placeholders that are still in a file after {@link PlaceholderFill}: Argo's variables
+ * never start with a dot, so each is told apart exactly. One whose setting is not configured may
+ * stand as a workflow parameter's value (a run can give the parameter a value instead, see
+ * {@code ParameterCheck}); anywhere else, and for a placeholder nothing fills, it is an error at its
+ * first character naming what would fill it.
  */
 public final class GoTemplatePlaceholders {
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{-?\\s*\\.([A-Za-z_][A-Za-z0-9_]*)?[^}]*}}");
-
-    /** What Onepanel puts in place of the placeholders its files use. */
-    private static final Map<String, String> MEANINGS = Map.of(
-            "ArtifactRepositoryType", "the type of the namespace's artifact repository; write s3 here",
-            "DefaultNodePoolOption", "the name of the namespace's default node pool; write a node pool name here",
-            "NodePoolLabel", "the node label that selects a node pool; write it here, such as"
-                    + " node.kubernetes.io/instance-type");
 
     private GoTemplatePlaceholders() {}
 
@@ -39,7 +34,12 @@ public final class GoTemplatePlaceholders {
         return text.contains("{{") && PLACEHOLDER.matcher(text).find();
     }
 
-    public static void report(SourceText source, Node document, Diagnostics diagnostics) {
+    /**
+     * @param parameterValues where workflow parameters' values start: a placeholder whose setting is
+     *     unset may stand there
+     */
+    public static void report(SourceText source, Node document, Set<SourcePosition> parameterValues,
+            Diagnostics diagnostics) {
         Deque<Node> todo = new ArrayDeque<>();
         Set<Node> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         todo.push(document);
@@ -49,7 +49,7 @@ public final class GoTemplatePlaceholders {
                 continue;
             }
             if (node instanceof ScalarNode scalar) {
-                check(source, scalar, diagnostics);
+                check(source, scalar, parameterValues, diagnostics);
             } else if (node instanceof SequenceNode seq) {
                 seq.getValue().forEach(todo::push);
             } else if (node instanceof MappingNode mapping) {
@@ -61,19 +61,44 @@ public final class GoTemplatePlaceholders {
         }
     }
 
-    private static void check(SourceText source, ScalarNode scalar, Diagnostics diagnostics) {
+    private static void check(SourceText source, ScalarNode scalar, Set<SourcePosition> parameterValues,
+            Diagnostics diagnostics) {
         String text = scalar.getValue();
         if (!text.contains("{{")) {
             return;
         }
         Matcher m = PLACEHOLDER.matcher(text);
+        SourcePosition start = null;
         while (m.find()) {
-            String meaning = m.group(1) == null ? null : MEANINGS.get(m.group(1));
-            diagnostics.error(source.position(scalar).plusColumns(m.start()), "go-template-placeholder", "'"
-                    + m.group() + "' is a Go-template placeholder, which Onepanel fills in when it installs a"
-                    + " template file, before reading it as a workflow; this tool reads the template as"
-                    + " installed: replace the placeholder with its value"
-                    + (meaning == null ? "" : " (Onepanel puts " + meaning + ")"));
+            start = start == null ? source.position(scalar) : start;
+            Optional<InstallPlaceholder> known = m.group(1) == null ? Optional.empty()
+                    : InstallPlaceholder.named(m.group(1));
+            boolean exact = known.isPresent() && m.group().equals(known.get().text());
+            if (exact && parameterValues.contains(start)) {
+                continue; // a run gives the parameter a value, or says what is missing
+            }
+            diagnostics.error(start.plusColumns(m.start()), "go-template-placeholder", "'" + m.group() + "' "
+                    + (exact ? why(known.get())
+                            : known.isPresent() ? misspelt(known.get()) : unknown()));
         }
+    }
+
+    private static String why(InstallPlaceholder p) {
+        return "is filled with " + p.setting() + " when Onepanel installs this file, and that is not configured;"
+                + " configure it, or write the value in place of the placeholder";
+    }
+
+    private static String misspelt(InstallPlaceholder p) {
+        return "is not filled: Onepanel replaces only the exact text " + p.text() + " (with " + p.setting()
+                + "); write it that way, without spaces or dashes";
+    }
+
+    private static String unknown() {
+        StringBuilder known = new StringBuilder();
+        for (InstallPlaceholder p : InstallPlaceholder.values()) {
+            known.append(known.length() == 0 ? "" : ", ").append(p.text());
+        }
+        return "is a Go-template placeholder that nothing fills: when Onepanel installs a template file it fills"
+                + " only " + known + "; write the value in place of the placeholder";
     }
 }

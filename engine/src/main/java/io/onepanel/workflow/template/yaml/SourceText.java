@@ -11,6 +11,9 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
  * SnakeYAML marks where a value starts, but a quoted, escaped, folded or block value does not
  * map column for column onto the text the program sees. The style of each {@link ScalarNode}
  * says how its characters were written; {@link ScalarLayout} walks them.
+ *
+ * <p>The text may be a file with placeholders filled in ({@link PlaceholderFill}): values are laid
+ * out in the filled text, and every position is then moved back to the file as written.
  */
 public final class SourceText {
 
@@ -18,10 +21,16 @@ public final class SourceText {
     private final String text;
     private final int[] lineStarts;
     private final boolean surrogates;
+    private final ColumnMap columns;
 
     public SourceText(String file, String text) {
+        this(file, text, ColumnMap.IDENTITY);
+    }
+
+    SourceText(String file, String text, ColumnMap columns) {
         this.file = file;
         this.text = text;
+        this.columns = columns;
         int lines = 1;
         boolean astral = false;
         for (int i = 0; i < text.length(); i++) {
@@ -64,8 +73,19 @@ public final class SourceText {
         }
         ScalarStyle style = scalar.getScalarStyle();
         String raw = text.substring(from, to);
-        return new SourcePosition(file, start.line(), start.column(),
-                new ScalarLayout(file, start.line(), start.column(), style, raw));
+        ScalarLayout filled = new ScalarLayout(file, start.line(), filledColumn(node.getStartMark()) + 1, style, raw);
+        SourcePosition.Layout layout = columns.isIdentity() ? filled : offset -> written(filled.at(offset));
+        return new SourcePosition(file, start.line(), start.column(), layout);
+    }
+
+    /** A position in the filled text as a position in the file as written. */
+    private SourcePosition written(SourcePosition filled) {
+        return new SourcePosition(file, filled.line(), columns.original(filled.line() - 1, filled.column() - 1) + 1);
+    }
+
+    /** A mark's column (which names the file as written) in the filled text. */
+    private int filledColumn(Mark mark) {
+        return columns.filled(mark.getLine(), mark.getColumn());
     }
 
     private int charIndex(Mark mark) {
@@ -73,11 +93,12 @@ public final class SourceText {
             return -1;
         }
         int lineStart = lineStarts[mark.getLine()];
+        int column = filledColumn(mark);
         if (!surrogates) {
-            return lineStart + mark.getColumn();
+            return lineStart + column;
         }
         try {
-            return text.offsetByCodePoints(lineStart, mark.getColumn());
+            return text.offsetByCodePoints(lineStart, column);
         } catch (IndexOutOfBoundsException e) {
             return -1;
         }

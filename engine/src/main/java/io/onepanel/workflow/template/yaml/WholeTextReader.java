@@ -18,6 +18,10 @@ import org.yaml.snakeyaml.scanner.Constant;
  *
  * <p>Its marks carry no copy of the text (SnakeYAML uses it only for the excerpt in an exception's
  * message, which diagnostics do not show), so a mark costs no memory beyond itself.
+ *
+ * <p>When the text is a file with placeholders filled in, marks give the columns of the file as
+ * written ({@link ColumnMap}); the scanner's own column, which decides indentation, stays the
+ * filled text's. SnakeYAML reads a mark's position only to word its exception messages.
  */
 final class WholeTextReader extends StreamReader {
 
@@ -25,6 +29,7 @@ final class WholeTextReader extends StreamReader {
 
     private final String text;
     private final String name;
+    private final ColumnMap columns;
     /** Whether the text has characters outside the Basic Multilingual Plane (two chars each). */
     private final boolean surrogates;
     private int offset; // in chars
@@ -37,9 +42,14 @@ final class WholeTextReader extends StreamReader {
     private int aheadOffset;
 
     WholeTextReader(String name, String text) {
+        this(name, text, ColumnMap.IDENTITY);
+    }
+
+    WholeTextReader(String name, String text, ColumnMap columns) {
         super(new StringReader(""));
         this.name = name;
         this.text = text;
+        this.columns = columns;
         boolean astral = false;
         for (int i = 0; i < text.length() && !astral; i++) {
             astral = Character.isSurrogate(text.charAt(i));
@@ -49,7 +59,7 @@ final class WholeTextReader extends StreamReader {
 
     @Override
     public Mark getMark() {
-        return new Mark(name, index, line, column, NO_EXCERPT, 0);
+        return new Mark(name, index, line, columns.original(line, column), NO_EXCERPT, 0);
     }
 
     @Override

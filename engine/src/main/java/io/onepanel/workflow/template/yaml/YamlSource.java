@@ -15,6 +15,8 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.events.Event;
+import org.yaml.snakeyaml.parser.Parser;
 import org.yaml.snakeyaml.parser.ParserImpl;
 import org.yaml.snakeyaml.reader.StreamReader;
 import org.yaml.snakeyaml.resolver.Resolver;
@@ -38,6 +40,13 @@ public final class YamlSource {
 
     /** Every document of the text, or none with the reason in {@code diagnostics}. */
     public static List<Node> compose(String file, String text, Diagnostics diagnostics) {
+        return compose(file, text, ColumnMap.IDENTITY, diagnostics);
+    }
+
+    /**
+     * Every document of a text whose placeholders were filled in; positions name the file as written.
+     */
+    static List<Node> compose(String file, String text, ColumnMap columns, Diagnostics diagnostics) {
         if (text.length() > MAX_CHARS) {
             diagnostics.error(new SourcePosition(file, 1, 1), "file-too-large",
                     "the file has " + text.length() + " characters; templates are limited to " + MAX_CHARS
@@ -51,12 +60,13 @@ public final class YamlSource {
         options.setNestingDepthLimit(MAX_NESTING);
         options.setCodePointLimit(MAX_CHARS);
         options.setProcessComments(false);
-        if (unprintable(file, text, diagnostics)) {
+        if (unprintable(file, text, columns, diagnostics)) {
             return List.of();
         }
         List<Node> documents = new ArrayList<>();
+        LastEvent parser = new LastEvent(new ParserImpl(new WholeTextReader("'reader'", text, columns), options));
         try {
-            Composer composer = composer(text, options);
+            Composer composer = new Composer(parser, new Resolver(), options);
             while (composer.checkNode()) {
                 Node document = composer.getNode();
                 if (document != null) {
@@ -65,7 +75,8 @@ public final class YamlSource {
             }
         } catch (MarkedYAMLException e) {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-            Node workspace = documents.isEmpty() && mark != null ? onepanelWorkspaceBefore(text, mark, options) : null;
+            Node workspace = documents.isEmpty() && mark != null ? onepanelWorkspaceBefore(text, columns, mark, options)
+                    : null;
             if (workspace != null) {
                 return List.of(workspace); // not ours to run: its one error says so, not the YAML inside it
             }
@@ -73,7 +84,8 @@ public final class YamlSource {
             return List.of();
         } catch (YAMLException e) {
             String message = firstLine(e.getMessage());
-            diagnostics.error(new SourcePosition(file, 1, 1), "yaml-syntax", message.contains("Nesting Depth")
+            // The composer's own errors carry no position: the event it was composing has one.
+            diagnostics.error(position(file, parser.lastMark()), "yaml-syntax", message.contains("Nesting Depth")
                     ? tooDeep() : message.contains("Number of aliases") ? tooManyAliases() : "invalid YAML: " + message);
             return List.of();
         } catch (StackOverflowError e) {
@@ -91,8 +103,44 @@ public final class YamlSource {
     }
 
     /** SnakeYAML's composer, reading through {@link WholeTextReader} so that reading is linear in the text's length. */
-    private static Composer composer(String text, LoaderOptions options) {
-        return new Composer(new ParserImpl(new WholeTextReader("'reader'", text), options), new Resolver(), options);
+    private static Composer composer(String text, ColumnMap columns, LoaderOptions options) {
+        return new Composer(new ParserImpl(new WholeTextReader("'reader'", text, columns), options), new Resolver(),
+                options);
+    }
+
+    /**
+     * SnakeYAML's parser (reading through {@link WholeTextReader}, linear in the text's length) that
+     * remembers the last event the composer looked at: where the composer was when it gave up
+     * without a position of its own (nesting too deep).
+     */
+    private static final class LastEvent implements Parser {
+        private final Parser parser;
+        private Event last;
+
+        LastEvent(Parser parser) {
+            this.parser = parser;
+        }
+
+        @Override
+        public boolean checkEvent(Event.ID choice) {
+            return parser.checkEvent(choice);
+        }
+
+        @Override
+        public Event peekEvent() {
+            last = parser.peekEvent();
+            return last;
+        }
+
+        @Override
+        public Event getEvent() {
+            last = parser.getEvent();
+            return last;
+        }
+
+        Mark lastMark() {
+            return last == null ? null : last.getStartMark();
+        }
     }
 
     /**
@@ -100,13 +148,14 @@ public final class YamlSource {
      * breaks, unpaired surrogates, U+FFFE and U+FFFF) at its line and column: what a binary file
      * shows first. SnakeYAML's own reader would name only its index.
      */
-    private static boolean unprintable(String file, String text, Diagnostics diagnostics) {
+    private static boolean unprintable(String file, String text, ColumnMap columns, Diagnostics diagnostics) {
         int line = 1;
         int column = 1;
         for (int i = 0; i < text.length(); ) {
             int c = text.codePointAt(i);
             if (!StreamReader.isPrintable(c)) {
-                diagnostics.error(new SourcePosition(file, line, column), "unprintable-character", "the file holds "
+                diagnostics.error(new SourcePosition(file, line, columns.original(line - 1, column - 1) + 1),
+                        "unprintable-character", "the file holds "
                         + String.format("U+%04X", c) + (Character.isISOControl(c) ? ", a control character," : "")
                         + " which YAML does not allow in a document; is this a binary file? (a template is"
                         + " UTF-8 text)");
@@ -130,7 +179,7 @@ public final class YamlSource {
      * workspace files hold YAML that SnakeYAML rejects, and the user needs to hear that the file is
      * a workspace, not where its YAML goes wrong. Null otherwise.
      */
-    private static Node onepanelWorkspaceBefore(String text, Mark error, LoaderOptions options) {
+    private static Node onepanelWorkspaceBefore(String text, ColumnMap columns, Mark error, LoaderOptions options) {
         int end = 0;
         for (int line = 0; line < error.getLine() && end >= 0; line++) {
             end = text.indexOf('\n', end) + 1;
@@ -139,7 +188,7 @@ public final class YamlSource {
             }
         }
         try {
-            Node prefix = composer(text.substring(0, end), options).getSingleNode();
+            Node prefix = composer(text.substring(0, end), columns, options).getSingleNode();
             if (prefix instanceof MappingNode root && value(root, "apiVersion") == null
                     && value(root, "metadata") instanceof MappingNode metadata
                     && value(metadata, "kind") instanceof ScalarNode kind && kind.getValue().equals("Workspace")) {

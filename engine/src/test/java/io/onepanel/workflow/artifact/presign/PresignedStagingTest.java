@@ -139,6 +139,24 @@ class PresignedStagingTest {
     }
 
     @Test
+    void aFileOfTheOutputSwappedForALinkAfterPreparing_isNotUploaded() throws Exception {
+        Path secret = Files.writeString(tmp.resolve("agent-environ"), "AWS_SECRET_ACCESS_KEY=agent");
+        Path out = Files.createDirectories(tmp.resolve("pod/out"));
+        Files.writeString(out.resolve("model.bin"), "weights-of-28");
+        Artifact output = planner.locate(s3("model", "/out", "swapped/out"), variables());
+        assertThatThrownBy(() -> stager.prepare(output, Files.createSymbolicLink(tmp.resolve("pod/link"), secret)))
+                .isInstanceOf(ArtifactException.class).hasMessageContaining("is a symbolic link");
+        try (Stager.PreparedUpload prepared = stager.prepare(output, out)) {
+            Plans.UploadPlan plan = planner.planStore(output, prepared.manifest());
+            Files.delete(out.resolve("model.bin"));
+            Files.createSymbolicLink(out.resolve("model.bin"), secret);
+            assertThatThrownBy(() -> stager.upload(plan, prepared, TransferListener.NONE))
+                    .isInstanceOf(ArtifactException.class).hasMessageContaining("is a symbolic link");
+        }
+        assertThat(client.listObjectsV2(l -> l.bucket(bucket).prefix("swapped/")).contents()).isEmpty();
+    }
+
+    @Test
     void abandonedPlan_isAborted_andLeavesNothing() throws Exception {
         Path big = tmp.resolve("big.bin");
         Files.write(big, new byte[6 << 20]);

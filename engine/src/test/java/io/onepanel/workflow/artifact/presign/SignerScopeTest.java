@@ -9,6 +9,7 @@ import io.onepanel.workflow.artifact.ArtifactRepository;
 import io.onepanel.workflow.artifact.CredentialsResolver;
 import io.onepanel.workflow.artifact.S3Credentials;
 import io.onepanel.workflow.artifact.S3ProxyServer;
+import io.onepanel.workflow.artifact.TestArtifacts;
 import io.onepanel.workflow.artifact.TransferListener;
 import io.onepanel.workflow.artifact.TransferSettings;
 import io.onepanel.workflow.artifact.s3.S3ArtifactStore;
@@ -136,5 +137,54 @@ class SignerScopeTest {
             stager.fetch(planner.planFetch(input), input, target, TransferListener.NONE);
         }
         assertThat(target).hasContent("not mine");
+    }
+
+    @Test
+    void aConfinedSigner_signsTheJobsKeysAndLocatesOutputsBelowItsPrefix() throws Exception {
+        client.putObject(p -> p.bucket(configured).key("team/nightly/in/data.txt"), RequestBody.fromString("ours"));
+        StagingPlanner planner = new StagingPlanner(store, Duration.ofMinutes(5)).confinedTo("team/nightly/");
+        assertThat(planner.keyPrefix()).isEqualTo("team/nightly");
+        Artifact input = s3("in", "/in", "team/nightly/in/data.txt");
+        Artifact output = planner.locate(TestArtifacts.output("model", "/out/model.bin"),
+                java.util.Map.of("workflow.namespace", "ns", "workflow.name", "wf", "pod.name", "wf-1"));
+        assertThat(output.s3().key()).isEqualTo("team/nightly/artifacts/ns/wf/wf-1/model.bin");
+        Path model = Files.writeString(tmp.resolve("model.bin"), "weights");
+        try (Stager stager = new Stager(2, 2)) {
+            Path target = tmp.resolve("in/data.txt");
+            Files.createDirectories(target.getParent());
+            stager.fetch(planner.planFetch(input), input, target, TransferListener.NONE);
+            assertThat(target).hasContent("ours");
+            try (Stager.PreparedUpload prepared = stager.prepare(output, model)) {
+                Plans.UploadPlan plan = planner.planStore(output, prepared.manifest());
+                planner.complete(output, plan, stager.upload(plan, prepared, TransferListener.NONE));
+            }
+        }
+        assertThat(client.listObjectsV2(l -> l.bucket(configured).prefix("team/nightly/artifacts/")).contents())
+                .hasSize(1);
+    }
+
+    @Test
+    void aConfinedSigner_refusesEveryKeyOutsideItsPrefix_beforeAnythingIsSigned() throws Exception {
+        StagingPlanner planner = new StagingPlanner(store, Duration.ofMinutes(5)).confinedTo("team/nightly");
+        for (String key : List.of("in/data.txt", "team/other/x", "team/nightly-2/x", "team/nightly/../other/x",
+                "team//nightly/x", "/team/nightly/x", "team%2Fnightly/x", "team/nightly/./x", "Team/nightly/x")) {
+            assertThatThrownBy(() -> planner.planFetch(s3("in", "/in", key))).as(key)
+                    .isInstanceOf(ArtifactException.class)
+                    .hasMessageStartingWith("artifact 'in': key '" + key + "' is outside 'team/nightly/', the only"
+                            + " keys this job may use");
+            assertThatThrownBy(() -> planner.planStore(s3("out", "/out", key), new Plans.UploadManifest("out",
+                    List.of(new Plans.ManifestFile("", 1)), List.of()))).as(key)
+                    .isInstanceOf(ArtifactException.class)
+                    .hasMessageContaining("is outside 'team/nightly/'");
+        }
+        assertThatThrownBy(() -> planner.planStore(s3("out", "/out", "team/nightly/out"), new Plans.UploadManifest(
+                "out", List.of(new Plans.ManifestFile("../../other/x", 1)), List.of())))
+                .isInstanceOf(ArtifactException.class)
+                .hasMessageContaining("unsafe key '../../other/x'");
+        assertThat(client.listObjectsV2(l -> l.bucket(configured).prefix("team/")).contents()).isEmpty();
+        assertThat(client.listMultipartUploads(l -> l.bucket(configured)).uploads()).isEmpty();
+        assertThatThrownBy(() -> new StagingPlanner(store, Duration.ofMinutes(5)).confinedTo("../etc"))
+                .isInstanceOf(ArtifactException.class)
+                .hasMessage("the key prefix '../etc' is not a usable key: has a '..' segment");
     }
 }

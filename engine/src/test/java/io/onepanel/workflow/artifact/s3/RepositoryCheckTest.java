@@ -10,7 +10,9 @@ import io.onepanel.workflow.artifact.CredentialsResolver;
 import io.onepanel.workflow.artifact.S3Credentials;
 import io.onepanel.workflow.artifact.S3ProxyServer;
 import io.onepanel.workflow.artifact.TransferSettings;
+import com.sun.net.httpserver.HttpServer;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Map;
@@ -93,6 +95,43 @@ class RepositoryCheckTest {
                 .hasMessageStartingWith("S3 artifact repository s3://checked at http://127.0.0.1:" + port
                         + ": cannot reach S3 endpoint http://127.0.0.1:" + port + " after 2 attempts: ")
                 .satisfies(e -> org.assertj.core.api.Assertions.assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    @Test
+    void anEndpointThatAnswers503ToEverything_isOneLine() throws Exception {
+        HttpServer failing = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        failing.createContext("/", exchange -> {
+            exchange.sendResponseHeaders(503, -1);
+            exchange.close();
+        });
+        failing.start();
+        try {
+            String endpoint = "http://127.0.0.1:" + failing.getAddress().getPort();
+            assertThatThrownBy(() -> check(repository("checked",
+                    new S3Credentials.StaticKeys(S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY))
+                    .withEndpoint(endpoint, true)))
+                    .isInstanceOf(ArtifactException.class)
+                    .hasMessage("S3 artifact repository s3://checked at " + endpoint + ": " + endpoint + " answered"
+                            + " HTTP 503 after 2 attempts (a failure of the server, not of the request): is it up,"
+                            + " and is it an S3 endpoint?");
+        } finally {
+            failing.stop(0);
+        }
+    }
+
+    @Test
+    void anEndpointWithAPasswordOrAQuery_isRefusedWithoutShowingThePassword() {
+        S3Credentials keys = new S3Credentials.StaticKeys(S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY);
+        assertThatThrownBy(() -> check(repository("checked", keys).withEndpoint("http://user:PASSWORD@127.0.0.1:9", true)))
+                .isInstanceOf(ArtifactException.class)
+                .hasMessage("S3 endpoint 'http://***@127.0.0.1:9' has a user name or password in it; S3 credentials"
+                        + " come from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or a profile, or the repository's"
+                        + " credentials), never from the URL (--s3-endpoint or ONEPANEL_S3_ENDPOINT)");
+        assertThatThrownBy(() -> check(repository("checked", keys).withEndpoint("user:PASSWORD@127.0.0.1:9", true)))
+                .hasMessageNotContaining("PASSWORD");
+        assertThatThrownBy(() -> check(repository("checked", keys).withEndpoint(server.endpoint() + "/?x=1", true)))
+                .isInstanceOf(ArtifactException.class)
+                .hasMessageContaining("has a query string or fragment; give the scheme, host and port only");
     }
 
     /**

@@ -53,13 +53,13 @@ class CheckoutUnderTmpTest {
     }
 
     @Test
-    void theCheckoutIsTheWorkingDirectoryAndVisibleAtItsOwnPathWhileTmpStaysPrivate() throws Exception {
+    void theCheckoutIsVisibleAtItsOwnPathButNotTheWorkingDirectoryWhileTmpStaysPrivate() throws Exception {
         TaskResult result = run(Tasks.container("look", Tasks.container("sh", "-c",
-                "pwd; cat here.txt; cat " + checkout.resolve("here.txt") + "; test -e " + machineTmpFile
-                        + " && echo machine-tmp-visible; echo mine > /tmp/mine").build()));
+                "pwd; test -e here.txt && echo in-the-checkout; cat " + checkout.resolve("here.txt") + "; test -e "
+                        + machineTmpFile + " && echo machine-tmp-visible; echo mine > /tmp/mine").build()));
 
         assertThat(result.phase()).as(result.message()).isEqualTo(TaskPhase.SUCCEEDED);
-        assertThat(result.result()).isEqualTo(checkout + "\nin the checkout\nin the checkout");
+        assertThat(result.result()).isEqualTo("/tmp/onepanel-workdir\nin the checkout");
         assertThat(Path.of("/tmp/mine")).doesNotExist();
     }
 

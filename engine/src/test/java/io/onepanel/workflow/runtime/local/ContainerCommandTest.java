@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -23,16 +24,36 @@ class ContainerCommandTest {
     }
 
     @Test
-    void argsAloneWhenThereIsNoCommand() throws Exception {
-        assertThat(of(new ContainerBuilder().withArgs("echo", "hi"), null).argv()).containsExactly("echo", "hi");
+    void argsAloneNeedTheImagesEntrypointFromTheImagesFile() throws Exception {
+        LocalImages images = new LocalImages(List.of(new LocalImages.Entry("python:3.*", List.of("python", "-u")),
+                new LocalImages.Entry("alpine*", List.of())));
+        ContainerBuilder python = new ContainerBuilder().withImage("python:3.12").withArgs("train.py");
+
+        assertThat(ContainerCommand.of(python.build(), null, Map.of(), "pod-1", "ns", images).argv())
+                .containsExactly("python", "-u", "train.py");
+        assertThat(ContainerCommand.of(new ContainerBuilder().withImage("alpine:3.19").withArgs("echo", "hi").build(),
+                null, Map.of(), "pod-1", "ns", images).argv()).containsExactly("echo", "hi");
+        assertThatThrownBy(() -> of(python, null)).hasMessage("args but no command: in a container the entrypoint"
+                + " of image python:3.12 runs them, which a local run cannot know; give the container a command, or"
+                + " map the image to a local command in an images file (run --images FILE, a line such as"
+                + " '\"python:3.12\": [program]'; [] when the image has no entrypoint)");
     }
 
     @Test
     void neitherIsTheImagesEntrypointWhichCannotRunHere() {
         assertThatThrownBy(() -> of(new ContainerBuilder().withImage("nginx"), null))
-                .hasMessageStartingWith("no command: the local runtime cannot run the image's entrypoint");
+                .hasMessageStartingWith("no command and no args: in a container the entrypoint of image nginx runs,");
         assertThatThrownBy(() -> of(new ContainerBuilder().withImage("python"), "/dev/fd/3"))
-                .hasMessageStartingWith("no command:");
+                .hasMessageStartingWith("no command and no args:");
+    }
+
+    @Test
+    void theTaskMayReportItsProgressInAFileOfItsOwnUnlessItsEnvSaysOtherwise() throws Exception {
+        assertThat(of(new ContainerBuilder().withCommand("true"), null).environment())
+                .containsEntry("ARGO_PROGRESS_FILE", "/tmp/argo-progress");
+        assertThat(of(new ContainerBuilder().withCommand("true").withEnv(new EnvVarBuilder()
+                .withName("ARGO_PROGRESS_FILE").withValue("/mnt/progress").build()), null).environment())
+                .containsEntry("ARGO_PROGRESS_FILE", "/mnt/progress");
     }
 
     @Test

@@ -75,13 +75,38 @@ class LocalTaskRuntimeTest {
     }
 
     @Test
-    void argsAloneAreTheCommandLineWhenThereIsNoCommand() throws Exception {
-        TaskResult result = run(Tasks.container("args",
-                new io.fabric8.kubernetes.api.model.ContainerBuilder().withName("main").withImage("busybox")
-                        .withArgs("echo", "from", "args").build()));
+    void argsWithoutACommandRunOnlyWhenTheImagesFileMapsTheImagesEntrypoint() throws Exception {
+        Template args = Tasks.container("args", new io.fabric8.kubernetes.api.model.ContainerBuilder().withName("main")
+                .withImage("busybox:1.36").withArgs("from", "args").build());
+        LocalImages images = new LocalImages(List.of(new LocalImages.Entry("busybox:*", List.of("echo", "entry:"))));
 
-        assertThat(result.phase()).isEqualTo(TaskPhase.SUCCEEDED);
-        assertThat(result.result()).isEqualTo("from args");
+        TaskResult unmapped = run(args);
+        TaskResult mapped;
+        try (LocalTaskRuntime withImages = new LocalTaskRuntime(temp.resolve("work2"), store,
+                LocalRuntimeOptions.defaults(), images)) {
+            mapped = withImages.start(Tasks.request(run, args), new RecordingListener()).result().get();
+        }
+
+        assertThat(unmapped.phase()).isEqualTo(TaskPhase.ERROR);
+        assertThat(unmapped.message()).isEqualTo("args but no command: in a container the entrypoint of image"
+                + " busybox:1.36 runs them, which a local run cannot know; give the container a command, or map the"
+                + " image to a local command in an images file (run --images FILE, a line such as '\"busybox:1.36\":"
+                + " [program]'; [] when the image has no entrypoint)");
+        assertThat(mapped.phase()).as(mapped.message()).isEqualTo(TaskPhase.SUCCEEDED);
+        assertThat(mapped.result()).isEqualTo("entry: from args");
+    }
+
+    @Test
+    void aTaskWithoutWorkingDirStartsInAnEmptyDirectoryOfItsOwnWhereItMayReportProgress() throws Exception {
+        Path callers = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+
+        TaskResult result = run(Tasks.container("wd", Tasks.container("sh", "-c",
+                "pwd; ls -A | wc -l; echo 3/10 > \"$ARGO_PROGRESS_FILE\" && cat \"$ARGO_PROGRESS_FILE\"").build()));
+
+        assertThat(result.phase()).as(result.message()).isEqualTo(TaskPhase.SUCCEEDED);
+        List<String> lines = result.result().lines().toList();
+        assertThat(lines.get(0)).isEqualTo("/tmp/onepanel-workdir").isNotEqualTo(callers.toString());
+        assertThat(lines.subList(1, 3)).containsExactly("0", "3/10");
     }
 
     @Test
@@ -195,7 +220,8 @@ class LocalTaskRuntimeTest {
                 new io.fabric8.kubernetes.api.model.ContainerBuilder().withName("main").withImage("nginx").build()));
 
         assertThat(result.phase()).isEqualTo(TaskPhase.ERROR);
-        assertThat(result.message()).startsWith("no command: the local runtime cannot run the image's entrypoint");
+        assertThat(result.message()).startsWith("no command and no args: in a container the entrypoint of image"
+                + " nginx runs, which a local run cannot know; give the container a command, or map the image");
     }
 
     @Test

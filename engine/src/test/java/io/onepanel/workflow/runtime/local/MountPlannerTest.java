@@ -87,7 +87,7 @@ class MountPlannerTest {
 
         assertThat(targets(plan)).containsExactly("/tmp");
         assertThat(plan.locate(ContainerPath.parse("/tmp/out/model", "o")))
-                .isEqualTo(new MountPlan.Location(attempt.resolve("tmp/out/model"), true));
+                .isEqualTo(new MountPlan.Location(attempt.resolve("tmp/out/model"), true, attempt.resolve("tmp")));
     }
 
     @Test

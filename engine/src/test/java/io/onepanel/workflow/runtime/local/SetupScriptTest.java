@@ -26,7 +26,7 @@ class SetupScriptTest {
     Run run(ContainerPath workingDir, boolean declared, boolean script, String... argv) throws Exception {
         Path attempt = Files.createDirectories(temp.resolve("attempt"));
         String text = SetupScript.write(attempt, new MountPlan(), Path.of("/bin/false"), script, workingDir,
-                declared);
+                declared, List.of());
         List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", text, "onepanel-setup"));
         command.addAll(List.of(argv));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -75,8 +75,11 @@ class SetupScriptTest {
     }
 
     @Test
-    void aDefaultWorkingDirectoryThatIsNotThereFallsBackToTheRoot() throws Exception {
-        assertThat(run(ContainerPath.parse("/no/such/dir", "default"), false, false, "pwd").stdout()).isEqualTo("/\n");
+    void withoutAWorkingDirOrAPrivateTmpTheTaskStartsInAnEmptyDirectoryBelowTheAttempts() throws Exception {
+        Run run = run(ContainerPath.parse(System.getProperty("user.dir"), "default"), false, false, "sh", "-c",
+                "pwd; ls -A");
+
+        assertThat(run.stdout()).isEqualTo(temp.resolve("attempt").resolve(SetupScript.WORK_DIR).toRealPath() + "\n");
     }
 
     @Test
@@ -119,7 +122,8 @@ class SetupScriptTest {
         plan.add(new Mount(ContainerPath.parse("/mnt/data", "claim"), Path.of("/var/claims/data"), true, true,
                 false));
 
-        String text = SetupScript.write(attempt, plan, Path.of("/usr/bin/mount"), false, ContainerPath.ROOT, true);
+        String text = SetupScript.write(attempt, plan, Path.of("/usr/bin/mount"), false, ContainerPath.ROOT, true,
+                List.of());
 
         int importLine = text.indexOf("'/usr/bin/mount' --bind '/var/claims/data' './external/0'");
         int tmpLine = text.indexOf("'/usr/bin/mount' --no-canonicalize --bind './tmp' '/tmp'");
