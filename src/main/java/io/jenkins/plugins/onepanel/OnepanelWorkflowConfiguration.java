@@ -14,6 +14,7 @@ import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import io.jenkins.plugins.onepanel.run.S3Credentials;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import jenkins.model.GlobalConfiguration;
@@ -40,6 +41,9 @@ public class OnepanelWorkflowConfiguration extends GlobalConfiguration {
     public static final String DEFAULT_NODE_POOL_LABEL_KEY = "node.kubernetes.io/instance-type";
     public static final String DEFAULT_GPU_TOLERATION_EFFECT = "NoSchedule";
     public static final int DEFAULT_PRESIGNED_URL_HOURS = 12;
+    public static final int DEFAULT_AGENT_RECONNECT_MINUTES = 10;
+    public static final int DEFAULT_POD_START_MINUTES = 15;
+    public static final String DEFAULT_AGENT_USER = "1000";
 
     private String defaultCloud;
     private String namespace;
@@ -54,6 +58,9 @@ public class OnepanelWorkflowConfiguration extends GlobalConfiguration {
     private int maxParallelPods = DEFAULT_MAX_PARALLEL_PODS;
     private boolean allowPrivileged;
     private boolean allowHostPath;
+    private int agentReconnectMinutes = DEFAULT_AGENT_RECONNECT_MINUTES;
+    private int podStartMinutes = DEFAULT_POD_START_MINUTES;
+    private String agentUser = DEFAULT_AGENT_USER;
 
     public OnepanelWorkflowConfiguration() {
         load();
@@ -239,6 +246,70 @@ public class OnepanelWorkflowConfiguration extends GlobalConfiguration {
         save();
     }
 
+    /**
+     * How long a task's agent may be disconnected (the task's container goes on meanwhile) before
+     * the attempt is an Error. A controller restart counts too.
+     */
+    public int getAgentReconnectMinutes() {
+        return agentReconnectMinutes;
+    }
+
+    @DataBoundSetter
+    public void setAgentReconnectMinutes(int agentReconnectMinutes) {
+        this.agentReconnectMinutes = Math.max(1, agentReconnectMinutes);
+        save();
+    }
+
+    @NonNull
+    public Duration agentReconnectTimeout() {
+        return Duration.ofMinutes(agentReconnectMinutes);
+    }
+
+    /**
+     * How long a task's pod may take to start (be scheduled, mount its volumes, pull its images)
+     * before the attempt ends as an Error with the reason the pod's conditions and events give; a
+     * step's own {@code podStartMinutes} may only be shorter.
+     */
+    public int getPodStartMinutes() {
+        return podStartMinutes;
+    }
+
+    @DataBoundSetter
+    public void setPodStartMinutes(int podStartMinutes) {
+        this.podStartMinutes = Math.max(1, podStartMinutes);
+        save();
+    }
+
+    /**
+     * The uid (and gid, and the pod's {@code fsGroup}) the agent container runs as, so that it can
+     * write the inputs into the task's volumes: {@value #DEFAULT_AGENT_USER}, the user of the
+     * {@code jenkins/inbound-agent} image, by default; empty to leave the image's own user and the
+     * volumes' ownership alone (an agent image of your own, or volumes the agent can already write).
+     */
+    @CheckForNull
+    public String getAgentUser() {
+        return agentUser;
+    }
+
+    @DataBoundSetter
+    public void setAgentUser(String agentUser) {
+        this.agentUser = Util.fixEmptyAndTrim(agentUser);
+        save();
+    }
+
+    /** {@link #getAgentUser()} as a number, or null for the image's own user. */
+    @CheckForNull
+    public Long agentUid() {
+        if (agentUser == null) {
+            return null;
+        }
+        try {
+            return Long.parseLong(agentUser);
+        } catch (NumberFormatException e) {
+            return null; // refused by the form check; a hand-edited file falls back to the image's user
+        }
+    }
+
     // ---- form handlers: all need Overall/Administer, the permission that opens this page ----
 
     @POST
@@ -312,5 +383,22 @@ public class OnepanelWorkflowConfiguration extends GlobalConfiguration {
         return S3Credentials.existsForController(value)
                 ? FormValidation.ok()
                 : FormValidation.error("No AWS or username/password credentials with this id.");
+    }
+
+    @POST
+    public FormValidation doCheckAgentUser(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        String v = Util.fixEmptyAndTrim(value);
+        if (v == null) {
+            return FormValidation.ok();
+        }
+        try {
+            if (Long.parseLong(v) >= 0) {
+                return FormValidation.ok();
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        return FormValidation.error("A numeric uid such as 1000, or empty for the image's own user.");
     }
 }

@@ -82,6 +82,14 @@ public final class PodContract {
      * (SIGTERM), so that no container of an agent pod terminates while the agent is connected.
      */
     public static final String ENV_HOLD = "ONEPANEL_WORKFLOW_HOLD";
+    /**
+     * The main container's working directory when a Jenkins agent stages (with {@link #ENV_HOLD}):
+     * the gate enters it, creating it as a container runtime does, just before the command. The
+     * Kubernetes plugin mounts the agent's workspace at every container's {@code workingDir}, which
+     * would hide the image's own files there (and catch outputs meant for a volume below it), so an
+     * agent pod's main container declares none.
+     */
+    public static final String ENV_WORKDIR = "ONEPANEL_WORKFLOW_WORKDIR";
 
     /**
      * Argo's variable naming the file where a task may report its own progress as {@code N/M}
@@ -162,6 +170,10 @@ public final class PodContract {
             "if [ -n \"${" + ENV_SCRIPT + "+x}\" ]; then",
             "  printf '%s\\n' \"$" + ENV_SCRIPT + "\" > \"$d/" + SCRIPT_FILE + "\" && set -- \"$@\" \"$d/"
                     + SCRIPT_FILE + "\"",
+            "fi",
+            "if [ -n \"${" + ENV_WORKDIR + ":-}\" ]; then",
+            "  mkdir -p \"$" + ENV_WORKDIR + "\" && cd \"$" + ENV_WORKDIR + "\" || {",
+            "    echo \"onepanel-workflow: cannot enter the working directory $" + ENV_WORKDIR + "\" >&2; fail 1; }",
             "fi",
             "rm -f \"$d/stdout.fifo\" && mkfifo \"$d/stdout.fifo\" || fail 1",
             "tee \"$d/" + STDOUT_FILE + "\" < \"$d/stdout.fifo\" &",

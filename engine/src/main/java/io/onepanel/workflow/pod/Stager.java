@@ -54,6 +54,32 @@ public final class Stager {
 
     /** Runs the whole protocol; returns the report (does not write it anywhere). */
     public StagerReport run(StagingPlan plan) throws InterruptedException {
+        StagerReport failed = stageInputs(plan);
+        if (failed != null) {
+            return failed;
+        }
+        while (!mainDone()) {
+            Thread.sleep(pollInterval.toMillis());
+        }
+        return collect(plan);
+    }
+
+    /**
+     * Places every input where the main container expects it, then lets the gate go on. Idempotent,
+     * so a stager that starts again (a Jenkins agent that reconnected, a controller that restarted)
+     * picks up where the exchange directory says it is: once inputs are staged, or have failed, the
+     * marker stays and nothing is fetched again.
+     *
+     * @return null once the inputs are staged; the error report when they cannot be
+     */
+    public StagerReport stageInputs(StagingPlan plan) {
+        Path failedMarker = exchangeDir.resolve(PodContract.INPUTS_FAILED);
+        if (Files.exists(exchangeDir.resolve(PodContract.INPUTS_STAGED))) {
+            return null;
+        }
+        if (Files.exists(failedMarker)) {
+            return StagerReport.error(readMarker(failedMarker));
+        }
         try {
             Files.createDirectories(exchangeDir.resolve("mainfs"));
             for (Artifact input : plan.inputs()) {
@@ -62,17 +88,25 @@ public final class Stager {
                 store.fetch(input, target, transfers);
             }
             Files.createFile(exchangeDir.resolve(PodContract.INPUTS_STAGED));
+            return null;
         } catch (ArtifactException | IOException e) {
             String message = "inputs could not be staged: " + e.getMessage();
-            writeQuietly(exchangeDir.resolve(PodContract.INPUTS_FAILED), message);
+            writeQuietly(failedMarker, message);
             return StagerReport.error(message);
         }
+    }
 
-        Path done = exchangeDir.resolve(PodContract.MAIN_DONE);
-        while (!Files.exists(done)) {
-            Thread.sleep(pollInterval.toMillis());
-        }
+    /** Whether the main container's command has ended and handed its outputs over ({@link PodContract#MAIN_DONE}). */
+    public boolean mainDone() {
+        return Files.exists(exchangeDir.resolve(PodContract.MAIN_DONE));
+    }
 
+    /**
+     * Once {@link #mainDone()}: reads the exit code, the result and the output parameters, stores
+     * the output artifacts and tells how the attempt ended. May be called again after an interrupted
+     * call: outputs are stored anew (a store never leaves a half-written object under a final key).
+     */
+    public StagerReport collect(StagingPlan plan) {
         Integer exitCode;
         String result;
         try {
@@ -212,6 +246,15 @@ public final class Stager {
             return OutputParameterFile.read(mainfs(p.path()), VALUE_LIMIT);
         } catch (OutputParameterFile.Unusable e) {
             throw new IOException("output parameter '" + p.name() + "': " + p.path() + " " + e.getMessage());
+        }
+    }
+
+    /** A marker's reason, read without following a link the task may have planted there. */
+    private static String readMarker(Path marker) {
+        try (InputStream in = LinkFreePath.newInputStream(marker)) {
+            return new String(in.readNBytes(VALUE_LIMIT), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "inputs could not be staged (" + e.getMessage() + ")";
         }
     }
 

@@ -97,9 +97,14 @@ public final class TaskPodTranslator {
             // As in Argo, only a script with a source gets its path appended to the command.
             env.add(new EnvVar(PodContract.ENV_SCRIPT, t.script().source(), null));
         }
+        String workingDir = user.getWorkingDir();
         if (config.stager() == null) {
             // Another container (a Jenkins agent) stages: the main container must outlive the command.
             env.add(new EnvVar(PodContract.ENV_HOLD, "1", null));
+            if (workingDir != null) {
+                env.add(new EnvVar(PodContract.ENV_WORKDIR, workingDir, null)); // see ENV_WORKDIR: the gate enters it
+                workingDir = null;
+            }
         }
         VolumeMount exchange = new VolumeMountBuilder().withName(PodContract.EXCHANGE_VOLUME)
                 .withMountPath(PodContract.EXCHANGE_DIR).build();
@@ -110,6 +115,7 @@ public final class TaskPodTranslator {
                 .withCommand("sh", "-c", PodContract.GATE_SCRIPT, PodContract.GATE_NAME)
                 .withArgs(argv)
                 .withEnv(env)
+                .withWorkingDir(workingDir)
                 .withResources(resources)
                 .withVolumeMounts(mainMounts)
                 .build();

@@ -117,6 +117,38 @@ class AgentPodGateTest {
         }
     }
 
+    /**
+     * The Kubernetes plugin mounts the agent's workspace at every container's workingDir, hiding the
+     * image's own files there: in an agent pod the main container declares none, and the gate enters
+     * the template's workingDir itself (creating it, as a container runtime would).
+     */
+    @Test
+    void inAnAgentPodTheGateEntersTheWorkingDirectoryTheContainerDoesNotDeclare() throws Exception {
+        Path exchange = Files.createDirectories(tmp.resolve("exchange"));
+        Path app = Files.createDirectories(tmp.resolve("app"));
+        Files.writeString(app.resolve("train.py"), "the image's own file");
+        Path seen = tmp.resolve("seen");
+        Records.T t = Records.T.container("t", new ContainerBuilder().withImage("x").withWorkingDir(app.toString())
+                .withCommand("sh", "-c", "pwd > " + seen + " && cat train.py >> " + seen).build());
+        Template template = t.build();
+        TaskPod pod = new TaskPodTranslator(PodConfig.defaults().withStager(null))
+                .translate(request(run("gate"), "task", template, new Records.W().build(template)));
+        Container declared = pod.pod().getSpec().getContainers().get(0);
+        assertThat(declared.getWorkingDir()).as("no workingDir for the Kubernetes plugin to mount over").isNull();
+        assertThat(declared.getEnv()).contains(new EnvVar(PodContract.ENV_WORKDIR, app.toString(), null));
+
+        Process main = startMain(template, exchange);
+        try {
+            StagerReport report = stage(template, exchange);
+            assertThat(report.phase()).isEqualTo(TaskPhase.SUCCEEDED);
+            assertThat(seen).hasContent(app + "\nthe image's own file");
+        } finally {
+            main.destroy();
+            main.waitFor(60, TimeUnit.SECONDS);
+            main.destroyForcibly();
+        }
+    }
+
     @Test
     void withItsOwnStagerContainerThePodDoesNotHoldTheMainContainer() throws Exception {
         Records.T t = Records.T.container("t", new ContainerBuilder().withImage("x").withCommand("true").build());

@@ -6,6 +6,7 @@ import hudson.model.Run;
 import io.jenkins.plugins.onepanel.run.ActiveRun;
 import io.jenkins.plugins.onepanel.run.ActiveRuns;
 import io.jenkins.plugins.onepanel.run.RunRef;
+import io.onepanel.workflow.runtime.TaskResult;
 import java.io.Serial;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -68,12 +69,24 @@ final class AwaitTaskStep extends DriverStep {
                     next.ifPresent(attempt -> attempt.abandon("its worker branch was stopped"));
                 } else if (next.isEmpty()) {
                     getContext().onSuccess(null);
-                } else if (next.get().claim()) {
-                    getContext().onSuccess(describe(next.get()));
+                } else if (next.get().takeUp()) {
+                    Timer.get().submit(() -> handOver(active, next.get()));
                 } else {
                     next(active); // abandoned with a cancel meanwhile: the engine already has its result
                 }
             });
+        }
+
+        /** Makes what the attempt's pod needs (its claims) and gives it to the worker; a failure is the attempt's Error. */
+        private void handOver(ActiveRun active, ActiveRun.Attempt attempt) {
+            try {
+                attempt.prepare();
+            } catch (RuntimeException e) {
+                attempt.finish(TaskResult.error("task " + attempt.request().taskName() + ": " + e.getMessage()));
+                next(active);
+                return;
+            }
+            getContext().onSuccess(describe(attempt));
         }
 
         private static Map<String, Object> describe(ActiveRun.Attempt attempt) {

@@ -1,37 +1,41 @@
 package io.jenkins.plugins.onepanel.pipeline;
 
+import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
 import hudson.FilePath;
 import hudson.Launcher;
+import hudson.model.Computer;
 import hudson.model.Result;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import hudson.remoting.VirtualChannel;
+import io.jenkins.plugins.onepanel.OnepanelWorkflowConfiguration;
 import io.jenkins.plugins.onepanel.run.ActiveRun;
 import io.jenkins.plugins.onepanel.run.ActiveRuns;
+import io.jenkins.plugins.onepanel.run.AgentAttempt;
 import io.jenkins.plugins.onepanel.run.BuiltInNodeTasks;
 import io.jenkins.plugins.onepanel.run.RunRef;
 import io.jenkins.plugins.onepanel.run.TaskLogStream;
 import io.jenkins.plugins.onepanel.run.TaskStaging;
 import io.onepanel.workflow.artifact.ArtifactException;
-import io.onepanel.workflow.pod.StagingPlan;
 import io.onepanel.workflow.runtime.TaskResult;
 import java.io.PrintStream;
 import java.io.Serial;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import jenkins.util.Timer;
 import org.jenkinsci.plugins.workflow.steps.FlowInterruptedException;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
-import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
 
 /**
- * Driver operation {@code run} inside the attempt's {@code node}: plays the stager role of the engine's staging
- * contract in the agent container of the task's pod (inputs in, the task's container released,
- * its log followed, outputs out), with URLs the controller signs for this attempt just now. The log
- * of the task's container streams into the build log line by line, each line with the task's name
- * in front, and into the task's own log on the build page.
+ * Driver operation {@code run} inside the attempt's {@code node}: plays the stager role of the
+ * engine's staging contract on the agent of the task's pod ({@link AgentAttempt}: inputs in, the
+ * task's output followed, outputs out), with URLs the controller signs for this attempt just now.
+ * The task's output streams into the build log line by line, each line with the task's name in
+ * front, and into the task's own log on the build page.
+ *
+ * <p>Asynchronous: no thread waits for the task. A connection to the agent that drops and comes
+ * back costs nothing but a call that is made again, as with {@code sh}.
  */
 final class RunAttemptStep extends DriverStep {
 
@@ -46,118 +50,139 @@ final class RunAttemptStep extends DriverStep {
         this.attempt = attempt;
     }
 
-    /** The run's reference is kept with the program at once, before the work goes to its own thread. */
+    /** The run's reference is kept with the program at once. */
     @Override
     public StepExecution start(StepContext context) throws Exception {
         RunRef ref = ActiveRuns.get().require(run, context.get(Run.class)).ref();
-        return new Execution(context, run, attempt, ref);
+        Computer computer = context.get(Computer.class);
+        return new Execution(context, run, attempt, ref, computer == null ? null : computer.getName());
     }
 
     /**
-     * Blocks a thread of its own while the attempt runs. Stopping the step (the engine cancels the
-     * attempt, or the build is stopped) interrupts that thread, which cancels the call on the agent;
-     * the engine's cancel stops it with {@link TaskCancelled}, which ends the {@code node} and the pod.
+     * Stopping the step (the engine cancels the attempt, or the build is stopped) stops the calls to
+     * the agent; the engine's cancel stops it with {@link TaskCancelled}, which ends the {@code node}
+     * and the pod.
      */
-    static final class Execution extends SynchronousNonBlockingStepExecution<Void> {
+    static final class Execution extends StepExecution {
         @Serial
         private static final long serialVersionUID = 1L;
 
         private final String runId;
         private final String attemptId;
         private final RunRef ref;
-        private transient AtomicBoolean over;
+        private final String agent;
+        private transient volatile AgentAttempt onAgent;
+        private transient volatile Future<?> onBuiltInNode;
 
-        Execution(StepContext context, String runId, String attemptId, RunRef ref) {
+        Execution(StepContext context, String runId, String attemptId, RunRef ref, String agent) {
             super(context);
             this.runId = runId;
             this.attemptId = attemptId;
             this.ref = ref;
+            this.agent = agent;
         }
 
+        /** Signing may list the bucket: it runs on {@link Timer}, never on the CPS VM thread. */
         @Override
-        protected Void run() throws Exception {
+        public boolean start() throws Exception {
             Run<?, ?> build = getContext().get(Run.class);
             ActiveRun active = ActiveRuns.get().require(runId, build);
             ActiveRun.Attempt attempt = active.attempt(attemptId);
             if (attempt.cancellation().isDone()) {
-                return null; // cancelled while its pod started: the report says so
+                getContext().onSuccess(null); // cancelled while its pod started: the report says so
+                return true;
             }
-            over = new AtomicBoolean();
-            String task = attempt.request().taskName();
-            attempt.cancellation().thenAccept(reason -> {
-                if (over.compareAndSet(false, true)) {
-                    try {
-                        stop(new FlowInterruptedException(Result.ABORTED, false, new TaskCancelled(task, reason)));
-                    } catch (Exception e) {
-                        getContext().onFailure(e);
-                    }
-                }
-            });
-            try {
-                runAttempt(active, attempt);
-            } finally {
-                over.set(true);
-            }
-            return null;
-        }
-
-        private void runAttempt(ActiveRun active, ActiveRun.Attempt attempt) throws Exception {
             PrintStream log = getContext().get(TaskListener.class).getLogger();
             String prefix = "[" + attempt.request().taskName() + "] ";
+            Consumer<String> lines = line -> {
+                log.println(prefix + line);
+                attempt.listener().log(line);
+            };
+            Consumer<String> notes = note -> {
+                log.println(prefix + "\u00bb " + note);
+                attempt.listener().status(note);
+            };
+            attempt.cancellation().thenAccept(reason -> stopForEngine(attempt.request().taskName(), reason));
+            if (active.settings().builtInNode()) {
+                Launcher launcher = getContext().get(Launcher.class);
+                FilePath workspace = getContext().get(FilePath.class);
+                onBuiltInNode = Timer.get().submit(() -> runOnBuiltInNode(attempt, launcher, workspace, lines));
+            } else {
+                Timer.get().submit(() -> runOnAgent(active, attempt, lines, notes));
+            }
+            return false;
+        }
 
-            try (TaskLogStream lines = new TaskLogStream(line -> {
-                        log.println(prefix + line);
-                        attempt.listener().log(line);
-                    });
-                    TaskLogStream notes = new TaskLogStream(note -> {
-                        log.println(prefix + "\u00bb " + note);
-                        attempt.listener().status(note);
-                    })) {
-                if (active.settings().builtInNode()) {
-                    attempt.ran(BuiltInNodeTasks.run(
-                            attempt.request(),
-                            getContext().get(Launcher.class),
-                            getContext().get(FilePath.class),
-                            lines));
-                    return;
-                }
-                StagingPlan plan = attempt.plan();
-                if (plan == null) {
-                    attempt.ran(TaskResult.error("the attempt has no staging plan"));
-                    return;
-                }
-                TaskStaging.Signed signed;
-                try {
-                    signed = active.staging().sign(plan);
-                } catch (ArtifactException e) {
-                    attempt.ran(TaskResult.error(e.getMessage()));
-                    return;
-                }
-                Future<TaskStaging.AgentOutcome> onAgent =
-                        active.staging().startOnAgent(channel(), signed, lines, notes);
-                try {
-                    attempt.ran(signed.toResult(onAgent.get()));
-                } catch (InterruptedException e) {
-                    onAgent.cancel(true);
-                    throw e;
-                } catch (ExecutionException e) {
-                    Throwable cause = e.getCause() != null ? e.getCause() : e;
-                    attempt.ran(TaskResult.error("staging in the task's pod failed: " + cause.getMessage()));
-                }
+        private void runOnAgent(
+                ActiveRun active, ActiveRun.Attempt attempt, Consumer<String> lines, Consumer<String> notes) {
+            if (attempt.plan() == null || agent == null) {
+                done(attempt, TaskResult.error("the attempt has no staging plan or no agent"));
+                return;
+            }
+            TaskStaging.Signed signed;
+            try {
+                signed = active.staging().sign(attempt.plan());
+            } catch (ArtifactException e) {
+                done(attempt, TaskResult.error(e.getMessage()));
+                return;
+            }
+            AgentAttempt running = AgentAttempt.start(
+                    agent,
+                    signed,
+                    AgentAttempt.Position.START,
+                    lines,
+                    notes,
+                    OnepanelWorkflowConfiguration.get().agentReconnectTimeout());
+            onAgent = running;
+            running.result().thenAccept(result -> done(attempt, result));
+        }
+
+        private void runOnBuiltInNode(
+                ActiveRun.Attempt attempt, Launcher launcher, FilePath workspace, Consumer<String> lines) {
+            try (TaskLogStream out = new TaskLogStream(lines)) {
+                done(attempt, BuiltInNodeTasks.run(attempt.request(), launcher, workspace, out));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // stopped: the step has failed already
+            } catch (Exception e) {
+                done(attempt, TaskResult.error(e.getMessage() != null ? e.getMessage() : e.toString()));
             }
         }
 
-        private VirtualChannel channel() throws Exception {
-            Launcher launcher = getContext().get(Launcher.class);
-            VirtualChannel channel = launcher == null ? null : launcher.getChannel();
-            if (channel == null) {
-                FilePath workspace = getContext().get(FilePath.class);
-                channel = workspace == null ? null : workspace.getChannel();
+        /** What ran is kept on the attempt until its pod is gone; the report tells the engine. */
+        private void done(ActiveRun.Attempt attempt, TaskResult result) {
+            if (!attempt.cancellation().isDone()) {
+                attempt.ran(result);
+                getContext().onSuccess(null);
             }
-            if (channel == null) {
-                throw new AbortException("the task's agent is not connected");
+        }
+
+        private void stopForEngine(String task, String reason) {
+            halt();
+            getContext()
+                    .onFailure(new FlowInterruptedException(Result.ABORTED, false, new TaskCancelled(task, reason)));
+        }
+
+        @Override
+        public void stop(@NonNull Throwable cause) {
+            halt();
+            getContext().onFailure(cause);
+        }
+
+        private void halt() {
+            AgentAttempt running = onAgent;
+            if (running != null) {
+                running.stop();
             }
-            return channel;
+            Future<?> local = onBuiltInNode;
+            if (local != null) {
+                local.cancel(true);
+            }
+        }
+
+        @Override
+        public String getStatus() {
+            AgentAttempt running = onAgent;
+            return running == null ? "starting" : running.position().toString();
         }
 
         @Override

@@ -4,6 +4,7 @@ import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
 import hudson.model.Run;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.jenkins.plugins.onepanel.OnepanelRunAction;
 import io.jenkins.plugins.onepanel.OnepanelWorkflowConfiguration;
@@ -20,9 +21,13 @@ import io.onepanel.workflow.runtime.TaskRequest;
 import io.onepanel.workflow.runtime.TaskResult;
 import io.onepanel.workflow.runtime.TaskRuntime;
 import io.onepanel.workflow.runtime.external.ExternalTaskRuntime;
+import io.onepanel.workflow.runtime.kubernetes.VolumeClaims;
 import io.onepanel.workflow.runtime.external.ExternalTaskRuntime.ExternalTask;
 import io.onepanel.workflow.template.Workflow;
+import java.util.List;
 import java.util.Locale;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -38,6 +43,8 @@ import java.util.function.Function;
  */
 public final class ActiveRun {
 
+    private static final Logger LOGGER = Logger.getLogger(ActiveRun.class.getName());
+
     private final String id;
     private final Run<?, ?> build;
     private final WorkflowRun engineRun;
@@ -51,6 +58,7 @@ public final class ActiveRun {
     private final ExternalTaskRuntime workers;
 
     private final Map<String, Attempt> attempts = new ConcurrentHashMap<>();
+    private volatile VolumeClaims volumeClaims;
     private final AtomicLong attemptIds = new AtomicLong();
     private volatile String stoppedBecause;
 
@@ -163,6 +171,7 @@ public final class ActiveRun {
             }
             runtime.close();
             staging.close();
+            run.finishClaims(result != null && result.succeeded());
         });
         return run;
     }
@@ -239,6 +248,7 @@ public final class ActiveRun {
         TaskRequest request = task.request();
         String podYaml = null;
         StagingPlan plan = null;
+        List<PersistentVolumeClaim> claims = List.of();
         try {
             TaskPod taskPod = pods.podFor(request);
             Pod pod = taskPod.pod();
@@ -250,21 +260,42 @@ public final class ActiveRun {
                 return null;
             }
             if (!settings.builtInNode()) {
-                if (!taskPod.claims().isEmpty()) {
-                    task.complete(TaskResult.error("task " + request.taskName()
-                            + " mounts volumeClaimTemplates, which Jenkins agent pods do not support yet"));
-                    return null;
-                }
                 podYaml = pods.agentPodYaml(taskPod);
                 plan = taskPod.plan();
+                claims = taskPod.claims();
             }
         } catch (PodSpecException | RuntimeException e) {
             task.complete(TaskResult.error("could not make the pod of " + request.taskName() + ": " + e.getMessage()));
             return null;
         }
-        Attempt attempt = new Attempt("a" + attemptIds.incrementAndGet(), task, podYaml, plan);
+        Attempt attempt = new Attempt("a" + attemptIds.incrementAndGet(), task, podYaml, plan, claims);
         attempts.put(attempt.id(), attempt);
         return attempt;
+    }
+
+    /** The run's claims, made through the cloud's client on first use. */
+    private synchronized VolumeClaims volumeClaims() {
+        if (volumeClaims == null) {
+            try {
+                volumeClaims = new VolumeClaims(settings.cloud().connect());
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot reach the Kubernetes cloud " + settings.cloud().name + ": "
+                        + e.getMessage(), e);
+            }
+        }
+        return volumeClaims;
+    }
+
+    /** Deletes the run's claims as its {@code volumeClaimGC} says, once the run is over. */
+    private void finishClaims(boolean succeeded) {
+        VolumeClaims made = volumeClaims;
+        if (made != null) {
+            try {
+                made.finish(engineRun.info(), succeeded);
+            } catch (RuntimeException e) {
+                LOGGER.log(Level.WARNING, "could not delete the volume claims of " + name(), e);
+            }
+        }
     }
 
     /** An attempt handed out by {@link #nextAttempt()} and not finished yet. */
@@ -340,14 +371,39 @@ public final class ActiveRun {
         @CheckForNull
         private final StagingPlan plan;
 
+        private final List<PersistentVolumeClaim> claims;
         private final AtomicBoolean claimed = new AtomicBoolean();
         private volatile TaskResult result;
 
-        Attempt(String id, ExternalTask task, @CheckForNull String podYaml, @CheckForNull StagingPlan plan) {
+        Attempt(
+                String id,
+                ExternalTask task,
+                @CheckForNull String podYaml,
+                @CheckForNull StagingPlan plan,
+                List<PersistentVolumeClaim> claims) {
             this.id = id;
             this.task = task;
             this.podYaml = podYaml;
             this.plan = plan;
+            this.claims = claims;
+        }
+
+        /**
+         * Makes what the attempt's pod needs before the Kubernetes plugin creates it: the run's
+         * claims from {@code volumeClaimTemplates} (once per run, shared by its pods). Blocks: call
+         * it off the CPS VM thread.
+         *
+         * @throws IllegalStateException naming what could not be made
+         */
+        public void prepare() {
+            if (!claims.isEmpty()) {
+                volumeClaims()
+                        .ensure(
+                                engineRun.info(),
+                                settings.namespace(),
+                                request().workflow().volumeClaimGCStrategy(),
+                                claims);
+            }
         }
 
         @NonNull
@@ -387,7 +443,7 @@ public final class ActiveRun {
          * From then on, the engine's cancel also withdraws the attempt's agent from the build queue
          * while its pod waits to be scheduled (failFast, a deadline).
          */
-        public boolean claim() {
+        public boolean takeUp() {
             if (!claimed.compareAndSet(false, true)) {
                 return false;
             }

@@ -5,6 +5,7 @@ import io.onepanel.workflow.artifact.ArtifactStore;
 import io.onepanel.workflow.artifact.CredentialsResolver;
 import io.onepanel.workflow.artifact.TransferListener;
 import io.onepanel.workflow.artifact.TransferProgress;
+import io.onepanel.workflow.artifact.files.LinkFreePath;
 import io.onepanel.workflow.artifact.presign.Plans;
 import io.onepanel.workflow.artifact.presign.Stager;
 import io.onepanel.workflow.artifact.source.GitFetcher;
@@ -20,9 +21,12 @@ import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Serial;
+import java.io.Serializable;
 import java.io.Writer;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,72 +36,155 @@ import java.util.Map;
 import jenkins.security.MasterToSlaveCallable;
 
 /**
- * The agent's side of {@link TaskStaging}: what runs in the agent container of the task's pod. It
- * plays the stager of the pod contract ({@link io.onepanel.workflow.pod.Stager}) over an artifact
- * store that moves bytes with presigned URLs only (downloads signed before the attempt, uploads
- * signed on request by the controller's {@link TaskStaging.OutputSigner}), follows the task's
- * standard output line by line, and sends back a {@link TaskStaging.AgentOutcome}. No key is ever here.
+ * The agent's side of {@link TaskStaging}: what runs in the agent container of the task's pod, as three
+ * short calls the controller makes one after the other ({@link AgentAttempt}). Each does one step of
+ * the engine's stager ({@link io.onepanel.workflow.pod.Stager}) over the pod contract's exchange
+ * volume, and each may be made again after the agent reconnected, because the exchange directory's
+ * markers say how far the attempt got: inputs are staged once, the task's output is read from an
+ * offset, outputs are stored anew. Nothing here outlives a call, so a dropped connection loses
+ * nothing but the call in flight; the task's container keeps running meanwhile.
+ *
+ * <p>Bytes move with presigned URLs only (downloads signed before the attempt, uploads signed on
+ * request by the controller's {@link TaskStaging.OutputSigner}); no key is ever on the agent.
  */
 final class AgentStaging {
 
+    /** The most of the task's output one {@link Follow} call brings back. */
+    static final int FOLLOW_CHUNK = 256 * 1024;
+
     private AgentStaging() {}
 
-    /** The callable the controller sends to the agent for one attempt. */
-    static MasterToSlaveCallable<TaskStaging.AgentOutcome, IOException> callable(
-            String planJson,
-            HashMap<String, Plans.DownloadPlan> downloads,
-            TaskStaging.OutputSigner signer,
-            OutputStream log,
-            OutputStream status) {
-        return new AgentStager(planJson, downloads, signer, log, status);
+    /** Stages the inputs; returns null once they are staged (now or earlier), else why they cannot be. */
+    static MasterToSlaveCallable<String, IOException> stageInputs(
+            String planJson, HashMap<String, Plans.DownloadPlan> downloads, OutputStream status) {
+        return new StageInputs(planJson, downloads, status);
+    }
+
+    /** The task's standard output from {@code offset}, and whether its command has ended. */
+    static MasterToSlaveCallable<Output, IOException> follow(long offset) {
+        return new Follow(offset);
+    }
+
+    /** Reads what the task left and stores its outputs, once its command has ended. */
+    static MasterToSlaveCallable<TaskStaging.AgentOutcome, IOException> collect(
+            String planJson, TaskStaging.OutputSigner signer, OutputStream status) {
+        return new Collect(planJson, signer, status);
     }
 
     /**
-     * Runs in the agent container of the task's pod, which mounts the pod contract's exchange
-     * volume at {@link PodContract#EXCHANGE_DIR}. Holds URLs that grant access until they expire, never keys.
+     * A piece of the task's standard output. Only JDK types and this plugin's classes cross the
+     * channel (JEP-200 refuses the engine's, a bundled library's, on the controller).
+     *
+     * @param bytes whole lines (up to {@link #FOLLOW_CHUNK}), or the rest once {@code mainDone}
+     * @param next the offset to ask from next time
+     * @param mainDone whether the command had ended before the bytes were read, so they are the last
      */
-    private static final class AgentStager extends MasterToSlaveCallable<TaskStaging.AgentOutcome, IOException> {
+    record Output(byte[] bytes, long next, boolean mainDone) implements Serializable {}
+
+    private static Path exchange() {
+        return Path.of(PodContract.EXCHANGE_DIR);
+    }
+
+    private static io.onepanel.workflow.pod.Stager stager(ArtifactStore store, Writer status) {
+        return new io.onepanel.workflow.pod.Stager(store, exchange(), Duration.ofMillis(200), new Notes(status));
+    }
+
+    private static final class StageInputs extends MasterToSlaveCallable<String, IOException> {
         @Serial
         private static final long serialVersionUID = 1L;
 
         private final String planJson;
         private final HashMap<String, Plans.DownloadPlan> downloads;
-        private final TaskStaging.OutputSigner signer;
-        private final OutputStream log;
         private final OutputStream status;
 
-        AgentStager(
-                String planJson,
-                HashMap<String, Plans.DownloadPlan> downloads,
-                TaskStaging.OutputSigner signer,
-                OutputStream log,
-                OutputStream status) {
+        StageInputs(String planJson, HashMap<String, Plans.DownloadPlan> downloads, OutputStream status) {
             this.planJson = planJson;
             this.downloads = downloads;
+            this.status = status;
+        }
+
+        @Override
+        public String call() throws IOException {
+            try (Writer notes = new OutputStreamWriter(status, StandardCharsets.UTF_8);
+                    Stager transfers = new Stager(4, 3)) {
+                StagerReport failed = stager(new PresignedStore(downloads, null, transfers), notes)
+                        .stageInputs(StagingPlan.fromJson(planJson));
+                return failed == null ? null : failed.message();
+            }
+        }
+    }
+
+    private static final class Follow extends MasterToSlaveCallable<Output, IOException> {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        private final long offset;
+
+        Follow(long offset) {
+            this.offset = offset;
+        }
+
+        @Override
+        public Output call() throws IOException {
+            boolean done = stager(null, Writer.nullWriter()).mainDone();
+            Path stdout = LinkFreePath.resolvedOnce(exchange()).resolve(PodContract.STDOUT_FILE);
+            byte[] read;
+            try (SeekableByteChannel channel = LinkFreePath.open(stdout)) {
+                channel.position(offset);
+                try (InputStream in = Channels.newInputStream(channel)) {
+                    read = in.readNBytes(FOLLOW_CHUNK);
+                }
+            } catch (NoSuchFileException notYet) {
+                read = new byte[0];
+            }
+            int whole = read.length;
+            if (!done || read.length == FOLLOW_CHUNK) {
+                // Only whole lines, unless the command has ended and this is the rest: a line that is
+                // still being written is read again, whole, next time.
+                whole = lastLineBreak(read) + 1;
+                if (whole == 0 && read.length == FOLLOW_CHUNK) {
+                    whole = read.length; // one line longer than a chunk goes in pieces
+                }
+            }
+            byte[] bytes = whole == read.length ? read : java.util.Arrays.copyOf(read, whole);
+            boolean all = done && whole == read.length && read.length < FOLLOW_CHUNK;
+            return new Output(bytes, offset + whole, all);
+        }
+
+        private static int lastLineBreak(byte[] bytes) {
+            for (int i = bytes.length - 1; i >= 0; i--) {
+                if (bytes[i] == '\n') {
+                    return i;
+                }
+            }
+            return -1;
+        }
+    }
+
+    private static final class Collect extends MasterToSlaveCallable<TaskStaging.AgentOutcome, IOException> {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        private final String planJson;
+        private final TaskStaging.OutputSigner signer;
+        private final OutputStream status;
+
+        Collect(String planJson, TaskStaging.OutputSigner signer, OutputStream status) {
+            this.planJson = planJson;
             this.signer = signer;
-            this.log = log;
             this.status = status;
         }
 
         @Override
         public TaskStaging.AgentOutcome call() throws IOException {
-            Path exchange = Path.of(PodContract.EXCHANGE_DIR);
-            try (Writer logLines = new OutputStreamWriter(log, StandardCharsets.UTF_8);
-                    Writer statusLines = new OutputStreamWriter(status, StandardCharsets.UTF_8);
-                    Stager transfers = new Stager(4, 3);
-                    StdoutFollower stdout = new StdoutFollower(exchange.resolve(PodContract.STDOUT_FILE), logLines)) {
-                LineListener listener = new LineListener(logLines, statusLines);
-                stdout.start();
-                StagerReport report = new io.onepanel.workflow.pod.Stager(
-                                new PresignedStore(downloads, signer, transfers),
-                                exchange,
-                                Duration.ofMillis(200),
-                                listener)
-                        .run(StagingPlan.fromJson(planJson));
+            try (Writer notes = new OutputStreamWriter(status, StandardCharsets.UTF_8);
+                    Stager transfers = new Stager(4, 3)) {
+                StagerReport report = stager(new PresignedStore(new HashMap<>(), signer, transfers), notes)
+                        .collect(StagingPlan.fromJson(planJson));
+                if (Thread.interrupted()) {
+                    throw new InterruptedIOException("the task attempt was stopped");
+                }
                 return new TaskStaging.AgentOutcome(report.toTaskResult());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("the task attempt was stopped");
             }
         }
     }
@@ -183,133 +270,40 @@ final class AgentStaging {
         }
     }
 
-    /**
-     * Follows the task container's standard output, which the pod contract's gate copies to
-     * {@link PodContract#STDOUT_FILE} as it goes, into the log, line by line (stderr is not in it).
-     */
-    private static final class StdoutFollower implements AutoCloseable {
-        private final Path file;
+    /** Transfer progress of the stager, as notes for the build log: at most one per artifact every few seconds. */
+    private static final class Notes implements TransferListener {
+        private static final long EVERY_NANOS = Duration.ofSeconds(5).toNanos();
+
         private final Writer out;
-        private final Thread thread;
-        private volatile boolean closing;
+        private final Map<String, Long> last = new HashMap<>();
 
-        StdoutFollower(Path file, Writer out) {
-            this.file = file;
+        Notes(Writer out) {
             this.out = out;
-            this.thread = new Thread(this::follow, "onepanel-stdout-follower");
-            this.thread.setDaemon(true);
-        }
-
-        void start() {
-            thread.start();
-        }
-
-        private void follow() {
-            byte[] buffer = new byte[8192];
-            java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
-            try {
-                while (!Files.exists(file)) {
-                    if (closing) {
-                        return;
-                    }
-                    Thread.sleep(200);
-                }
-                try (InputStream in = Files.newInputStream(file)) {
-                    while (true) {
-                        int n = in.read(buffer);
-                        if (n < 0) {
-                            if (closing) {
-                                break;
-                            }
-                            Thread.sleep(200);
-                            continue;
-                        }
-                        for (int i = 0; i < n; i++) {
-                            if (buffer[i] == '\n') {
-                                LineListener.write(out, line.toString(StandardCharsets.UTF_8));
-                                line.reset();
-                            } else {
-                                line.write(buffer[i]);
-                            }
-                        }
-                    }
-                }
-                if (line.size() > 0) {
-                    LineListener.write(out, line.toString(StandardCharsets.UTF_8));
-                }
-            } catch (IOException e) {
-                LineListener.write(out, "(the task's output could not be followed: " + e.getMessage() + ")");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        @Override
-        public void close() {
-            closing = true; // one last pass reads what is left, then the thread ends
-            try {
-                thread.join(5_000);
-            } catch (InterruptedException e) {
-                thread.interrupt();
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    /** The engine's task listener, on the agent: one line per call, written through to the controller. */
-    private static final class LineListener implements io.onepanel.workflow.runtime.TaskListener, TransferListener {
-        private static final long PROGRESS_EVERY_NANOS = Duration.ofSeconds(5).toNanos();
-
-        private final Writer log;
-        private final Writer status;
-        private final Map<String, Long> lastProgress = new HashMap<>();
-
-        LineListener(Writer log, Writer status) {
-            this.log = log;
-            this.status = status;
-        }
-
-        @Override
-        public void log(String line) {
-            write(log, line);
-        }
-
-        @Override
-        public void status(String message) {
-            write(status, message);
         }
 
         @Override
         public void progress(TransferProgress p) {
-            transfer(p);
-        }
-
-        @Override
-        public void transfer(TransferProgress p) {
             long now = System.nanoTime();
             boolean done = p.bytesTotal() >= 0 && p.bytesDone() >= p.bytesTotal();
-            Long last;
-            synchronized (lastProgress) {
-                last = lastProgress.get(p.artifact());
-                if (!done && last != null && now - last < PROGRESS_EVERY_NANOS) {
+            synchronized (last) {
+                Long before = last.get(p.artifact());
+                if (!done && before != null && now - before < EVERY_NANOS) {
                     return;
                 }
-                lastProgress.put(p.artifact(), now);
+                last.put(p.artifact(), now);
             }
-            write(
-                    status,
-                    p.artifact() + ": " + p.bytesDone() + (p.bytesTotal() >= 0 ? "/" + p.bytesTotal() : "") + " bytes, "
-                            + p.filesDone() + (p.filesTotal() >= 0 ? "/" + p.filesTotal() : "") + " files");
+            write(p.artifact() + ": " + p.bytesDone() + (p.bytesTotal() >= 0 ? "/" + p.bytesTotal() : "")
+                    + " bytes, " + p.filesDone() + (p.filesTotal() >= 0 ? "/" + p.filesTotal() : "") + " files");
         }
 
-        static void write(Writer out, String line) {
+        private void write(String line) {
             synchronized (out) {
                 try {
                     out.write(line);
                     out.write('\n');
                     out.flush();
                 } catch (IOException e) {
-                    // The controller side is gone (build aborted); the stager is being stopped too.
+                    // The controller side is gone; the call is being stopped too.
                 }
             }
         }

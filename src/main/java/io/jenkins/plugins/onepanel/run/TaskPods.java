@@ -57,9 +57,6 @@ public final class TaskPods {
      */
     static final String AGENT_CONTAINER = "jnlp";
 
-    /** The uid (and gid) the {@code jenkins/inbound-agent} image runs as. */
-    static final long AGENT_UID = 1000L;
-
     /**
      * The agent streams artifacts (several GB for datasets and models) between the pod's volumes and
      * S3; the Kubernetes plugin's default for an agent container without resources (100m CPU, 256Mi)
@@ -81,12 +78,21 @@ public final class TaskPods {
     private final String nodePoolLabelKey;
     private final List<NodePool> nodePools;
 
-    private TaskPods(PodConfig config, String gpuResourceName, String nodePoolLabelKey, List<NodePool> nodePools) {
+    @CheckForNull
+    private final Long agentUid;
+
+    private TaskPods(
+            PodConfig config,
+            String gpuResourceName,
+            String nodePoolLabelKey,
+            List<NodePool> nodePools,
+            @CheckForNull Long agentUid) {
         this.agentPods = new TaskPodTranslator(config.withStager(null));
         this.ownPods = config;
         this.gpuResourceName = gpuResourceName;
         this.nodePoolLabelKey = nodePoolLabelKey;
         this.nodePools = nodePools;
+        this.agentUid = agentUid;
     }
 
     /** Pods as the administrator configured them (node pools, GPU resource and toleration). */
@@ -110,7 +116,11 @@ public final class TaskPods {
                 List.of(new GpuResource(config.getGpuResourceName(), gpuToleration)),
                 new NodePoolCatalogue(labelKeys, pools));
         return new TaskPods(
-                podConfig, config.getGpuResourceName(), config.getNodePoolLabelKey(), config.getNodePools());
+                podConfig,
+                config.getGpuResourceName(),
+                config.getNodePoolLabelKey(),
+                config.getNodePools(),
+                config.agentUid());
     }
 
     /**
@@ -133,16 +143,19 @@ public final class TaskPods {
      */
     @NonNull
     String agentPodYaml(@NonNull TaskPod taskPod) {
-        Container agent = new ContainerBuilder()
+        ContainerBuilder agent = new ContainerBuilder()
                 .withName(AGENT_CONTAINER)
                 .withVolumeMounts(taskPod.stagerVolumeMounts())
                 .withResources(AGENT_RESOURCES)
                 .withNewSecurityContext()
-                .withRunAsUser(AGENT_UID)
-                .withRunAsGroup(AGENT_UID)
                 .withAllowPrivilegeEscalation(false)
-                .endSecurityContext()
-                .build();
+                .endSecurityContext();
+        if (agentUid != null) {
+            agent.editSecurityContext()
+                    .withRunAsUser(agentUid)
+                    .withRunAsGroup(agentUid)
+                    .endSecurityContext();
+        }
         PodBuilder pod = new PodBuilder(taskPod.pod())
                 .editMetadata()
                 .withName(null)
@@ -150,15 +163,17 @@ public final class TaskPods {
                 .endMetadata()
                 .editSpec()
                 .removeMatchingFromContainers(c -> AGENT_CONTAINER.equals(c.getName()))
-                .addToContainers(agent)
+                .addToContainers(agent.build())
                 .endSpec();
         PodSecurityContext podSecurity = taskPod.pod().getSpec().getSecurityContext();
-        if (podSecurity == null || podSecurity.getFsGroup() == null) {
-            // The agent writes inputs into the exchange volume and the task's volumes (PVCs) as the
-            // inbound agent's uid; with the pod's fsGroup those volumes are group-writable for it.
+        if (agentUid != null && (podSecurity == null || podSecurity.getFsGroup() == null)) {
+            // The agent writes inputs into the exchange volume and the task's volumes (PVCs) as its
+            // uid; with the pod's fsGroup those volumes are group-writable for it. OnRootMismatch:
+            // a dataset claim is re-owned once, not file by file at every pod's start.
             pod.editSpec()
                     .editOrNewSecurityContext()
-                    .withFsGroup(AGENT_UID)
+                    .withFsGroup(agentUid)
+                    .withFsGroupChangePolicy("OnRootMismatch")
                     .endSecurityContext()
                     .endSpec();
         }

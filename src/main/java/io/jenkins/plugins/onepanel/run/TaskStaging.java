@@ -2,8 +2,6 @@ package io.jenkins.plugins.onepanel.run;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
-import hudson.remoting.RemoteOutputStream;
-import hudson.remoting.VirtualChannel;
 import io.jenkins.plugins.onepanel.ArtifactRepository;
 import io.onepanel.workflow.artifact.ArtifactException;
 import io.onepanel.workflow.artifact.ArtifactStore;
@@ -24,7 +22,6 @@ import io.onepanel.workflow.template.ArchiveStrategy;
 import io.onepanel.workflow.template.Artifact;
 import io.onepanel.workflow.template.SecretKeyRef;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.Serial;
 import java.io.Serializable;
 import java.nio.file.Path;
@@ -34,7 +31,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Future;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -178,27 +174,6 @@ public final class TaskStaging implements AutoCloseable {
         return planner;
     }
 
-    /**
-     * Starts the stager role on the agent. Lines of the task's standard output go to {@code log}
-     * and the stager's notes to {@code status}, one per line, both in UTF-8; cancelling the future
-     * interrupts the stager.
-     */
-    @NonNull
-    public Future<AgentOutcome> startOnAgent(
-            @NonNull VirtualChannel agent,
-            @NonNull Signed signed,
-            @NonNull OutputStream log,
-            @NonNull OutputStream status)
-            throws IOException {
-        OutputSigner signer = agent.export(OutputSigner.class, signed);
-        return agent.callAsync(AgentStaging.callable(
-                signed.plan.toJson(),
-                signed.downloads,
-                signer,
-                new RemoteOutputStream(log),
-                new RemoteOutputStream(status)));
-    }
-
     @Override
     public void close() {
         if (s3 != null) {
@@ -239,6 +214,16 @@ public final class TaskStaging implements AutoCloseable {
             this.plan = plan;
             this.downloads = downloads;
             this.planner = planner;
+        }
+
+        /** What the agent stages, as the pod contract's JSON. */
+        String planJson() {
+            return plan.toJson();
+        }
+
+        /** The presigned downloads of the inputs, by input name. */
+        HashMap<String, Plans.DownloadPlan> downloads() {
+            return downloads;
         }
 
         private Artifact output(String artifact) throws IOException {

@@ -152,8 +152,12 @@ class TaskPodsTest {
         assertEquals(
                 TaskPods.AGENT_RESOURCES.getLimits().get("memory"),
                 agent.getResources().getLimits().get("memory"));
-        assertEquals(TaskPods.AGENT_UID, agent.getSecurityContext().getRunAsUser());
-        assertEquals(TaskPods.AGENT_UID, pod.getSpec().getSecurityContext().getFsGroup());
+        assertEquals(1000L, agent.getSecurityContext().getRunAsUser(), "the administrator's agent user, 1000 by default");
+        assertEquals(1000L, pod.getSpec().getSecurityContext().getFsGroup());
+        assertEquals(
+                "OnRootMismatch",
+                pod.getSpec().getSecurityContext().getFsGroupChangePolicy(),
+                "a dataset claim is not re-owned file by file at every start");
         assertThat(
                 agent.getVolumeMounts().stream().map(VolumeMount::getMountPath).toList(),
                 hasItem(PodContract.EXCHANGE_DIR));
