@@ -192,6 +192,12 @@ public class OnepanelWorkflowBuilder extends Builder implements SimpleBuildStep,
             @NonNull Launcher launcher,
             @NonNull TaskListener listener)
             throws InterruptedException, IOException {
+        if (!(build instanceof hudson.model.AbstractBuild)) {
+            // step([$class: 'OnepanelWorkflowBuilder']) from a Pipeline would run the freestyle path:
+            // pods the engine creates itself, no agent, no Pipeline views, no restart.
+            throw new AbortException("The Onepanel workflow build step is for freestyle jobs; in a Pipeline call"
+                    + " onepanelWorkflow template: '...' (or text: '...') instead.");
+        }
         PrintStream log = listener.getLogger();
         OnepanelWorkflowConfiguration config = OnepanelWorkflowConfiguration.get();
         WorkflowSource.Text source = WorkflowSource.read(template, text, workspace);

@@ -280,6 +280,11 @@ public class OnepanelWorkflowConfiguration extends GlobalConfiguration {
         save();
     }
 
+    @NonNull
+    public Duration podStartTimeout() {
+        return Duration.ofMinutes(podStartMinutes);
+    }
+
     /**
      * The uid (and gid, and the pod's {@code fsGroup}) the agent container runs as, so that it can
      * write the inputs into the task's volumes: {@value #DEFAULT_AGENT_USER}, the user of the

@@ -86,6 +86,13 @@ final class AwaitTaskStep extends DriverStep {
                 next(active);
                 return;
             }
+            try {
+                java.io.PrintStream log = getContext().get(hudson.model.TaskListener.class).getLogger();
+                String prefix = "[" + attempt.request().taskName() + "] \u00bb ";
+                attempt.watchStart(reason -> log.println(prefix + reason));
+            } catch (Exception e) {
+                attempt.watchStart(reason -> {});
+            }
             getContext().onSuccess(describe(attempt));
         }
 
@@ -96,6 +103,7 @@ final class AwaitTaskStep extends DriverStep {
             task.put("attempt", attempt.request().attempt());
             task.put("label", attempt.label());
             task.put("podYaml", attempt.podYaml());
+            task.put("activeDeadlineSeconds", attempt.podDeadlineSeconds());
             return task;
         }
 

@@ -2,13 +2,18 @@ package io.jenkins.plugins.onepanel.pipeline;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import hudson.AbortException;
+import hudson.model.Result;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.onepanel.run.ActiveRun;
 import io.jenkins.plugins.onepanel.run.ActiveRuns;
+import io.onepanel.workflow.runtime.TaskPhase;
 import io.onepanel.workflow.runtime.TaskResult;
+import java.io.IOException;
 import java.io.Serial;
 import jenkins.util.Timer;
+import org.jenkinsci.plugins.workflow.actions.WarningAction;
+import org.jenkinsci.plugins.workflow.graph.FlowNode;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 
@@ -90,12 +95,41 @@ final class ReportAttemptStep extends DriverStep {
             if (attempt != null) {
                 TaskResult outcome = outcome(end, attempt);
                 attempt.finish(outcome);
+                attempt.releaseAgent();
                 listener.getLogger().println("[" + attempt.request().taskName() + "] " + summary(outcome));
-            } // else it already ended as cancelled, with the run
+                mark(outcome.phase() == TaskPhase.SUCCEEDED ? null : outcome.message() != null
+                                        && outcome.message().startsWith("cancelled: ")
+                                ? Result.ABORTED
+                                : Result.FAILURE,
+                        summary(outcome));
+            } else if (failure != null && end != AttemptEnd.BUILD_STOPPED) {
+                // It ended already (its pod never started, or the run was cancelled): still not a success.
+                mark(end == AttemptEnd.CANCELLED_BY_ENGINE ? Result.ABORTED : Result.FAILURE,
+                        AttemptEnd.describe(failure));
+            }
             if (end == AttemptEnd.BUILD_STOPPED) {
                 getContext().onFailure(failure); // the build is being stopped: so is this worker
             } else {
                 getContext().onSuccess(null);
+            }
+        }
+
+        /**
+         * Marks the attempt's stage as Pipeline's views show a failed one (a {@link WarningAction} in
+         * it, as {@code catchError(stageResult:)} does) without failing the worker: whether the run
+         * fails is the engine's to say, and the build's result follows the run's.
+         */
+        private void mark(@CheckForNull Result result, String message) {
+            if (result == null) {
+                return;
+            }
+            try {
+                FlowNode node = getContext().get(FlowNode.class);
+                if (node != null) {
+                    node.addOrReplaceAction(new WarningAction(result).withMessage(message));
+                }
+            } catch (IOException | InterruptedException e) {
+                // The views show the stage as it is; the run's record still has the attempt's phase.
             }
         }
 

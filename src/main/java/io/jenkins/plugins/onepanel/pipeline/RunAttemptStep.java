@@ -88,6 +88,9 @@ final class RunAttemptStep extends DriverStep {
             Run<?, ?> build = getContext().get(Run.class);
             ActiveRun active = ActiveRuns.get().require(runId, build);
             ActiveRun.Attempt attempt = active.attempt(attemptId);
+            if (agent != null) {
+                attempt.agentConnected(agent);
+            }
             if (attempt.cancellation().isDone()) {
                 getContext().onSuccess(null); // cancelled while its pod started: the report says so
                 return true;

@@ -83,6 +83,11 @@ final class StartWorkflowStep extends DriverStep {
                 handle.put("cloud", settings.cloud().name);
             }
             handle.put("namespace", settings.namespace());
+            // The Kubernetes plugin provisions a pod again after slaveConnectTimeout: never before the
+            // plugin's own bound (PodStartWatch) has ended the attempt with the reason.
+            handle.put(
+                    "slaveConnectTimeout",
+                    config.podStartTimeout().plusMinutes(1).toSeconds());
             handle.put("inheritFrom", settings.inheritFrom() == null ? "" : settings.inheritFrom());
             return handle;
         }

@@ -6,6 +6,7 @@ import hudson.AbortException;
 import hudson.model.Run;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.onepanel.OnepanelRunAction;
 import io.jenkins.plugins.onepanel.OnepanelWorkflowConfiguration;
 import io.onepanel.workflow.engine.InvalidWorkflowException;
@@ -249,6 +250,7 @@ public final class ActiveRun {
         String podYaml = null;
         StagingPlan plan = null;
         List<PersistentVolumeClaim> claims = List.of();
+        Long deadline = null;
         try {
             TaskPod taskPod = pods.podFor(request);
             Pod pod = taskPod.pod();
@@ -263,12 +265,13 @@ public final class ActiveRun {
                 podYaml = pods.agentPodYaml(taskPod);
                 plan = taskPod.plan();
                 claims = taskPod.claims();
+                deadline = pod.getSpec().getActiveDeadlineSeconds();
             }
         } catch (PodSpecException | RuntimeException e) {
             task.complete(TaskResult.error("could not make the pod of " + request.taskName() + ": " + e.getMessage()));
             return null;
         }
-        Attempt attempt = new Attempt("a" + attemptIds.incrementAndGet(), task, podYaml, plan, claims);
+        Attempt attempt = new Attempt("a" + attemptIds.incrementAndGet(), task, podYaml, plan, claims, deadline);
         attempts.put(attempt.id(), attempt);
         return attempt;
     }
@@ -372,20 +375,40 @@ public final class ActiveRun {
         private final StagingPlan plan;
 
         private final List<PersistentVolumeClaim> claims;
+
+        @CheckForNull
+        private final Long activeDeadlineSeconds;
+
         private final AtomicBoolean claimed = new AtomicBoolean();
         private volatile TaskResult result;
+        private volatile PodStartWatch startWatch;
+
+        /** The name of the agent the attempt runs on, once it connected. */
+        private volatile String agent;
 
         Attempt(
                 String id,
                 ExternalTask task,
                 @CheckForNull String podYaml,
                 @CheckForNull StagingPlan plan,
-                List<PersistentVolumeClaim> claims) {
+                List<PersistentVolumeClaim> claims,
+                @CheckForNull Long activeDeadlineSeconds) {
             this.id = id;
             this.task = task;
             this.podYaml = podYaml;
             this.plan = plan;
             this.claims = claims;
+            this.activeDeadlineSeconds = activeDeadlineSeconds;
+        }
+
+        /**
+         * The pod's deadline as {@code podTemplate(activeDeadlineSeconds:)} takes it: the task's own,
+         * else (no deadline) the largest it takes, so that a cloud's or an inherited template's
+         * deadline does not apply to a task that has none (the Kubernetes plugin inherits any value it
+         * is not given).
+         */
+        public long podDeadlineSeconds() {
+            return activeDeadlineSeconds != null ? activeDeadlineSeconds : Integer.MAX_VALUE;
         }
 
         /**
@@ -460,6 +483,85 @@ public final class ActiveRun {
             }
         }
 
+        /**
+         * Watches the attempt's pod until its agent connects: says why it waits, and ends the attempt
+         * as an Error when it has not started within the administrator's bound ({@link PodStartWatch}).
+         *
+         * @param log hears why the pod has not started, for the build log
+         */
+        public void watchStart(@NonNull java.util.function.Consumer<String> log) {
+            if (settings.builtInNode()) {
+                return;
+            }
+            KubernetesClient client;
+            try {
+                client = settings.cloud().connect();
+            } catch (Exception e) {
+                LOGGER.log(Level.WARNING, "cannot watch the pod of " + label(), e);
+                return;
+            }
+            PodStartWatch watch = new PodStartWatch(
+                    client,
+                    settings.namespace(),
+                    label(),
+                    OnepanelWorkflowConfiguration.get().podStartTimeout(),
+                    reason -> {
+                        log.accept(reason);
+                        listener().status(reason);
+                    },
+                    this::failToStart);
+            startWatch = watch;
+            watch.start();
+        }
+
+        /** The pod never started: the attempt is an Error, its queue item is withdrawn and its pods go. */
+        private void failToStart(String reason) {
+            finish(TaskResult.error(reason));
+            PendingAgents.withdraw(label());
+            try {
+                settings.cloud()
+                        .connect()
+                        .pods()
+                        .inNamespace(settings.namespace())
+                        .withLabel("jenkins/label", label())
+                        .delete();
+            } catch (Exception e) {
+                LOGGER.log(Level.WARNING, "could not delete the pods of " + label(), e);
+            }
+        }
+
+        /** The attempt's agent connected: its pod has started. */
+        public void agentConnected(@NonNull String agentName) {
+            this.agent = agentName;
+            PodStartWatch watch = startWatch;
+            if (watch != null) {
+                watch.stop();
+            }
+        }
+
+        /**
+         * Removes the attempt's agent once its {@code node} block is over, whatever a cloud's or an
+         * inherited template's {@code idleMinutes} would keep: an idle agent would keep the task's pod
+         * (and its GPUs) running, since the task's container holds until the pod is deleted.
+         */
+        public void releaseAgent() {
+            String name = agent;
+            if (name == null) {
+                return;
+            }
+            hudson.model.Node node = jenkins.model.Jenkins.get().getNode(name);
+            if (node instanceof hudson.slaves.AbstractCloudSlave cloudAgent) {
+                hudson.model.Computer.threadPoolForRemoting.submit(() -> {
+                    try {
+                        cloudAgent.terminate();
+                    } catch (Exception e) {
+                        LOGGER.log(Level.WARNING, "could not remove the agent " + name, e);
+                    }
+                    return null;
+                });
+            }
+        }
+
         /** Where the attempt sends log lines and notes. */
         @NonNull
         public io.onepanel.workflow.runtime.TaskListener listener() {
@@ -484,6 +586,10 @@ public final class ActiveRun {
 
         /** Reports the attempt's end to the engine; later calls are ignored. */
         public void finish(@NonNull TaskResult outcome) {
+            PodStartWatch watch = startWatch;
+            if (watch != null) {
+                watch.stop();
+            }
             task.complete(outcome);
             attempts.remove(id);
             PendingAgents.forget(label());

@@ -115,8 +115,14 @@ class OnepanelWorkflowDriver implements Serializable {
      */
     Map podTemplateArguments(Map run, Map attempt) {
         String inheritFrom = run.inheritFrom ?: ''
+        // What a cloud's Defaults Provider Template or an inherited template would otherwise give every
+        // task pod: its retention (a kept pod's task container holds forever), its deadline, and a
+        // connect timeout shorter than the plugin's own bound for a pod that cannot start. Its
+        // idleMinutes cannot be overridden here (0 means inherit); the report removes the agent instead.
         Map pod = [yaml: attempt.podYaml, showRawYaml: false, namespace: run.namespace, inheritFrom: inheritFrom,
-                   label: attempt.label]
+                   label: attempt.label, podRetention: script.never(),
+                   activeDeadlineSeconds: attempt.activeDeadlineSeconds as int,
+                   slaveConnectTimeout: run.slaveConnectTimeout as int]
         if (run.cloud) {
             pod.cloud = run.cloud
         }
