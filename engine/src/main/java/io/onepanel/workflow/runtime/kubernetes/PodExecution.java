@@ -256,9 +256,12 @@ final class PodExecution implements TaskExecution {
                             status("pod kept for inspection: kubectl -n " + namespace + " describe pod " + podName);
                             return runtime.markKept(namespace, podName).handle((v, e) -> r);
                         }
+                        // The result waits until the pod is gone: a run that ended leaves no pod behind.
                         return runtime.deletePod(namespace, podName).handle((v, e) -> {
                             if (e != null) {
-                                status(runtime.describe(e, "deleting pod " + namespace + "/" + podName));
+                                status(runtime.describe(e, "deleting pod " + namespace + "/" + podName)
+                                        + "; the pod is left behind: kubectl -n " + namespace + " delete pod "
+                                        + podName);
                                 gone.complete(null);
                             }
                             return r;
