@@ -77,7 +77,7 @@ final class ApiErrors {
                         + "credentials of the kubeconfig context in use: " + said;
                 case 403 -> action + " failed: forbidden (HTTP 403): " + said + "; the account in use needs RBAC "
                         + "permission for this (pods: create, get, list, watch, delete; pods/log: get; "
-                        + "persistentvolumeclaims: create, delete)";
+                        + "persistentvolumeclaims: create, delete; events: list)";
                 case 404 -> action + " failed: not found (HTTP 404): " + said;
                 case 409 -> action + " failed: conflict (HTTP 409): " + said;
                 case 422 -> action + " failed: the API server rejected it as invalid (HTTP 422): " + said;

@@ -154,6 +154,7 @@ public final class KubernetesTaskRuntime implements TaskRuntime {
                     }
                     execution.created.complete(true);
                     listener.status("pod " + namespace + "/" + taskPod.name() + " created");
+                    execution.awaitStart();
                     execution.onPod(createdPod);
                 });
         return execution;
@@ -240,6 +241,12 @@ public final class KubernetesTaskRuntime implements TaskRuntime {
             throw new IllegalStateException("the stager's log has no line starting with '"
                     + PodContract.REPORT_LOG_PREFIX.strip() + "'");
         });
+    }
+
+    /** The pod's Warning events, oldest first, as {@code kubectl describe pod} shows them ("Reason: message"). */
+    CompletableFuture<List<String>> warningEvents(String namespace, String pod) {
+        return limiter.call(() -> PodOutcomes.warnings(client.v1().events().inNamespace(namespace)
+                .withField("involvedObject.name", pod).list().getItems(), pod));
     }
 
     /**

@@ -223,7 +223,8 @@ class KubernetesTaskRuntimeTest {
         assertThat(await(e).exitCode()).isEqualTo(3);
         assertThat(listener.statuses).anySatisfy(s -> assertThat(s).isEqualTo("deleting pod ml/" + req.podName()
                 + " failed: forbidden (HTTP 403): forbidden for now; the account in use needs RBAC permission for this"
-                + " (pods: create, get, list, watch, delete; pods/log: get; persistentvolumeclaims: create, delete);"
+                + " (pods: create, get, list, watch, delete; pods/log: get; persistentvolumeclaims: create, delete;"
+                + " events: list);"
                 + " the pod is left behind: kubectl -n ml delete pod " + req.podName()));
         assertThat(cluster.exists(req.podName())).isTrue();
 
