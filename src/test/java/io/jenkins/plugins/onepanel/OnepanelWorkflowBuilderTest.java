@@ -72,6 +72,23 @@ class OnepanelWorkflowBuilderTest {
         r.assertLogContains("nothing was started", b);
     }
 
+    /**
+     * Pipeline's generic {@code step} can call any build step; this one would then take the freestyle
+     * path (pods the engine makes itself, no stages, no restart), so it refuses and names the step to use.
+     */
+    @Test
+    void fromPipelinesGenericStepItRefusesAndNamesThePipelineStep(JenkinsRule r) throws Exception {
+        org.jenkinsci.plugins.workflow.job.WorkflowJob p = r.createProject(
+                org.jenkinsci.plugins.workflow.job.WorkflowJob.class, "generic-step");
+        p.setDefinition(new org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition(
+                "node { step([$class: 'OnepanelWorkflowBuilder', text: " + Templates.groovyLiteral(Templates.diamond())
+                        + "]) }", true));
+        org.jenkinsci.plugins.workflow.job.WorkflowRun b = r.assertBuildStatus(Result.FAILURE, p.scheduleBuild2(0));
+        r.assertLogContains("The Onepanel workflow build step is for freestyle jobs; in a Pipeline call"
+                + " onepanelWorkflow template: '...'", b);
+        assertNull(b.getAction(OnepanelRunAction.class), "no run was started");
+    }
+
     /** failFast has three values, "as the template says" (null) among them; each survives a save. */
     @Test
     void configurationRoundTrip(JenkinsRule r) throws Exception {

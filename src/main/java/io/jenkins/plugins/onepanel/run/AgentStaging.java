@@ -232,7 +232,7 @@ final class AgentStaging {
 
         @Override
         public Artifact store(Artifact output, Path source, TransferListener listener) throws ArtifactException {
-            try (Stager.PreparedUpload prepared = transfers.prepare(output, source)) {
+            try (Stager.PreparedUpload prepared = transfers.prepare(output, source, LinkFreePath.resolvedOnce(exchange()))) {
                 if (prepared == null) {
                     if (output.optional()) {
                         return null;

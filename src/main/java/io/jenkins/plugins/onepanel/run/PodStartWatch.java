@@ -119,8 +119,6 @@ final class PodStartWatch {
 
     private List<Event> events(Pod pod) {
         String name = pod.getMetadata().getName();
-        return client.v1().events().inNamespace(namespace).list().getItems().stream()
-                .filter(e -> e.getInvolvedObject() != null && name.equals(e.getInvolvedObject().getName()))
-                .toList();
+        return client.v1().events().inNamespace(namespace).withField("involvedObject.name", name).list().getItems();
     }
 }

@@ -138,6 +138,15 @@ public final class Stager implements AutoCloseable {
      * @return null when nothing is at {@code source}
      */
     public PreparedUpload prepare(Artifact output, Path source) throws ArtifactException {
+        return prepare(output, source, null);
+    }
+
+    /**
+     * As {@link #prepare(Artifact, Path)}, writing a tar.gz under {@code scratch} (null: the JVM's
+     * temporary directory). In a pod, the scratch directory is a volume of the pod, so that a large
+     * archive counts against the pod's own storage and goes with the pod, not into an image's /tmp.
+     */
+    public PreparedUpload prepare(Artifact output, Path source, Path scratch) throws ArtifactException {
         SourceTree tree = SourceTree.scan(source);
         if (tree == null) {
             return null;
@@ -147,7 +156,9 @@ public final class Stager implements AutoCloseable {
             Path tgz = null;
             try {
                 // Resolved: our own file, whose path is then free of links like a task's.
-                tgz = Files.createTempFile("onepanel-stager-", ".tgz").toRealPath();
+                tgz = (scratch == null ? Files.createTempFile("onepanel-stager-", ".tgz")
+                        : Files.createTempFile(Files.createDirectories(scratch), "onepanel-stager-", ".tgz"))
+                        .toRealPath();
                 TarGz.pack(source, tgz, archive.compressionLevel());
                 long size = Files.size(tgz);
                 return new PreparedUpload(new UploadManifest(output.name(), List.of(new ManifestFile("", size)),

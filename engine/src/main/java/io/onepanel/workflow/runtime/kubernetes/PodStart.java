@@ -3,10 +3,8 @@ package io.onepanel.workflow.runtime.kubernetes;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Why a pod has not started yet, in words a user can act on, from what {@code kubectl describe pod}
@@ -16,11 +14,6 @@ import java.util.Set;
  * that bound how long a pod may take to start: the Jenkins plugin, whose pods another plugin creates.
  */
 public final class PodStart {
-
-    /** Warning events that keep a pod from starting; others (BackOff of a running container, say) do not. */
-    private static final Set<String> STARTUP_EVENTS = Set.of("FailedScheduling", "FailedMount",
-            "FailedAttachVolume", "FailedCreatePodSandBox", "FailedCreatePodContainer", "Failed", "ErrImagePull",
-            "ImagePullBackOff", "InspectFailed", "ErrImageNeverPull");
 
     private PodStart() {}
 
@@ -49,16 +42,11 @@ public final class PodStart {
             }
         }
         if (reasons.isEmpty()) {
-            latestStartupEvent(events).ifPresent(e -> reasons.add(e.getReason() + ": " + e.getMessage()));
+            List<String> warnings = PodOutcomes.warnings(events, pod.getMetadata().getName());
+            if (!warnings.isEmpty()) {
+                reasons.add(warnings.get(warnings.size() - 1));
+            }
         }
         return reasons.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", reasons));
-    }
-
-    private static Optional<Event> latestStartupEvent(List<Event> events) {
-        return events.stream()
-                .filter(e -> STARTUP_EVENTS.contains(e.getReason()))
-                .max(Comparator.comparing((Event e) -> e.getLastTimestamp() != null ? e.getLastTimestamp()
-                        : e.getMetadata() != null && e.getMetadata().getCreationTimestamp() != null
-                                ? e.getMetadata().getCreationTimestamp() : ""));
     }
 }
