@@ -16,6 +16,7 @@ import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
 import org.kohsuke.stapler.verb.POST;
+import org.jenkinsci.Symbol;
 
 /**
  * Where artifacts live by default: an S3 bucket (AWS or any S3-compatible endpoint such as MinIO),
@@ -162,6 +163,7 @@ public final class ArtifactRepository implements Describable<ArtifactRepository>
     }
 
     @Extension
+    @Symbol("s3")
     public static final class DescriptorImpl extends Descriptor<ArtifactRepository> {
 
         @NonNull

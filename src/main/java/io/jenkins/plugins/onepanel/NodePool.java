@@ -17,6 +17,7 @@ import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
 import org.kohsuke.stapler.verb.POST;
+import org.jenkinsci.Symbol;
 
 /**
  * One entry of Onepanel's node pool catalogue: a kind of machine that tasks select with
@@ -98,6 +99,7 @@ public final class NodePool implements Describable<NodePool>, Serializable {
     }
 
     @Extension
+    @Symbol("nodePool")
     public static final class DescriptorImpl extends Descriptor<NodePool> {
 
         @NonNull

@@ -61,6 +61,8 @@ public class OnepanelWorkflowConfiguration extends GlobalConfiguration {
     private int agentReconnectMinutes = DEFAULT_AGENT_RECONNECT_MINUTES;
     private int podStartMinutes = DEFAULT_POD_START_MINUTES;
     private String agentUser = DEFAULT_AGENT_USER;
+    private String keyPrefixRules;
+    private String allowedEndpoints;
 
     public OnepanelWorkflowConfiguration() {
         load();
@@ -315,6 +317,43 @@ public class OnepanelWorkflowConfiguration extends GlobalConfiguration {
         }
     }
 
+    /**
+     * Folders whose jobs share a key prefix, one {@code FOLDER = PREFIX} per line; every other job's
+     * keys are confined to its full name (see {@link io.jenkins.plugins.onepanel.run.KeyPrefixes}).
+     */
+    @CheckForNull
+    public String getKeyPrefixRules() {
+        return keyPrefixRules;
+    }
+
+    @DataBoundSetter
+    public void setKeyPrefixRules(String keyPrefixRules) {
+        this.keyPrefixRules = Util.fixEmptyAndTrim(keyPrefixRules);
+        save();
+    }
+
+    @NonNull
+    public io.jenkins.plugins.onepanel.run.KeyPrefixes keyPrefixes() {
+        return io.jenkins.plugins.onepanel.run.KeyPrefixes.parse(keyPrefixRules);
+    }
+
+    /** S3 endpoints a job's artifactRepository may name besides this page's own, one per line. */
+    @CheckForNull
+    public String getAllowedEndpoints() {
+        return allowedEndpoints;
+    }
+
+    @DataBoundSetter
+    public void setAllowedEndpoints(String allowedEndpoints) {
+        this.allowedEndpoints = Util.fixEmptyAndTrim(allowedEndpoints);
+        save();
+    }
+
+    @NonNull
+    public io.jenkins.plugins.onepanel.run.EndpointAllowList endpointAllowList() {
+        return io.jenkins.plugins.onepanel.run.EndpointAllowList.parse(allowedEndpoints);
+    }
+
     // ---- form handlers: all need Overall/Administer, the permission that opens this page ----
 
     @POST
@@ -388,6 +427,20 @@ public class OnepanelWorkflowConfiguration extends GlobalConfiguration {
         return S3Credentials.existsForController(value)
                 ? FormValidation.ok()
                 : FormValidation.error("No AWS or username/password credentials with this id.");
+    }
+
+    @POST
+    public FormValidation doCheckKeyPrefixRules(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        List<String> problems = io.jenkins.plugins.onepanel.run.KeyPrefixes.problems(value);
+        return problems.isEmpty() ? FormValidation.ok() : FormValidation.error(String.join("; ", problems));
+    }
+
+    @POST
+    public FormValidation doCheckAllowedEndpoints(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        List<String> problems = io.jenkins.plugins.onepanel.run.EndpointAllowList.problems(value);
+        return problems.isEmpty() ? FormValidation.ok() : FormValidation.error(String.join("; ", problems));
     }
 
     @POST

@@ -47,4 +47,13 @@ public interface WorkflowArguments {
     /** Caps running task pods; the administrator's maximum caps it in turn. */
     @CheckForNull
     Integer getParallelism();
+
+    /**
+     * Minutes a task's pod may take to start, or null for the administrator's bound (a longer value
+     * is cut to it). Only Pipeline's agent pods use it; freestyle builds use the administrator's.
+     */
+    @CheckForNull
+    default Integer getPodStartMinutes() {
+        return null;
+    }
 }

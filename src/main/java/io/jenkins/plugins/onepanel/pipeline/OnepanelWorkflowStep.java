@@ -61,6 +61,7 @@ public class OnepanelWorkflowStep extends Step implements WorkflowArguments, Ser
     private String credentialsId;
     private Boolean failFast;
     private Integer parallelism;
+    private Integer podStartMinutes;
 
     @DataBoundConstructor
     public OnepanelWorkflowStep() {}
@@ -168,6 +169,17 @@ public class OnepanelWorkflowStep extends Step implements WorkflowArguments, Ser
     @DataBoundSetter
     public void setParallelism(Integer parallelism) {
         this.parallelism = parallelism == null || parallelism <= 0 ? null : parallelism;
+    }
+
+    /** How long a task's pod may take to start; at most the administrator's bound, which applies when unset. */
+    @Override
+    public Integer getPodStartMinutes() {
+        return podStartMinutes;
+    }
+
+    @DataBoundSetter
+    public void setPodStartMinutes(Integer podStartMinutes) {
+        this.podStartMinutes = podStartMinutes == null || podStartMinutes <= 0 ? null : podStartMinutes;
     }
 
     /**

@@ -87,7 +87,7 @@ final class StartWorkflowStep extends DriverStep {
             // plugin's own bound (PodStartWatch) has ended the attempt with the reason.
             handle.put(
                     "slaveConnectTimeout",
-                    config.podStartTimeout().plusMinutes(1).toSeconds());
+                    settings.podStartTimeout().plusMinutes(1).toSeconds());
             handle.put("inheritFrom", settings.inheritFrom() == null ? "" : settings.inheritFrom());
             return handle;
         }

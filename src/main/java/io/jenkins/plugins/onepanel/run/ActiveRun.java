@@ -125,8 +125,13 @@ public final class ActiveRun {
             throws AbortException {
         OnepanelWorkflowConfiguration config = OnepanelWorkflowConfiguration.get();
         TaskPods pods = TaskPods.configuredBy(config);
-        TaskStaging staging =
-                TaskStaging.create(settings.repository(), settings.credentials(), settings.presignedUrlValidity());
+        TaskStaging staging;
+        try {
+            staging = TaskStaging.create(
+                    settings.repository(), settings.credentials(), settings.presignedUrlValidity(), settings.keyPrefix());
+        } catch (io.onepanel.workflow.artifact.ArtifactException e) {
+            throw new AbortException(e.getMessage());
+        }
         TaskRuntime runtime = runtimeFor.apply(pods);
         OnepanelRunAction action;
         synchronized (build) { // two runs of one build started at once still get distinct numbers
@@ -504,7 +509,7 @@ public final class ActiveRun {
                     client,
                     settings.namespace(),
                     label(),
-                    OnepanelWorkflowConfiguration.get().podStartTimeout(),
+                    settings.podStartTimeout(),
                     reason -> {
                         log.accept(reason);
                         listener().status(reason);

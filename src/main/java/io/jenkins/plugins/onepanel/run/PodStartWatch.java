@@ -9,7 +9,9 @@ import io.onepanel.workflow.runtime.kubernetes.PodStart;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -32,7 +34,10 @@ final class PodStartWatch {
     private static final long EVERY_MILLIS = 3_000;
     private static final long QUIET_NANOS = Duration.ofSeconds(30).toNanos();
     /** The label the Kubernetes plugin gives a pod of a template with a label ({@code PodTemplate#getLabelsMap}). */
-    private static final String JENKINS_LABEL = "jenkins/label";
+    static final String JENKINS_LABEL = "jenkins/label";
+
+    /** The watches going on, by label: how a refusal of the pod before it exists reaches its attempt. */
+    private static final Map<String, PodStartWatch> WATCHING = new ConcurrentHashMap<>();
 
     private final KubernetesClient client;
     private final String namespace;
@@ -64,12 +69,30 @@ final class PodStartWatch {
     }
 
     void start() {
+        WATCHING.put(label, this);
         schedule(0);
     }
 
     /** The agent connected, or the attempt ended: nothing more to watch. */
     void stop() {
         stopped = true;
+        WATCHING.remove(label, this);
+    }
+
+    /**
+     * The pod of the attempt with this label may not be created at all ({@link FinalPodLimits}): the
+     * attempt ends now, with the reason, instead of when the bound runs out.
+     *
+     * @return whether an attempt was watching
+     */
+    static boolean refused(@NonNull String label, @NonNull String reason) {
+        PodStartWatch watch = WATCHING.remove(label);
+        if (watch == null) {
+            return false;
+        }
+        watch.stopped = true;
+        Computer.threadPoolForRemoting.submit(() -> watch.failed.accept(reason));
+        return true;
     }
 
     private void schedule(long delayMillis) {
@@ -109,7 +132,7 @@ final class PodStartWatch {
             status.accept("the task's pod has not started: " + why);
         }
         if (System.nanoTime() - since > bound.toNanos()) {
-            stopped = true;
+            stop();
             failed.accept("the task's pod did not start within " + bound.toMinutes() + " min: "
                     + (why != null ? why : "it was still being created"));
             return;

@@ -31,7 +31,9 @@ public record RunSettings(
         @NonNull Map<String, String> parameters,
         @CheckForNull ArtifactRepository repository,
         @CheckForNull AwsCredentialsProvider credentials,
+        @CheckForNull String keyPrefix,
         @NonNull Duration presignedUrlValidity,
+        @NonNull Duration podStartTimeout,
         @CheckForNull Boolean failFast,
         int workers,
         boolean builtInNode) {
@@ -54,6 +56,14 @@ public record RunSettings(
         ArtifactRepository repository = base == null ? override : base.overriding(override);
         if (repository != null && repository.getBucket() == null) {
             repository = null;
+        }
+        if (override != null
+                && override.getEndpoint() != null
+                && !config.endpointAllowList().allows(override.getEndpoint(), base == null ? null : base.getEndpoint())) {
+            throw new AbortException("artifactRepository names the endpoint " + override.getEndpoint() + ", which the"
+                    + " administrator has not allowed: the controller itself talks to the endpoint, so only endpoints"
+                    + " listed under Manage Jenkins \u2192 System \u2192 Onepanel workflows \u2192 Allowed S3 endpoints"
+                    + " may be named by a job.");
         }
         AwsCredentialsProvider credentials = null;
         if (repository != null) {
@@ -78,7 +88,11 @@ public record RunSettings(
                 WorkflowParameter.toMap(args.getParameters()),
                 repository,
                 credentials,
+                repository == null ? null : config.keyPrefixes().prefixOf(build.getParent().getFullName()),
                 Duration.ofHours(config.getPresignedUrlHours()),
+                args.getPodStartMinutes() == null
+                        ? config.podStartTimeout()
+                        : Duration.ofMinutes(Math.min(args.getPodStartMinutes(), config.getPodStartMinutes())),
                 args.getFailFast(),
                 workers,
                 builtInNode);

@@ -76,25 +76,33 @@ public final class TaskStaging implements AutoCloseable {
     private final StagingPlanner planner;
 
     private TaskStaging(
-            @CheckForNull S3ArtifactStore s3, @CheckForNull CredentialsResolver resolver, Duration validity) {
+            @CheckForNull S3ArtifactStore s3,
+            @CheckForNull CredentialsResolver resolver,
+            Duration validity,
+            @CheckForNull String keyPrefix)
+            throws ArtifactException {
         this.s3 = s3;
         this.store = s3 == null
                 ? null
                 : new RoutingArtifactStore(s3, s3, new GitFetcher(resolver), new RawFetcher(), new HttpFetcher());
-        this.planner = s3 == null ? null : new StagingPlanner(s3, validity);
+        StagingPlanner signer = s3 == null ? null : new StagingPlanner(s3, validity);
+        this.planner = signer == null || keyPrefix == null ? signer : signer.confinedTo(keyPrefix);
     }
 
     /**
      * @param repository the effective repository, or null when none is configured
      * @param credentials used on the controller only; null for the AWS SDK's default chain
+     * @param keyPrefix the only keys the run may sign for (see {@link KeyPrefixes}), or null for the whole bucket
      */
     @NonNull
     static TaskStaging create(
             @CheckForNull ArtifactRepository repository,
             @CheckForNull AwsCredentialsProvider credentials,
-            @NonNull Duration validity) {
+            @NonNull Duration validity,
+            @CheckForNull String keyPrefix)
+            throws ArtifactException {
         if (repository == null || repository.getBucket() == null) {
-            return new TaskStaging(null, null, validity);
+            return new TaskStaging(null, null, validity, null);
         }
         S3Credentials keys = credentials == null
                 ? S3Credentials.DEFAULT_CHAIN
@@ -117,7 +125,7 @@ public final class TaskStaging implements AutoCloseable {
                         ArchiveStrategy.NONE,
                         keys,
                         TransferSettings.DEFAULT);
-        return new TaskStaging(new S3ArtifactStore(engineRepository, resolver), resolver, validity);
+        return new TaskStaging(new S3ArtifactStore(engineRepository, resolver), resolver, validity, keyPrefix);
     }
 
     /** The store to load and validate with when nothing is going to run. */
@@ -126,10 +134,35 @@ public final class TaskStaging implements AutoCloseable {
         return NoRepository.INSTANCE;
     }
 
-    /** What the engine gives output artifacts their locations with. */
+    /**
+     * What the engine gives output artifacts their locations with: the signer's, so that an output
+     * without a key of its own gets one below the run's key prefix.
+     */
     @NonNull
     ArtifactStore artifactStore() {
-        return store != null ? store : NoRepository.INSTANCE;
+        if (store == null) {
+            return NoRepository.INSTANCE;
+        }
+        RoutingArtifactStore routing = store;
+        StagingPlanner signer = planner;
+        return new ArtifactStore() {
+            @Override
+            public Artifact locate(Artifact output, java.util.Map<String, String> variables) {
+                return goesToS3(output) ? signer.locate(output, variables) : routing.locate(output, variables);
+            }
+
+            @Override
+            public void fetch(Artifact input, java.nio.file.Path target, io.onepanel.workflow.artifact.TransferListener l)
+                    throws ArtifactException {
+                routing.fetch(input, target, l);
+            }
+
+            @Override
+            public Artifact store(Artifact output, java.nio.file.Path source, io.onepanel.workflow.artifact.TransferListener l)
+                    throws ArtifactException {
+                return routing.store(output, source, l);
+            }
+        };
     }
 
     /**

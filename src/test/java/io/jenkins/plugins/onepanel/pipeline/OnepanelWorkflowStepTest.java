@@ -259,6 +259,28 @@ class OnepanelWorkflowStepTest {
         assertEquals(List.of(OnepanelWorkflowStep.FUNCTION_NAME), ours);
     }
 
+    /**
+     * The controller itself talks to an artifact repository's endpoint; a Jenkinsfile naming any host
+     * would have it send requests there. Only the administrator's endpoint and listed ones are allowed,
+     * and the refusal comes before any request, any credential lookup and any pod.
+     */
+    @Test
+    void anEndpointTheAdministratorHasNotAllowedIsRefusedBeforeAnyRequest() throws Exception {
+        WorkflowRun b = r.buildAndAssertStatus(hudson.model.Result.FAILURE, pipeline("""
+                onepanelWorkflow text: %s, credentialsId: 'mine',
+                    artifactRepository: s3(bucket: 'b', endpoint: 'http://169.254.169.254/latest')
+                """.formatted(Templates.groovyLiteral(Templates.diamond()))));
+        r.assertLogContains("artifactRepository names the endpoint http://169.254.169.254/latest, which the"
+                + " administrator has not allowed", b);
+        r.assertLogNotContains("[A]", b);
+        assertNull(b.getAction(OnepanelRunAction.class));
+
+        io.jenkins.plugins.onepanel.OnepanelWorkflowConfiguration.get().setAllowedEndpoints("http://169.254.169.254");
+        WorkflowRun allowed = r.buildAndAssertStatus(hudson.model.Result.FAILURE, b.getParent());
+        r.assertLogNotContains("which the administrator has not allowed", allowed);
+        r.assertLogContains("mine", allowed); // now it gets as far as looking up the credentials, which do not exist
+    }
+
     private WorkflowJob pipeline(String script) throws Exception {
         WorkflowJob p = r.createProject(WorkflowJob.class);
         p.setDefinition(new CpsFlowDefinition(script, true));

@@ -139,8 +139,7 @@ class AgentPodLifecycleTest {
     @Test
     void aPodThatCanNeverBeScheduledEndsItsAttemptWithTheReason(JenkinsRule r) throws Exception {
         r.timeout = 600;
-        OnepanelWorkflowConfiguration.get().setPodStartMinutes(1);
-        try (AgentCluster cluster = AgentCluster.start(r)) {
+        try (AgentCluster cluster = AgentCluster.start(r)) { // the administrator's bound stays at 15 min
             String yaml = oneTask("greedy", "echo never").replace("    image: alpine:3.12\n", """
                         image: alpine:3.12
                         resources:
@@ -148,7 +147,10 @@ class AgentPodLifecycleTest {
                             nvidia.com/gpu: 8
                     """);
             long started = System.nanoTime();
-            WorkflowRun b = r.waitForCompletion(start(r, "unschedulable", yaml));
+            WorkflowJob p = r.createProject(WorkflowJob.class, "unschedulable");
+            p.setDefinition(new CpsFlowDefinition(
+                    "onepanelWorkflow text: " + Templates.groovyLiteral(yaml) + ", podStartMinutes: 1", true));
+            WorkflowRun b = r.waitForCompletion(p.scheduleBuild2(0).waitForStart());
             r.assertBuildStatus(Result.FAILURE, b);
             r.assertLogContains("0/1 nodes are available", b);
             r.assertLogContains("did not start within 1 min", b);

@@ -166,6 +166,9 @@ class OnepanelTemplateOnPodsTest {
             NodePool gpu = new NodePool("Tesla V100", "p3.2xlarge");
             gpu.setLimits("nvidia.com/gpu=1");
             config.setNodePools(List.of(gpu));
+            // The template's key is models/...: outside the job's own prefix ("train"), so the
+            // administrator gives the job's folder that prefix, as a team sharing its models would.
+            config.setKeyPrefixRules("train = models");
 
             WorkflowJob p = r.createProject(WorkflowJob.class, "train");
             p.setDefinition(new CpsFlowDefinition("""
