@@ -3,7 +3,6 @@ package io.jenkins.plugins.onepanel.run;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -22,33 +21,15 @@ public record EndpointAllowList(@NonNull List<URI> endpoints) {
 
     @NonNull
     public static EndpointAllowList parse(@CheckForNull String text) {
-        List<URI> endpoints = new ArrayList<>();
-        if (text != null) {
-            for (String line : text.split("\\R")) {
-                URI uri = origin(line.strip());
-                if (uri != null) {
-                    endpoints.add(uri);
-                }
-            }
-        }
-        return new EndpointAllowList(endpoints);
+        return new EndpointAllowList(
+                RuleLines.of(text).stream().map(EndpointAllowList::origin).filter(java.util.Objects::nonNull).toList());
     }
 
     /** What is wrong with each line, as "line N: ...", or an empty list. */
     @NonNull
     public static List<String> problems(@CheckForNull String text) {
-        List<String> problems = new ArrayList<>();
-        if (text == null) {
-            return problems;
-        }
-        String[] lines = text.split("\\R");
-        for (int i = 0; i < lines.length; i++) {
-            String line = lines[i].strip();
-            if (!line.isEmpty() && !line.startsWith("#") && origin(line) == null) {
-                problems.add("line " + (i + 1) + ": expected an endpoint URL such as https://minio.example.com:9000");
-            }
-        }
-        return problems;
+        return RuleLines.problems(text, line -> origin(line) == null
+                ? "expected an endpoint URL such as https://minio.example.com:9000" : null);
     }
 
     /** Whether a job may use {@code endpoint} (the administrator's own endpoint always). */
@@ -67,7 +48,7 @@ public record EndpointAllowList(@NonNull List<URI> endpoints) {
     /** scheme://host:port of an http(s) URL, lower-cased, with the default port made explicit; null if not one. */
     @CheckForNull
     static URI origin(String text) {
-        if (text.isEmpty() || text.startsWith("#")) {
+        if (text.isEmpty()) {
             return null;
         }
         try {

@@ -24,23 +24,15 @@ public record KeyPrefixes(@NonNull List<Rule> rules) {
         rules = List.copyOf(rules);
     }
 
-    /** The rules of the administrator's text. */
+    /** The rules of the administrator's text; a line the form would refuse is left out. */
     @NonNull
     public static KeyPrefixes parse(@CheckForNull String text) {
-        if (text == null || text.isBlank()) {
-            return NONE;
-        }
         List<Rule> rules = new ArrayList<>();
-        for (String line : text.split("\\R")) {
-            if (line.isBlank() || line.strip().startsWith("#")) {
-                continue;
+        for (String line : RuleLines.of(text)) {
+            if (problemOf(line) == null) { // a hand-edited file's bad line falls back to the job's own name
+                int equals = line.indexOf('=');
+                rules.add(new Rule(trimSlashes(line.substring(0, equals)), trimSlashes(line.substring(equals + 1))));
             }
-            String problem = problemOf(line);
-            if (problem != null) {
-                continue; // the form refuses it; a hand-edited file falls back to the job's own name
-            }
-            int equals = line.indexOf('=');
-            rules.add(new Rule(trimSlashes(line.substring(0, equals)), trimSlashes(line.substring(equals + 1))));
         }
         return new KeyPrefixes(rules);
     }
@@ -48,21 +40,7 @@ public record KeyPrefixes(@NonNull List<Rule> rules) {
     /** What is wrong with each line of the administrator's text, as "line N: ...", or an empty list. */
     @NonNull
     public static List<String> problems(@CheckForNull String text) {
-        List<String> problems = new ArrayList<>();
-        if (text == null) {
-            return problems;
-        }
-        String[] lines = text.split("\\R");
-        for (int i = 0; i < lines.length; i++) {
-            if (lines[i].isBlank() || lines[i].strip().startsWith("#")) {
-                continue;
-            }
-            String problem = problemOf(lines[i]);
-            if (problem != null) {
-                problems.add("line " + (i + 1) + ": " + problem);
-            }
-        }
-        return problems;
+        return RuleLines.problems(text, KeyPrefixes::problemOf);
     }
 
     private static String problemOf(String line) {
