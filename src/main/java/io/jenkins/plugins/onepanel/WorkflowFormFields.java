@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import jenkins.model.Jenkins;
 import net.sf.json.JSONObject;
+import org.csanchez.jenkins.plugins.kubernetes.KubernetesCloud;
 import org.csanchez.jenkins.plugins.kubernetes.pipeline.PodTemplateStep;
 import org.springframework.security.core.Authentication;
 
@@ -39,18 +40,34 @@ public final class WorkflowFormFields {
         return item == null ? Jenkins.get().hasPermission(Jenkins.ADMINISTER) : item.hasPermission(Item.CONFIGURE);
     }
 
+    /**
+     * The Kubernetes clouds a build of {@code item} may use, for anyone who may configure it: the
+     * Kubernetes plugin's own list needs Overall/Manage, which a job's configurer rarely has, and
+     * a cloud's name and its templates' names are what that user must choose between. A cloud whose
+     * use is restricted to folders is listed only inside a folder that allows it.
+     */
     public static ListBoxModel cloudItems(@CheckForNull Item item) {
+        ListBoxModel items = new ListBoxModel();
+        items.add("\u2014The system's cloud, else the first Kubernetes cloud\u2014", "");
         if (!canConfigure(item)) {
-            return new ListBoxModel();
+            return items;
         }
-        // The Kubernetes plugin's own list, as its Declarative agent reuses it; it checks its own permission too.
-        return ExtensionList.lookupSingleton(PodTemplateStep.DescriptorImpl.class)
-                .doFillCloudItems();
+        java.util.Set<String> allowed = new java.util.HashSet<>();
+        if (item != null) {
+            org.csanchez.jenkins.plugins.kubernetes.KubernetesFolderProperty.collectAllowedClouds(allowed, item.getParent());
+        }
+        for (KubernetesCloud cloud : Jenkins.get().clouds.getAll(KubernetesCloud.class)) {
+            if (!cloud.isUsageRestricted() || allowed.contains(cloud.name)) {
+                items.add(cloud.name);
+            }
+        }
+        return items;
     }
 
     /**
-     * No inheritance first (the step's default, so an untouched form keeps it), then the Kubernetes
-     * plugin's own choices except its "default inheritance", which is not the default here.
+     * No inheritance first (the step's default, so an untouched form keeps it), then the pod
+     * templates of the chosen cloud, then the Kubernetes plugin's "default inheritance", which is not
+     * the default here.
      */
     public static ListBoxModel inheritFromItems(@CheckForNull Item item, String cloud) {
         ListBoxModel items = new ListBoxModel();
@@ -58,10 +75,16 @@ public final class WorkflowFormFields {
         if (!canConfigure(item)) {
             return items;
         }
-        for (ListBoxModel.Option option : ExtensionList.lookupSingleton(PodTemplateStep.DescriptorImpl.class)
-                .doFillInheritFromItems(cloud)) {
-            if (!option.value.isBlank() && !option.value.equals(PodTemplateStep.DescriptorImpl.defaultInheritFrom)) {
-                items.add(option);
+        String name = Util.fixEmpty(cloud);
+        hudson.slaves.Cloud chosen = name == null
+                ? Jenkins.get().clouds.get(KubernetesCloud.class)
+                : Jenkins.get().getCloud(name);
+        if (chosen instanceof KubernetesCloud kubernetes
+                && cloudItems(item).stream().anyMatch(o -> o.value.equals(kubernetes.name))) {
+            for (org.csanchez.jenkins.plugins.kubernetes.PodTemplate template : kubernetes.getTemplates()) {
+                if (template.getName() != null && !template.getName().isBlank()) {
+                    items.add(template.getName());
+                }
             }
         }
         items.add(

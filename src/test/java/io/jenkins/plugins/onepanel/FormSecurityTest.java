@@ -117,6 +117,32 @@ class FormSecurityTest {
         assertThat(reader.getContentAsString(), not(containsString("s3-keys")));
     }
 
+    /**
+     * The Kubernetes plugin lists clouds and templates only for Overall/Manage; a job's configurer
+     * (Job/Configure) must still be able to choose them, and a reader sees none.
+     */
+    @Test
+    void cloudAndTemplateListsServeWhoeverMayConfigureTheJob() throws Exception {
+        org.csanchez.jenkins.plugins.kubernetes.KubernetesCloud cloud =
+                new org.csanchez.jenkins.plugins.kubernetes.KubernetesCloud("gpu-cluster");
+        org.csanchez.jenkins.plugins.kubernetes.PodTemplate shared = new org.csanchez.jenkins.plugins.kubernetes.PodTemplate();
+        shared.setName("pull-secrets");
+        cloud.addTemplate(shared);
+        r.jenkins.clouds.add(cloud);
+        String base = "job/job/descriptorByName/" + io.jenkins.plugins.onepanel.pipeline.OnepanelWorkflowStep.class.getName();
+        for (String[] fill : new String[][] {{"/fillCloudItems", "gpu-cluster"}, {"/fillInheritFromItems?cloud=gpu-cluster",
+                "pull-secrets"}}) {
+            JenkinsRule.WebClient developer = r.createWebClient();
+            developer.login("developer");
+            assertThat(fill[0], developer.getPage(new WebRequest(developer.createCrumbedUrl(base + fill[0]),
+                    HttpMethod.POST)).getWebResponse().getContentAsString(), containsString(fill[1]));
+            JenkinsRule.WebClient reader = r.createWebClient().withThrowExceptionOnFailingStatusCode(false);
+            reader.login("reader");
+            assertThat(fill[0], reader.getPage(new WebRequest(reader.createCrumbedUrl(base + fill[0]),
+                    HttpMethod.POST)).getWebResponse().getContentAsString(), not(containsString(fill[1])));
+        }
+    }
+
     @Test
     void validateButtonNeedsConfigurePermission() throws Exception {
         String validate = "job/job/descriptorByName/" + OnepanelWorkflowBuilder.class.getName()

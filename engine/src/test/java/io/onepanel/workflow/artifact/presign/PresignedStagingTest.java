@@ -138,6 +138,22 @@ class PresignedStagingTest {
         assertThat(in.resolve("a/b/c.txt")).hasContent("C");
     }
 
+    /** In a pod the archive is built on a volume of the pod (the exchange volume), not in the image's /tmp. */
+    @Test
+    void archivedOutput_isBuiltInTheScratchDirectoryGiven_andGoesWithTheUpload() throws Exception {
+        Path out = tmp.resolve("pod/out");
+        Files.writeString(Files.createDirectories(out).resolve("c.txt"), "C");
+        Path scratch = Files.createDirectories(tmp.resolve("pod/exchange"));
+        Artifact output = planner.locate(archived(TestArtifacts.output("result", "/out"), ArchiveStrategy.TAR),
+                variables());
+        try (Stager.PreparedUpload prepared = stager.prepare(output, out, scratch)) {
+            assertThat(prepared.temporary()).hasParent(scratch.toRealPath()).isRegularFile();
+            Plans.UploadPlan plan = planner.planStore(output, prepared.manifest());
+            planner.complete(output, plan, stager.upload(plan, prepared, TransferListener.NONE));
+        }
+        assertThat(scratch).isEmptyDirectory();
+    }
+
     @Test
     void aFileOfTheOutputSwappedForALinkAfterPreparing_isNotUploaded() throws Exception {
         Path secret = Files.writeString(tmp.resolve("agent-environ"), "AWS_SECRET_ACCESS_KEY=agent");
