@@ -59,7 +59,7 @@ final class StartWorkflowStep extends DriverStep {
             FilePath workspace = getContext().get(FilePath.class); // null outside node { }
             OnepanelWorkflowConfiguration config = OnepanelWorkflowConfiguration.get();
 
-            WorkflowSource.Text text = WorkflowSource.read(step.getTemplate(), step.getText(), workspace);
+            WorkflowSource.Text text = WorkflowSource.read(step.getTemplate(), step.getText(), workspace, build, log);
             RunSettings settings = RunSettings.resolve(step, config, build);
             WorkflowSource.Checked checked = WorkflowSource.check(text, settings.parameters(), AdminLimits.of(config));
             checked.print(log);

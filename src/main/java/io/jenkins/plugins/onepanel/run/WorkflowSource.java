@@ -5,6 +5,7 @@ import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
 import hudson.FilePath;
 import hudson.Util;
+import hudson.model.Run;
 import hudson.remoting.VirtualChannel;
 import io.jenkins.plugins.onepanel.NodePool;
 import io.jenkins.plugins.onepanel.OnepanelWorkflowConfiguration;
@@ -98,6 +99,31 @@ public final class WorkflowSource {
                     + " Call onepanelWorkflow inside node { }, or pass text: readFile('" + path + "').");
         }
         return new Text(path, workspace.act(new ReadTemplate(path)));
+    }
+
+    /**
+     * As {@link #read(String, String, FilePath)}, and without a workspace ({@code agent none}) the
+     * template file is read from the Pipeline's own SCM ({@link PipelineScm}).
+     */
+    @NonNull
+    public static Text read(
+            @CheckForNull String template,
+            @CheckForNull String text,
+            @CheckForNull FilePath workspace,
+            @NonNull Run<?, ?> build,
+            @NonNull java.io.PrintStream log)
+            throws IOException, InterruptedException {
+        String path = Util.fixEmptyAndTrim(template);
+        if (Util.fixEmptyAndTrim(text) == null && path != null && workspace == null) {
+            String fromScm = PipelineScm.read(build, path, log);
+            if (fromScm == null) {
+                throw new AbortException("template: '" + path + "' is read from the workspace, or without one from the"
+                        + " Pipeline's own SCM, and this build has neither. Call onepanelWorkflow inside node { }, or"
+                        + " pass text: readFile('" + path + "').");
+            }
+            return new Text(path, fromScm);
+        }
+        return read(template, text, workspace);
     }
 
     /**

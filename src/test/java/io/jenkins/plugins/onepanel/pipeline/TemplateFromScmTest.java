@@ -1,0 +1,132 @@
+package io.jenkins.plugins.onepanel.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import hudson.Functions;
+import hudson.model.Result;
+import hudson.plugins.git.GitSCM;
+import io.jenkins.plugins.onepanel.run.BuiltInNodeTasks;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.jgit.api.Git;
+import org.jenkinsci.plugins.workflow.cps.CpsScmFlowDefinition;
+import org.jenkinsci.plugins.workflow.job.WorkflowJob;
+import org.jenkinsci.plugins.workflow.job.WorkflowRun;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.jvnet.hudson.test.JenkinsRule;
+import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
+
+/**
+ * The README's Jenkinsfile, as written: Declarative, {@code agent none} (every task has its own pod,
+ * so the controller needs no executor), {@code template: 'workflows/train.yaml'}. With no workspace,
+ * the template is read from the Pipeline's own repository, as Pipeline read the Jenkinsfile. Tasks
+ * run on the built-in node (the test switch): what is tested is where the template comes from.
+ */
+@WithJenkins
+class TemplateFromScmTest {
+
+    private static final String SWITCH = BuiltInNodeTasks.class.getName() + ".enabled";
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void tasksOnTheBuiltInNode() {
+        assumeFalse(Functions.isWindows(), "the template's commands are POSIX ones");
+        System.setProperty(SWITCH, "true");
+    }
+
+    @AfterAll
+    static void backToPods() {
+        System.clearProperty(SWITCH);
+    }
+
+    /** The first Pipeline of the README's "From Jenkins" section. */
+    private static String readmeJenkinsfile() throws Exception {
+        Path readme = Path.of(System.getProperty("onepanel.examples")).resolveSibling("README.md");
+        String text = Files.readString(readme);
+        Matcher m = Pattern.compile("## From Jenkins\\s+```groovy\\n(.*?)```", Pattern.DOTALL).matcher(text);
+        assertTrue(m.find(), "README.md has a groovy block under 'From Jenkins'");
+        return m.group(1);
+    }
+
+    @Test
+    void theReadmesPipelineRunsAsWrittenWithNoWorkspace(JenkinsRule r) throws Exception {
+        String jenkinsfile = readmeJenkinsfile();
+        assertTrue(jenkinsfile.contains("agent none") && jenkinsfile.contains("template: 'workflows/train.yaml'"),
+                "the README's example is the one this test is about:\n" + jenkinsfile);
+        Path output = tmp.resolve("model-path.txt");
+        Path repo = Files.createDirectories(tmp.resolve("repo"));
+        Files.writeString(repo.resolve("Jenkinsfile"), jenkinsfile);
+        Files.createDirectories(repo.resolve("workflows"));
+        Files.writeString(repo.resolve("workflows/train.yaml"), """
+                entrypoint: main
+                arguments:
+                  parameters:
+                  - {name: epochs, value: '1'}
+                templates:
+                - name: main
+                  dag:
+                    tasks:
+                    - {name: train, template: train}
+                  outputs:
+                    parameters:
+                    - name: model-path
+                      valueFrom: {parameter: '{{tasks.train.outputs.parameters.path}}'}
+                - name: train
+                  container:
+                    image: alpine
+                    command: [sh, -c, "echo trained for {{workflow.parameters.epochs}} epochs; printf s3://models/e{{workflow.parameters.epochs}} > %s"]
+                  outputs:
+                    parameters:
+                    - name: path
+                      valueFrom: {path: %s}
+                """.formatted(output, output));
+        try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
+            git.add().addFilepattern(".").call();
+            git.commit().setMessage("a workflow").setAuthor("t", "t@example.com").setCommitter("t", "t@example.com")
+                    .call();
+        }
+        r.jenkins.setNumExecutors(2); // the test switch's tasks take the built-in node; the Pipeline needs none
+        WorkflowJob p = r.createProject(WorkflowJob.class, "train");
+        CpsScmFlowDefinition definition = new CpsScmFlowDefinition(
+                new GitSCM(GitSCM.createRepoList(repo.toUri().toString(), null),
+                        java.util.List.of(new hudson.plugins.git.BranchSpec("*/main")), null, null,
+                        java.util.List.of()),
+                "Jenkinsfile");
+        definition.setLightweight(true);
+        p.setDefinition(definition);
+
+        WorkflowRun b = r.buildAndAssertSuccess(p);
+        r.assertLogContains("Read workflows/train.yaml from ", b);
+        r.assertLogContains("[train] trained for 20 epochs", b); // parameters: [epochs: '20'] of the README
+        r.assertLogContains("model at s3://models/e20", b);
+        r.assertLogNotContains("is read from the workspace", b);
+    }
+
+    @Test
+    void aPathOutOfTheRepositoryIsRefused(JenkinsRule r) throws Exception {
+        Path repo = Files.createDirectories(tmp.resolve("repo2"));
+        Files.writeString(repo.resolve("Jenkinsfile"), "onepanelWorkflow template: '../secrets.yaml'\n");
+        try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
+            git.add().addFilepattern(".").call();
+            git.commit().setMessage("j").setAuthor("t", "t@example.com").setCommitter("t", "t@example.com").call();
+        }
+        WorkflowJob p = r.createProject(WorkflowJob.class, "climb");
+        CpsScmFlowDefinition definition = new CpsScmFlowDefinition(
+                new GitSCM(GitSCM.createRepoList(repo.toUri().toString(), null),
+                        java.util.List.of(new hudson.plugins.git.BranchSpec("*/main")), null, null,
+                        java.util.List.of()),
+                "Jenkinsfile");
+        definition.setLightweight(true);
+        p.setDefinition(definition);
+        WorkflowRun b = r.buildAndAssertStatus(Result.FAILURE, p);
+        r.assertLogContains("template: '../secrets.yaml' must be a path inside the repository, without '..'", b);
+    }
+}
