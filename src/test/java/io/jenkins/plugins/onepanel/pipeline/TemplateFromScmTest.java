@@ -129,4 +129,51 @@ class TemplateFromScmTest {
         WorkflowRun b = r.buildAndAssertStatus(Result.FAILURE, p);
         r.assertLogContains("template: '../secrets.yaml' must be a path inside the repository, without '..'", b);
     }
+
+    /** A branch of a multibranch project reads the template at the revision its build runs. */
+    @Test
+    void aMultibranchBuildReadsTheTemplateAtItsOwnRevision(JenkinsRule r) throws Exception {
+        Path repo = Files.createDirectories(tmp.resolve("repo3"));
+        Files.writeString(repo.resolve("Jenkinsfile"), "onepanelWorkflow template: 'flow.yaml'\n");
+        Files.writeString(repo.resolve("flow.yaml"), """
+                entrypoint: main
+                templates:
+                - name: main
+                  dag:
+                    tasks:
+                    - {name: hello, template: hello}
+                - name: hello
+                  container: {image: alpine, command: [echo, from the branch]}
+                """);
+        String commit;
+        try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
+            git.add().addFilepattern(".").call();
+            commit = git.commit().setMessage("m").setAuthor("t", "t@example.com").setCommitter("t", "t@example.com")
+                    .call().getName();
+        }
+        r.jenkins.setNumExecutors(2);
+        org.jenkinsci.plugins.workflow.multibranch.WorkflowMultiBranchProject mp =
+                r.createProject(org.jenkinsci.plugins.workflow.multibranch.WorkflowMultiBranchProject.class, "mb");
+        jenkins.plugins.git.GitSCMSource source = new jenkins.plugins.git.GitSCMSource(repo.toUri().toString());
+        source.setTraits(java.util.List.of(new jenkins.plugins.git.traits.BranchDiscoveryTrait()));
+        mp.getSourcesList().add(new jenkins.branch.BranchSource(source));
+        mp.scheduleBuild2(0).getFuture().get();
+        r.waitUntilNoActivity();
+        WorkflowJob branch = mp.getItem("main");
+        assertTrue(branch != null, () -> "the branch job exists; indexing said: " + indexLog(mp));
+        WorkflowRun b = branch.getBuildByNumber(1);
+        r.assertBuildStatusSuccess(b);
+        r.assertLogContains("Read flow.yaml from main at " + commit, b);
+        r.assertLogContains("[hello] from the branch", b);
+    }
+
+    private static String indexLog(org.jenkinsci.plugins.workflow.multibranch.WorkflowMultiBranchProject mp) {
+        try {
+            java.io.StringWriter log = new java.io.StringWriter();
+            mp.getComputation().getLogText().writeLogTo(0, log);
+            return log.toString();
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
+    }
 }
