@@ -1,6 +1,7 @@
 package io.onepanel.workflow.cli;
 
 import io.onepanel.workflow.artifact.RoutingArtifactStore;
+import io.onepanel.workflow.dag.Durations;
 import io.onepanel.workflow.engine.WorkflowEngine;
 import io.onepanel.workflow.pod.PodConfig;
 import io.onepanel.workflow.runtime.TaskRuntime;
@@ -12,6 +13,7 @@ import io.onepanel.workflow.runtime.local.LocalTaskRuntime;
 import io.onepanel.workflow.template.InstallValues;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -31,9 +33,11 @@ final class Backend {
     final ArtifactOptions artifacts;
     final PodOptions pods;
     final ImageOptions images;
+    /** As {@code --pod-start-timeout} gave it: null when not given, zero for no bound. */
+    final Duration podStartTimeout;
 
     Backend(boolean kubernetes, String namespace, String context, Path work, ArtifactOptions artifacts,
-            PodOptions pods, ImageOptions images) {
+            PodOptions pods, ImageOptions images, Duration podStartTimeout) {
         this.kubernetes = kubernetes;
         this.namespace = namespace;
         this.context = context;
@@ -41,6 +45,13 @@ final class Backend {
         this.artifacts = artifacts;
         this.pods = pods;
         this.images = images;
+        this.podStartTimeout = podStartTimeout;
+    }
+
+    /** The same backend with {@code --pod-start-timeout} as given again (null: as it was). */
+    Backend withPodStartTimeout(Duration value) {
+        return value == null ? this
+                : new Backend(kubernetes, namespace, context, work, artifacts, pods, images, value);
     }
 
     /** What a journal keeps of it. */
@@ -60,6 +71,7 @@ final class Backend {
         put(s, "gpuResources", pods.gpuResources.isEmpty() ? null : String.join(",", pods.gpuResources));
         put(s, "stagerImage", pods.stagerImage);
         put(s, "images", images.file == null ? null : images.file.toAbsolutePath().normalize().toString());
+        put(s, "podStartTimeout", podStartTimeout == null ? null : podStartTimeout.toMillis() + "ms");
         return s;
     }
 
@@ -80,8 +92,9 @@ final class Backend {
         pods.stagerImage = s.get("stagerImage");
         ImageOptions images = new ImageOptions();
         images.file = s.containsKey("images") ? Path.of(s.get("images")) : null;
+        Duration podStart = s.containsKey("podStartTimeout") ? Durations.parse(s.get("podStartTimeout")) : null;
         return new Backend("kubernetes".equals(s.get("runtime")), s.get("namespace"), s.get("context"),
-                Path.of(s.getOrDefault("work", ".onepanel-workflow/work")), artifacts, pods, images);
+                Path.of(s.getOrDefault("work", ".onepanel-workflow/work")), artifacts, pods, images, podStart);
     }
 
     private static void put(Map<String, String> s, String key, String value) {
@@ -159,7 +172,8 @@ final class Backend {
 
     private TaskRuntime runtime(RoutingArtifactStore store, PodConfig podConfig, LocalImages localImages) {
         if (kubernetes) {
-            KubernetesRuntimeConfig config = KubernetesRuntimeConfig.defaults().withPod(podConfig);
+            KubernetesRuntimeConfig config = KubernetesRuntimeConfig.defaults().withPod(podConfig)
+                    .withPodStartTimeout(PodStartTimeoutOption.effective(podStartTimeout));
             if (namespace != null) {
                 config = config.withNamespace(namespace);
             }

@@ -10,7 +10,9 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -63,19 +65,35 @@ final class LocalWork {
         return e.getFile() == null || e.getFile().startsWith(directory.toString()) ? "" : " at " + e.getFile();
     }
 
-    /** Removes what runs killed earlier left, and says so in one line; silent when there was nothing. */
+    /**
+     * Removes what runs killed earlier left, and says so in one line; silent when there was nothing. The
+     * work directory of a run that {@code resume} can still continue is kept, and the line says so.
+     */
     static void removeLeftovers(LocalTaskRuntime runtime, RoutingArtifactStore store, Path journals,
             PrintWriter err) {
-        OwnedDirectory.Removed runs = runtime.removeLeftovers(resumable(journals));
+        Set<String> resumable = resumable(journals);
+        OwnedDirectory.Removed runs = runtime.removeLeftovers(resumable);
         OwnedDirectory.Removed stores = store.removeLeftovers();
         OwnedDirectory.Removed all = runs.plus(stores);
         if (!all.isEmpty()) {
-            err.println("onepanel-workflow: removed what runs killed earlier left behind: " + runs.directories()
-                    + " work " + (runs.directories() == 1 ? "directory" : "directories") + " under "
-                    + runtime.workRoot().resolve("runs") + " and " + stores.directories() + " partial "
-                    + (stores.directories() == 1 ? "store" : "stores") + ", " + Durations.bytes(all.bytes()));
+            List<String> parts = new ArrayList<>();
+            if (runs.directories() > 0) {
+                parts.add(count(runs.directories(), "work directory", "work directories") + " under "
+                        + runtime.workRoot().resolve("runs"));
+            }
+            if (stores.directories() > 0) {
+                parts.add(count(stores.directories(), "partial store", "partial stores"));
+            }
+            err.println("onepanel-workflow: removed what runs killed earlier left behind: " + String.join(" and ", parts)
+                    + ", " + Durations.bytes(all.bytes()) + (resumable.isEmpty() ? ""
+                            : "; kept the work of " + count(resumable.size(), "run", "runs") + " that `resume` can"
+                                    + " continue (their journals are under " + journals + ")"));
             err.flush();
         }
+    }
+
+    private static String count(int n, String one, String many) {
+        return n + " " + (n == 1 ? one : many);
     }
 
     /** The uids of the runs under {@code journals} that have not ended, so that {@code resume} can continue them. */

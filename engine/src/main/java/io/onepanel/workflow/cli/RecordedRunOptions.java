@@ -36,6 +36,9 @@ final class RecordedRunOptions {
             description = "text (default) or json: the run's result as JSON on stdout, progress on stderr.")
     OutputFormat output;
 
+    @picocli.CommandLine.Mixin
+    PodStartTimeoutOption podStartTimeout;
+
     /** Tests set this; the command line detects it. */
     Terminal terminal;
 
@@ -76,7 +79,7 @@ final class RecordedRunOptions {
         }
         recorded.warnings().forEach(w -> err.println("onepanel-workflow: note: " + w));
         Map<String, String> env = System.getenv();
-        Backend backend = Backend.of(recorded.header().settings());
+        Backend backend = Backend.of(recorded.header().settings()).withPodStartTimeout(podStartTimeout.value);
         Backend.Opened opened = backend.openOrSay(env, err);
         if (opened == null) {
             return ExitCodes.INVALID;

@@ -61,6 +61,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--context", paramLabel = "CONTEXT", description = "With --kubernetes: the kubeconfig context.")
     String context;
 
+    @Mixin
+    PodStartTimeoutOption podStartTimeout;
+
     @Option(names = "--parallelism", paramLabel = "N", description = "At most N tasks at once (the tighter of "
             + "this and the template's wins).")
     Integer parallelism;
@@ -95,7 +98,8 @@ final class RunCommand implements Callable<Integer> {
             return ExitCodes.INVALID;
         }
         Map<String, String> env = System.getenv();
-        Backend backend = new Backend(kubernetes, namespace, context, work, artifacts, pods, images);
+        Backend backend = new Backend(kubernetes, namespace, context, work, artifacts, pods, images,
+                podStartTimeout.value);
         Backend.Opened opened = backend.openOrSay(env, err);
         if (opened == null) {
             return ExitCodes.INVALID;

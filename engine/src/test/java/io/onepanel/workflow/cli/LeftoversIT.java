@@ -13,8 +13,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A run killed with SIGKILL cannot clean up: its work directory and a half-written store stay. The
- * next run removes them (their locks are free: their owner is dead) and says so in one line; a run
- * that is still alive is never touched.
+ * next run removes the store (its lock is free: its owner is dead) and says so in one line, but keeps
+ * the work directory while the killed run's journal says {@code resume} can continue it; the resumed
+ * run removes it when it ends. A run that is still alive is never touched.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES) // a hang guard only
 class LeftoversIT {
@@ -36,8 +37,9 @@ class LeftoversIT {
                   container: {image: alpine, command: [sh, -c, "head -c 200000000 /dev/zero > /tmp/big.bin"]}
                   outputs: {artifacts: [{name: big, path: /tmp/big.bin}]}
                 """);
+        Path runs = temp.resolve("runs");
         Process killed = CliProcess.of("run", big.toString(), "--work", work.toString(),
-                        "--artifacts", artifacts.toString())
+                        "--artifacts", artifacts.toString(), "--runs", runs.toString(), "--name", "killed-1")
                 .redirectOutput(temp.resolve("killed-out.txt").toFile())
                 .redirectError(temp.resolve("killed-err.txt").toFile()).start();
         Path staging = artifacts.resolve(".staging");
@@ -56,15 +58,23 @@ class LeftoversIT {
 
         Path small = Files.writeString(temp.resolve("small.yaml"), CliProcess.ECHO);
         Process next = CliProcess.of("run", small.toString(), "--work", work.toString(),
-                        "--artifacts", artifacts.toString())
+                        "--artifacts", artifacts.toString(), "--runs", runs.toString())
                 .redirectOutput(temp.resolve("next-out.txt").toFile())
                 .redirectError(temp.resolve("next-err.txt").toFile()).start();
         assertThat(next.waitFor(120, TimeUnit.SECONDS)).isTrue();
         String err = Files.readString(temp.resolve("next-err.txt"));
         assertThat(next.exitValue()).as(err).isZero();
-        assertThat(err).startsWith("onepanel-workflow: removed what runs killed earlier left behind: 1 work directory"
-                + " under " + work.toRealPath().resolve("runs") + " and 1 partial store, ");
-        assertThat(children(work.resolve("runs"))).isEmpty();
+        assertThat(err).startsWith("onepanel-workflow: removed what runs killed earlier left behind: 1 partial store, ")
+                .contains("; kept the work of 1 run that `resume` can continue (their journals are under " + runs + ")");
+        assertThat(children(work.resolve("runs"))).as("the killed run's work, kept for resume").hasSize(1);
+        assertThat(children(staging)).isEmpty();
+
+        Process resumed = CliProcess.of("resume", "killed-1", "--runs", runs.toString())
+                .redirectOutput(temp.resolve("resumed-out.txt").toFile())
+                .redirectError(temp.resolve("resumed-err.txt").toFile()).start();
+        assertThat(resumed.waitFor(180, TimeUnit.SECONDS)).isTrue();
+        assertThat(resumed.exitValue()).as(Files.readString(temp.resolve("resumed-err.txt"))).isZero();
+        assertThat(children(work.resolve("runs"))).as("the resumed run cleaned up after itself").isEmpty();
         assertThat(children(staging)).isEmpty();
     }
 

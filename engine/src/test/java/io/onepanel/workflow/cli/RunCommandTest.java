@@ -48,6 +48,16 @@ class RunCommandTest {
     }
 
     @Test
+    void aPodStartTimeoutThatIsNoDurationIsRefusedBeforeAnythingRuns() {
+        Cli.Outcome o = run(Cli.diamond(), "--kubernetes", "--pod-start-timeout", "soon");
+
+        assertThat(o.exitCode()).isEqualTo(2);
+        assertThat(o.err()).contains("Invalid value for option '--pod-start-timeout': 'soon' is not a duration; "
+                + "expected a number of seconds or text such as 30s, 5m, 1h30m (0 for no bound)");
+        assertThat(temp.resolve("runs")).doesNotExist();
+    }
+
+    @Test
     void aNodePoolCatalogueChecksTheTemplateBeforeAnythingRuns() throws Exception {
         Path pools = temp.resolve("pools.yaml");
         Files.writeString(pools, "- {name: CPU, labelValue: n1-standard-4}\n"

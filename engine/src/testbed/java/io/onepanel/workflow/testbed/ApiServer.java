@@ -35,7 +35,8 @@ import java.util.regex.Pattern;
  * test adds) answers every request, except pod logs, which {@link PodLogEndpoint} streams from
  * the kubelet's files. fabric8's own {@code MockWebServer} answers each request with a whole body on
  * its event loop and so cannot follow a log; this server hands requests to the same dispatcher
- * the way fabric8's {@code HttpServerRequestHandler} does, and keeps logs for itself.
+ * the way fabric8's {@code HttpServerRequestHandler} does, and keeps logs for itself. Lists of
+ * events by {@code involvedObject} field selectors are filtered here ({@link EventFieldSelector}).
  */
 final class ApiServer implements AutoCloseable {
 
@@ -111,11 +112,15 @@ final class ApiServer implements AutoCloseable {
     }
 
     private void dispatch(HttpServerRequest request, Buffer body) {
+        EventFieldSelector events = EventFieldSelector.of(request.method().name(), request.path(), request.uri());
         RecordedRequest recorded = new RecordedRequest(request.version().alpnName().toUpperCase(Locale.ROOT),
-                HttpMethod.fromVertx(request.method()), request.uri(),
+                HttpMethod.fromVertx(request.method()), events != null ? events.uriWithoutSelector : request.uri(),
                 Headers.builder().addAll(request.headers()).build(),
                 new io.fabric8.mockwebserver.http.Buffer(body == null ? null : body.getBytes()));
         MockResponse answer = dispatcher.dispatch(recorded);
+        if (events != null && answer.code() == 200 && answer.getBody() != null) {
+            answer.setBody(events.filter(answer.getBody().getBytes()));
+        }
         if (answer.getWebSocketListener() != null) {
             request.toWebSocket().onSuccess(new ServerWebSocketHandler(recorded, answer))
                     .onFailure(e -> PodLogEndpoint.refuse(request.response(), 500, "InternalError", e.getMessage()));

@@ -22,6 +22,26 @@ final class ApiErrors {
     }
 
     /**
+     * Whether trying the same call again later may succeed: no answer (a timeout, a refused or lost
+     * connection), or HTTP 408, 429 or 5xx. Refusals (401, 403, 404, 409, 422) stay refusals.
+     */
+    static boolean isTransient(Throwable error) {
+        Throwable e = unwrap(error);
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof KubernetesClientException k && k.getCode() > 0) {
+                int code = k.getCode();
+                return code == 408 || code == 429 || code >= 500;
+            }
+        }
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof java.io.IOException || c instanceof java.util.concurrent.TimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * @param action what was being done, e.g. "creating pod x in namespace ml"
      * @param server the API server's URL, for connection errors
      */
@@ -57,7 +77,7 @@ final class ApiErrors {
                         + "credentials of the kubeconfig context in use: " + said;
                 case 403 -> action + " failed: forbidden (HTTP 403): " + said + "; the account in use needs RBAC "
                         + "permission for this (pods: create, get, list, watch, delete; pods/log: get; "
-                        + "persistentvolumeclaims: create, delete)";
+                        + "persistentvolumeclaims: create, delete; events: list)";
                 case 404 -> action + " failed: not found (HTTP 404): " + said;
                 case 409 -> action + " failed: conflict (HTTP 409): " + said;
                 case 422 -> action + " failed: the API server rejected it as invalid (HTTP 422): " + said;

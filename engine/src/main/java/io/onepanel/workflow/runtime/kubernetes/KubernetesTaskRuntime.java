@@ -60,6 +60,9 @@ public final class KubernetesTaskRuntime implements TaskRuntime {
     /** Every run seen: uid -> namespace, to find its pods by label on close. */
     private final Map<String, String> runs = new ConcurrentHashMap<>();
     private final Set<String> kept = ConcurrentHashMap.newKeySet();
+    private final TransientRetry retry;
+    /** How long close waits for the attempts to end, then for the sweep (deletions retry for ~90 s). */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(120);
     private volatile boolean closed;
 
     /**
@@ -86,6 +89,7 @@ public final class KubernetesTaskRuntime implements TaskRuntime {
         this.api = Executors.newFixedThreadPool(config.apiThreads(), threads("onepanel-k8s-api"));
         this.limiter = new ApiRateLimiter(config.qps(), config.burst(), scheduler, api);
         this.claims = new ClaimRegistry(this::createClaim, this::deleteClaim);
+        this.retry = new TransientRetry(this::schedule, TransientRetry.PAUSES);
     }
 
     /** fabric8's usual discovery, with this runtime's retry setting. */
@@ -131,7 +135,6 @@ public final class KubernetesTaskRuntime implements TaskRuntime {
                     + " is already running for another attempt with the same name"));
             return duplicate;
         }
-        runs.put(run.uid(), namespace);
         List<PersistentVolumeClaim> runClaims = taskPod.claims().stream()
                 .map(c -> new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder(c).editMetadata()
                         .withNamespace(namespace).endMetadata().build())
@@ -139,7 +142,10 @@ public final class KubernetesTaskRuntime implements TaskRuntime {
         execution.startTimeout(request.timeout());
         informer(namespace)
                 .thenCompose(i -> claims.ensure(run, namespace, request.workflow().volumeClaimGCStrategy(), runClaims))
-                .thenCompose(v -> limiter.call(() -> client.pods().inNamespace(namespace).resource(pod).create()))
+                .thenCompose(v -> {
+                    runs.put(run.uid(), namespace); // from here a pod may exist (even if the call fails): swept on close
+                    return limiter.call(() -> client.pods().inNamespace(namespace).resource(pod).create());
+                })
                 .whenComplete((createdPod, error) -> {
                     if (error != null) {
                         execution.failBeforeCreate(TaskResult.error(describe(error, action(error, namespace,
@@ -148,6 +154,7 @@ public final class KubernetesTaskRuntime implements TaskRuntime {
                     }
                     execution.created.complete(true);
                     listener.status("pod " + namespace + "/" + taskPod.name() + " created");
+                    execution.awaitStart();
                     execution.onPod(createdPod);
                 });
         return execution;
@@ -187,23 +194,12 @@ public final class KubernetesTaskRuntime implements TaskRuntime {
             ending.add(e.result());
         }
         CompletableFuture.allOf(ending.toArray(CompletableFuture[]::new))
-                .completeOnTimeout(null, 60, TimeUnit.SECONDS).join();
+                .completeOnTimeout(null, CLOSE_WAIT.toSeconds(), TimeUnit.SECONDS).join();
+        // Also what no attempt knows of: a pod whose creation timed out on this side, one whose deletion failed.
         List<CompletableFuture<?>> sweeps = new ArrayList<>();
-        runs.forEach((uid, namespace) -> sweeps.add(limiter.call(() -> {
-            for (Pod p : client.pods().inNamespace(namespace).withLabel(PodContract.LABEL_RUN_UID, uid).list()
-                    .getItems()) {
-                if (!kept.contains(key(namespace, p.getMetadata().getName()))) {
-                    client.pods().inNamespace(namespace).withName(p.getMetadata().getName()).delete();
-                }
-            }
-            return null;
-        })));
-        try {
-            CompletableFuture.allOf(sweeps.toArray(CompletableFuture[]::new))
-                    .completeOnTimeout(null, 60, TimeUnit.SECONDS).join();
-        } catch (CompletionException ignored) {
-            // best effort: the attempts above already deleted their own pods
-        }
+        runs.forEach((uid, namespace) -> sweeps.add(sweep(uid, namespace)));
+        CompletableFuture.allOf(sweeps.toArray(CompletableFuture[]::new))
+                .completeOnTimeout(null, CLOSE_WAIT.toSeconds(), TimeUnit.SECONDS).exceptionally(e -> null).join();
         informers.values().forEach(f -> f.thenAccept(SharedIndexInformer::stop));
         scheduler.shutdownNow();
         api.shutdown();
@@ -247,11 +243,32 @@ public final class KubernetesTaskRuntime implements TaskRuntime {
         });
     }
 
+    /** The pod's Warning events, oldest first, as {@code kubectl describe pod} shows them ("Reason: message"). */
+    CompletableFuture<List<String>> warningEvents(String namespace, String pod) {
+        return limiter.call(() -> PodOutcomes.warnings(client.v1().events().inNamespace(namespace)
+                .withField("involvedObject.name", pod).list().getItems(), pod));
+    }
+
+    /**
+     * Deletes a pod, trying again while the API server's answer is one that passes; completes once
+     * the deletion was accepted (or the pod was gone already), or with the final refusal.
+     */
     CompletableFuture<Void> deletePod(String namespace, String pod) {
-        return limiter.call(() -> {
-            client.pods().inNamespace(namespace).withName(pod).delete();
+        return retry.call(() -> limiter.call(() -> {
+            client.pods().inNamespace(namespace).withName(pod).delete(); // an absent pod is no error
             return null;
-        });
+        }));
+    }
+
+    /** Deletes every pod of a run that is not kept for inspection; the list and each deletion are retried. */
+    private CompletableFuture<Void> sweep(String uid, String namespace) {
+        return retry.call(() -> limiter.call(() -> client.pods().inNamespace(namespace)
+                        .withLabel(PodContract.LABEL_RUN_UID, uid).list().getItems()))
+                .thenCompose(pods -> CompletableFuture.allOf(pods.stream()
+                        .map(p -> p.getMetadata().getName())
+                        .filter(name -> !kept.contains(key(namespace, name)))
+                        .map(name -> deletePod(namespace, name).exceptionally(e -> null))
+                        .toArray(CompletableFuture[]::new)));
     }
 
     CompletableFuture<Void> markKept(String namespace, String pod) {

@@ -10,6 +10,7 @@ import io.onepanel.workflow.runtime.TaskListener;
 import io.onepanel.workflow.runtime.TaskPhase;
 import io.onepanel.workflow.runtime.TaskResult;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
@@ -44,7 +45,10 @@ final class PodExecution implements TaskExecution {
     private CompletableFuture<Void> logDone = CompletableFuture.completedFuture(null);
     private ScheduledFuture<?> timeout;
     private ScheduledFuture<?> stagerGrace;
-    private ScheduledFuture<?> unschedulableTimer;
+    private ScheduledFuture<?> startTimer;
+    private boolean podStarted;
+    /** The pod as last seen, for the reason it did not start. */
+    private Pod lastPod;
     private String lastStatus;
     private String unschedulable;
 
@@ -81,25 +85,47 @@ final class PodExecution implements TaskExecution {
         }
     }
 
+    /**
+     * The pod exists: it has the runtime's pod start timeout to start a container (be scheduled,
+     * mount its volumes, pull its images), else the attempt ends as an Error saying why.
+     */
+    synchronized void awaitStart() {
+        Duration limit = runtime.config().podStartTimeout();
+        if (limit != null && !ending && !podStarted && startTimer == null) {
+            startTimer = runtime.schedule(() -> didNotStart(limit), limit);
+        }
+    }
+
+    private void didNotStart(Duration limit) {
+        Pod seen;
+        synchronized (this) {
+            if (ending || podStarted) {
+                return;
+            }
+            seen = lastPod;
+        }
+        end(runtime.warningEvents(namespace, podName).handle((events, error) -> TaskResult.error(
+                PodOutcomes.notStarted(seen, human(limit), events == null ? List.of() : events,
+                        error == null ? null : runtime.describe(error, "reading the pod's events")))), true);
+    }
+
     /** Every state the informer sees of this attempt's pod. */
     synchronized void onPod(Pod pod) {
         if (ending || pod.getStatus() == null) {
             return;
         }
+        lastPod = pod;
+        if (!podStarted && PodOutcomes.anyContainerStarted(pod)) {
+            podStarted = true;
+            if (startTimer != null) {
+                startTimer.cancel(false);
+            }
+        }
         Optional<String> unsched = PodOutcomes.unschedulable(pod);
         if (unsched.isPresent()) {
             unschedulable = unsched.get();
             status("waiting for a node (Unschedulable): " + unschedulable);
-            Duration limit = runtime.config().unschedulableTimeout();
-            if (limit != null && unschedulableTimer == null) {
-                unschedulableTimer = runtime.schedule(() -> end(CompletableFuture.completedFuture(TaskResult.error(
-                        "the pod could not be scheduled for " + human(limit) + ": " + unschedulable)), true), limit);
-            }
             return;
-        }
-        if (unschedulableTimer != null) {
-            unschedulableTimer.cancel(false);
-            unschedulableTimer = null;
         }
         unschedulable = null;
 
@@ -226,7 +252,7 @@ final class PodExecution implements TaskExecution {
                 return;
             }
             ending = true;
-            for (ScheduledFuture<?> timer : new ScheduledFuture<?>[] {timeout, stagerGrace, unschedulableTimer}) {
+            for (ScheduledFuture<?> timer : new ScheduledFuture<?>[] {timeout, stagerGrace, startTimer}) {
                 if (timer != null) {
                     timer.cancel(false);
                 }
@@ -256,9 +282,12 @@ final class PodExecution implements TaskExecution {
                             status("pod kept for inspection: kubectl -n " + namespace + " describe pod " + podName);
                             return runtime.markKept(namespace, podName).handle((v, e) -> r);
                         }
+                        // The result waits until the pod is gone: a run that ended leaves no pod behind.
                         return runtime.deletePod(namespace, podName).handle((v, e) -> {
                             if (e != null) {
-                                status(runtime.describe(e, "deleting pod " + namespace + "/" + podName));
+                                status(runtime.describe(e, "deleting pod " + namespace + "/" + podName)
+                                        + "; the pod is left behind: kubectl -n " + namespace + " delete pod "
+                                        + podName);
                                 gone.complete(null);
                             }
                             return r;

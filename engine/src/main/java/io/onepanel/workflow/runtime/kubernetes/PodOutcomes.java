@@ -60,6 +60,73 @@ final class PodOutcomes {
         return Optional.empty();
     }
 
+    /** Whether a container of the pod (an init container too) has started: the pod got past scheduling, volumes, images. */
+    static boolean anyContainerStarted(Pod pod) {
+        if (pod.getStatus() == null) {
+            return false;
+        }
+        List<ContainerStatus> all = new ArrayList<>(pod.getStatus().getInitContainerStatuses());
+        all.addAll(pod.getStatus().getContainerStatuses());
+        return all.stream().anyMatch(s -> s.getState() != null
+                && (s.getState().getRunning() != null || s.getState().getTerminated() != null));
+    }
+
+    /**
+     * Why a pod has not started within {@code limit}, from its conditions, its containers' waiting
+     * reasons and its Warning events (those that say something new).
+     *
+     * @param pod the pod as last seen, or null when no state of it was seen
+     * @param eventsProblem why the events could not be read, or null
+     */
+    static String notStarted(Pod pod, String limit, List<String> events, String eventsProblem) {
+        String why;
+        Optional<String> unsched = pod == null ? Optional.empty() : unschedulable(pod);
+        if (unsched.isPresent()) {
+            why = "no node can take it (Unschedulable): " + unsched.get();
+        } else if (pod == null || pod.getSpec() == null || pod.getSpec().getNodeName() == null) {
+            why = "it was not scheduled";
+        } else {
+            java.util.Map<String, List<String>> byReason = new java.util.LinkedHashMap<>();
+            for (Stuck s : waiting(pod)) {
+                byReason.computeIfAbsent(s.reason() + (s.message() == null ? "" : " (" + s.message() + ")"),
+                        k -> new ArrayList<>()).add(s.container());
+            }
+            why = "it is on node " + pod.getSpec().getNodeName() + (byReason.isEmpty() ? "" : ", its containers wait: "
+                    + byReason.entrySet().stream().map(e -> e.getKey() + " (" + String.join(", ", e.getValue()) + ")")
+                            .collect(java.util.stream.Collectors.joining("; ")));
+        }
+        List<String> news = events.stream().filter(e -> !why.contains(e.substring(e.indexOf(": ") + 2))).toList();
+        return "the pod did not start within " + limit + ": " + why
+                + (news.isEmpty() ? "" : "; events: " + String.join("; ", news))
+                + (eventsProblem == null ? "" : "; " + eventsProblem);
+    }
+
+    /** The last few distinct Warning events about {@code pod}, oldest first, as "Reason: message". */
+    static List<String> warnings(List<io.fabric8.kubernetes.api.model.Event> events, String pod) {
+        List<io.fabric8.kubernetes.api.model.Event> mine = new ArrayList<>(events.stream()
+                .filter(e -> "Warning".equals(e.getType()) && e.getInvolvedObject() != null
+                        && pod.equals(e.getInvolvedObject().getName()))
+                .toList());
+        mine.sort(java.util.Comparator.comparing(PodOutcomes::when));
+        java.util.LinkedHashSet<String> distinct = new java.util.LinkedHashSet<>();
+        for (io.fabric8.kubernetes.api.model.Event e : mine) {
+            String line = e.getReason() + ": " + e.getMessage();
+            distinct.remove(line); // a repeated event counts where it last happened
+            distinct.add(line);
+        }
+        List<String> all = new ArrayList<>(distinct);
+        return all.subList(Math.max(0, all.size() - 3), all.size());
+    }
+
+    /** An event's time as RFC 3339 text (sorts as time): its last, else first, else creation timestamp. */
+    private static String when(io.fabric8.kubernetes.api.model.Event e) {
+        String t = e.getLastTimestamp() != null ? e.getLastTimestamp() : e.getFirstTimestamp();
+        if (t == null && e.getMetadata() != null) {
+            t = e.getMetadata().getCreationTimestamp();
+        }
+        return t == null ? "" : t;
+    }
+
     /** A container that waits for a reason the attempt cannot recover from, with its image. */
     record Stuck(String container, String image, String reason, String message) {}
 

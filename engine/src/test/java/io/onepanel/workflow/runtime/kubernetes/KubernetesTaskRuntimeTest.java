@@ -180,7 +180,57 @@ class KubernetesTaskRuntimeTest {
         assertThat(r.exitCode()).isEqualTo(137);
         assertThat(r.message()).isEqualTo("OOMKilled (exit code 137): the main container used more memory than its "
                 + "limit (256Mi)");
-        cluster.awaitGone(req.podName()); // deletion is asynchronous on a real API server too
+        assertThat(cluster.exists(req.podName())).as("the result is known once the pod is gone").isFalse();
+    }
+
+    @Test
+    void aDeletionTheApiServerRefusesForAWhileIsTriedAgainAndTheResultWaitsForIt() throws Exception {
+        TaskRequest req = request("B2");
+        String path = "/api/v1/namespaces/ml/pods/" + req.podName();
+        cluster.server().expect().delete().withPath(path).andReturn(503, new StatusBuilder().withCode(503)
+                .withMessage("etcdserver: leader changed").build()).once();
+        cluster.server().expect().delete().withPath(path).andReturn(429, new StatusBuilder().withCode(429)
+                .withMessage("too many requests").build()).once();
+        Recorder listener = new Recorder();
+        TaskExecution e = runtime.start(req, listener);
+        cluster.awaitPod(req.podName());
+
+        cluster.setStatus(req.podName(), phase("Failed", List.of(terminated("main", 3, "Error", null),
+                terminated("stager", 0, "Completed", report(new StagerReport(TaskPhase.FAILED, 3, "exit code 3",
+                        null, Map.of(), List.of(), false))))));
+
+        assertThat(await(e).exitCode()).isEqualTo(3);
+        assertThat(cluster.exists(req.podName())).as("deleted on the third try, before the result").isFalse();
+        assertThat(listener.statuses).noneSatisfy(s -> assertThat(s).contains("left behind"));
+    }
+
+    @Test
+    void aPodWhoseDeletionWasRefusedIsSweptWhenTheRuntimeCloses() throws Exception {
+        TaskRequest req = request("B3");
+        cluster.server().expect().delete().withPath("/api/v1/namespaces/ml/pods/" + req.podName())
+                .andReturn(403, new StatusBuilder().withCode(403).withMessage("forbidden for now").build()).once();
+        cluster.server().expect().get().withPath("/api/v1/namespaces/ml/pods?labelSelector="
+                + java.net.URLEncoder.encode(PodContract.LABEL_RUN_UID + "=" + run.uid(),
+                        java.nio.charset.StandardCharsets.UTF_8))
+                .andReturn(500, new StatusBuilder().withCode(500).withMessage("etcdserver: request timed out")
+                        .build()).once();
+        Recorder listener = new Recorder();
+        TaskExecution e = runtime.start(req, listener);
+        cluster.awaitPod(req.podName());
+        cluster.setStatus(req.podName(), phase("Failed", List.of(terminated("main", 3, "Error", null),
+                terminated("stager", 0, "Completed", report(new StagerReport(TaskPhase.FAILED, 3, "exit code 3",
+                        null, Map.of(), List.of(), false))))));
+        assertThat(await(e).exitCode()).isEqualTo(3);
+        assertThat(listener.statuses).anySatisfy(s -> assertThat(s).isEqualTo("deleting pod ml/" + req.podName()
+                + " failed: forbidden (HTTP 403): forbidden for now; the account in use needs RBAC permission for this"
+                + " (pods: create, get, list, watch, delete; pods/log: get; persistentvolumeclaims: create, delete;"
+                + " events: list);"
+                + " the pod is left behind: kubectl -n ml delete pod " + req.podName()));
+        assertThat(cluster.exists(req.podName())).isTrue();
+
+        runtime.close(); // its first list of the run's pods fails (500), the next one finds the pod
+
+        assertThat(cluster.exists(req.podName())).isFalse();
     }
 
     @Test

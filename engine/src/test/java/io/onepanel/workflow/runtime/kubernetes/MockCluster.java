@@ -68,8 +68,17 @@ public final class MockCluster implements AutoCloseable {
         return client.pods().inNamespace(NS).withName(name).waitUntilCondition(p -> p != null, 30, TimeUnit.SECONDS);
     }
 
-    public void awaitGone(String name) {
-        client.pods().inNamespace(NS).withName(name).waitUntilCondition(p -> p == null, 30, TimeUnit.SECONDS);
+    /**
+     * Polls until the pod is gone. Not {@code waitUntilCondition}: that lists, then watches, and the
+     * mock's watch does not replay a deletion that happened in between, so it may wait in vain.
+     */
+    public void awaitGone(String name) throws InterruptedException {
+        for (int i = 0; i < 3000 && exists(name); i++) {
+            Thread.sleep(10);
+        }
+        if (exists(name)) {
+            throw new AssertionError("pod " + name + " is still there after 30 s");
+        }
     }
 
     public boolean exists(String name) {
