@@ -8,7 +8,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Whole-process S3 transfers: both of our transfer paths against aws-cli and rclone, on one stock
@@ -32,8 +34,11 @@ import java.util.List;
  *     io.onepanel.workflow.artifact.S3ProcessBenchmark [rounds] [workdir]
  * </pre>
  * Options (system properties): {@code onepanel.tools} (default {@code stage,presign,aws,rclone}),
- * {@code onepanel.cases} (labels containing any of these comma-separated words, e.g. {@code 128,1,000}),
- * {@code onepanel.stager.java} (the stager's java, default this one), {@code onepanel.stager.home}
+ * {@code onepanel.cases} (labels containing any of these comma-separated words, e.g. {@code MiB,KiB} for
+ * all but the 1 GiB cases), {@code onepanel.stager.variants} (more stagers to compare, each a tool of its
+ * own: {@code NAME=JVM flags}, separated by {@code ;}, e.g.
+ * {@code stage-c1=-XX:TieredStopAtLevel=1 -XX:+UseSerialGC}, then name {@code stage-c1} in
+ * {@code onepanel.tools}), {@code onepanel.stager.java} (the stager's java, default this one), {@code onepanel.stager.home}
  * (the stager image's {@code /opt/onepanel-workflow}: default a directory holding the CLI jar),
  * {@code onepanel.agent.parallelism} (default 4, what the plugin's agent uses), {@code onepanel.data}
  * (keep the generated files there between runs).
@@ -62,11 +67,19 @@ public final class S3ProcessBenchmark {
                 work.resolve("s3-data"), TransferTools.ACCESS, TransferTools.SECRET);
                 PresignController controller = new PresignController(repository(server))) {
             Path stagerHome = stagerHome(work, cliJar);
-            List<String> stager = TransferTools.stagerCommand(System.getProperty("onepanel.stager.java", java),
-                    stagerHome);
+            String stagerJava = System.getProperty("onepanel.stager.java", java);
+            Map<String, List<String>> stagers = new LinkedHashMap<>();
+            stagers.put("stage", TransferTools.stagerCommand(stagerJava, stagerHome, List.of()));
+            for (String variant : System.getProperty("onepanel.stager.variants", "").split(";")) {
+                if (variant.contains("=")) {
+                    String name = variant.substring(0, variant.indexOf('=')).strip();
+                    List<String> flags = List.of(variant.substring(variant.indexOf('=') + 1).strip().split("\\s+"));
+                    stagers.put(name, TransferTools.stagerCommand(stagerJava, stagerHome, flags));
+                }
+            }
             List<String> agent = List.of(java, "-cp", cliJar + ":" + target.resolve("classes"),
                     PresignAgent.class.getName());
-            TransferTools transfers = new TransferTools(work, data, server.endpoint(), stager, agent,
+            TransferTools transfers = new TransferTools(work, data, server.endpoint(), stagers, agent,
                     Integer.getInteger("onepanel.agent.parallelism", 4), controller);
             TransferCase.writeAll(data);
             TimedProcess timed = new TimedProcess(work.resolve("process.err"), server);
@@ -94,7 +107,8 @@ public final class S3ProcessBenchmark {
             report.print(cases, tools, "S3 whole-process transfers, stock S3Proxy on 127.0.0.1, " + Instant.now()
                     + "; medians of " + rounds + " interleaved rounds after a warm-up round; load average before: "
                     + loadBefore + ", after: " + load() + "; " + Runtime.getRuntime().availableProcessors()
-                    + " cores; stager: " + String.join(" ", stager) + "; agent parallelism "
+                    + " cores; stagers: " + stagers.values().stream().map(l -> String.join(" ", l)).toList()
+                    + "; agent parallelism "
                     + Integer.getInteger("onepanel.agent.parallelism", 4));
         } finally {
             TransferCase.delete(work);

@@ -46,7 +46,7 @@ final class TransferReport {
         System.out.println("| case | ours | speed vs aws-cli | speed vs rclone | CPU vs rclone | RSS vs rclone |");
         System.out.println("| --- | --- | --- | --- | --- | --- |");
         for (TransferCase c : cases) {
-            for (String ours : List.of("stage", "presign")) {
+            for (String ours : tools.stream().filter(t -> !t.equals("aws") && !t.equals("rclone")).toList()) {
                 List<Sample> us = samples.get(c.label() + "|" + ours);
                 if (us == null) {
                     continue;

@@ -44,22 +44,23 @@ final class TransferTools {
     private final Path work;
     private final Path data;
     private final URI endpoint;
-    private final List<String> stager;
+    private final Map<String, List<String>> stagers;
     private final List<String> agent;
     private final int agentParallelism;
     private final PresignController controller;
     private final Map<String, String> env = new HashMap<>();
 
     /**
-     * @param stager the stager's command line, ready to run here
+     * @param stagers the stager's command lines, ready to run here, by tool name ({@code stage} and
+     *     its variants, {@code stage-c1} say)
      * @param agent the java command line that runs {@link PresignAgent}'s class
      */
-    TransferTools(Path work, Path data, URI endpoint, List<String> stager, List<String> agent, int agentParallelism,
-            PresignController controller) throws IOException {
+    TransferTools(Path work, Path data, URI endpoint, Map<String, List<String>> stagers, List<String> agent,
+            int agentParallelism, PresignController controller) throws IOException {
         this.work = work;
         this.data = data;
         this.endpoint = endpoint;
-        this.stager = stager;
+        this.stagers = stagers;
         this.agent = agent;
         this.agentParallelism = agentParallelism;
         this.controller = controller;
@@ -98,11 +99,17 @@ final class TransferTools {
         return data;
     }
 
-    /** The stager image's command with its home replaced and {@code java} the given binary. */
-    static List<String> stagerCommand(String java, Path stagerHome) {
+    /**
+     * The stager image's command with its home replaced, {@code java} the given binary and
+     * {@code flags} (JVM options) right after it.
+     */
+    static List<String> stagerCommand(String java, Path stagerHome, List<String> flags) {
         List<String> command = new ArrayList<>();
         for (String word : StagerSpec.DEFAULT_COMMAND) {
             command.add(word.equals("java") ? java : word.replace("/opt/onepanel-workflow", stagerHome.toString()));
+            if (word.equals("java")) {
+                command.addAll(flags);
+            }
         }
         return command;
     }
@@ -111,8 +118,10 @@ final class TransferTools {
         Path down = work.resolve("down/" + tool + "-" + round);
         Path local = c.up() ? data.resolve(c.name()) : down.resolve(c.name());
         String upKey = c.upKey(tool, round);
+        if (stagers.containsKey(tool)) {
+            return stage(stagers.get(tool), c, round);
+        }
         return switch (tool) {
-            case "stage" -> stage(c, round);
             case "presign" -> {
                 List<String> command = new ArrayList<>(agent);
                 if (c.up()) {
@@ -150,7 +159,7 @@ final class TransferTools {
      * A pod's exchange directory as the stager finds it once the main container has ended (exit
      * code 0): for an upload, the case's files at the output's path; for a download, nothing yet.
      */
-    private Invocation stage(TransferCase c, int round) throws IOException {
+    private Invocation stage(List<String> stager, TransferCase c, int round) throws IOException {
         Path exchange = work.resolve("down/stage-" + round + "-exchange");
         Files.createDirectories(exchange.resolve("mainfs"));
         List<Artifact> inputs = new ArrayList<>();
