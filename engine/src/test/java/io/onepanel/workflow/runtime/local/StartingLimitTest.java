@@ -39,9 +39,7 @@ class StartingLimitTest {
         Path meeting = Files.createTempDirectory(Files.createDirectories(Path.of("target").toAbsolutePath()),
                 "meeting-");
 
-        try (LocalTaskRuntime runtime = new LocalTaskRuntime(temp.resolve("work"),
-                new FakeArtifactStore(Files.createDirectories(temp.resolve("store"))),
-                LocalRuntimeOptions.defaults().withUnshare(unshare).withStartingLimit(1))) {
+        try (LocalTaskRuntime runtime = oneAtATime(unshare)) {
             List<TaskExecution> attempts = new ArrayList<>();
             for (String me : List.of("a", "b", "c")) {
                 // Each waits (at most 60 s) until all three have arrived: they must run at once.
@@ -68,9 +66,7 @@ class StartingLimitTest {
         Path holding = temp.resolve("holding");
         Path unshare = holdingUnshare(holding, release);
 
-        try (LocalTaskRuntime runtime = new LocalTaskRuntime(temp.resolve("work"),
-                new FakeArtifactStore(Files.createDirectories(temp.resolve("store"))),
-                LocalRuntimeOptions.defaults().withUnshare(unshare).withStartingLimit(1))) {
+        try (LocalTaskRuntime runtime = oneAtATime(unshare)) {
             List<TaskExecution> attempts = new ArrayList<>();
             for (int i = 0; i < 100; i++) {
                 attempts.add(runtime.start(Tasks.request(Tasks.run("wide"), Tasks.container("t" + i,
@@ -99,9 +95,7 @@ class StartingLimitTest {
         Path holding = temp.resolve("holding");
         Path unshare = holdingUnshare(holding, release);
 
-        try (LocalTaskRuntime runtime = new LocalTaskRuntime(temp.resolve("work"),
-                new FakeArtifactStore(Files.createDirectories(temp.resolve("store"))),
-                LocalRuntimeOptions.defaults().withUnshare(unshare).withStartingLimit(1))) {
+        try (LocalTaskRuntime runtime = oneAtATime(unshare)) {
             TaskExecution first = runtime.start(Tasks.request(Tasks.run("wait"),
                     Tasks.container("first", Tasks.container("echo", "first").build())), new RecordingListener());
             while (Files.notExists(holding)) {
@@ -129,5 +123,12 @@ class StartingLimitTest {
                 + "exec /usr/bin/unshare \"$@\"\n");
         Files.setPosixFilePermissions(unshare, PosixFilePermissions.fromString("rwxr-xr-x"));
         return unshare;
+    }
+
+    /** A runtime that starts one attempt at a time, through {@code unshare}. */
+    private LocalTaskRuntime oneAtATime(Path unshare) throws Exception {
+        return new LocalTaskRuntime(temp.resolve("work"),
+                new FakeArtifactStore(Files.createDirectories(temp.resolve("store"))),
+                LocalRuntimeOptions.defaults().withUnshare(unshare).withStartingLimit(1));
     }
 }
