@@ -81,7 +81,7 @@ public final class LocalRuntimeBenchmark {
         shell("seq 20 | xargs -P " + CORES + " -I{} " + unshare + " true");
         double floorSeconds = timed(() -> shell(floor));
         double withTmpSeconds = timed(() -> shell(withTmp));
-        long[] peak = new long[2];
+        long[] peak = new long[3];
         Path launcher = jar.getParent().getParent().getParent().resolve("bin/onepanel-workflow");
         run(List.of(launcher.toString(), "--version")); // makes the launcher's class-data archive, untimed
         double ours = timed(() -> runAndSamplePeak(List.of(launcher.toString(), "run",
@@ -90,8 +90,9 @@ public final class LocalRuntimeBenchmark {
 
         double best = Math.min(floorSeconds, floorAgain);
         System.out.printf(Locale.ROOT, "%d × true: xargs -P %d unshare: %.1f s (again %.1f s); with sh + private /tmp"
-                + " mount: %.1f s; onepanel-workflow run: %.1f s, peak RSS %d MiB, peak threads %d%n", n, CORES,
-                floorSeconds, floorAgain, withTmpSeconds, ours, peak[0] / 1024, peak[1]);
+                + " mount: %.1f s; onepanel-workflow run: %.1f s, JVM CPU %.1f s (%.1f ms a task), peak RSS %d MiB,"
+                + " peak threads %d%n", n, CORES, floorSeconds, floorAgain, withTmpSeconds, ours, peak[2] / 100.0,
+                peak[2] * 10.0 / n, peak[0] / 1024, peak[1]);
         ROWS.add(new String[] {n + " `true` tasks, local runtime (bin/onepanel-workflow run, start-up included)",
             String.format(Locale.ROOT, "%.1f s; floor xargs -P %d `unshare … true` %.1f s: ratio %.2f;"
                     + " floor + sh + private /tmp %.1f s: ratio %.2f", ours, CORES, best, ours / best,
@@ -193,8 +194,9 @@ public final class LocalRuntimeBenchmark {
     }
 
     /**
-     * Runs the command; {@code peak} gets its peak resident set (VmHWM, KiB) and its most threads, as
-     * last read from /proc before it exited. The launcher execs java, so the pid is the JVM's.
+     * Runs the command; {@code peak} gets its peak resident set (VmHWM, KiB), its most threads and its
+     * own CPU time (user + system, in ticks of 10 ms: the tasks' processes are not counted), as last
+     * read from /proc before it exited. The launcher execs java, so the pid is the JVM's.
      */
     private static void runAndSamplePeak(List<String> command, long[] peak) throws Exception {
         Process p = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
@@ -209,6 +211,9 @@ public final class LocalRuntimeBenchmark {
                         peak[1] = Math.max(peak[1], Long.parseLong(line.replaceAll("[^0-9]", "")));
                     }
                 }
+                String[] stat = Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat"))
+                        .replaceFirst("^.*\\) ", "").split(" ");
+                peak[2] = Math.max(peak[2], Long.parseLong(stat[11]) + Long.parseLong(stat[12]));
             } catch (IOException | RuntimeException e) {
                 // Exiting as we read.
             }
