@@ -101,15 +101,15 @@ final class TransferTools {
 
     /**
      * The stager image's command with its home replaced, {@code java} the given binary and
-     * {@code flags} (JVM options) right after it.
+     * {@code flags} (JVM options) after its own, so that they win.
      */
     static List<String> stagerCommand(String java, Path stagerHome, List<String> flags) {
         List<String> command = new ArrayList<>();
         for (String word : StagerSpec.DEFAULT_COMMAND) {
-            command.add(word.equals("java") ? java : word.replace("/opt/onepanel-workflow", stagerHome.toString()));
-            if (word.equals("java")) {
+            if (word.equals("-jar")) {
                 command.addAll(flags);
             }
+            command.add(word.equals("java") ? java : word.replace("/opt/onepanel-workflow", stagerHome.toString()));
         }
         return command;
     }
