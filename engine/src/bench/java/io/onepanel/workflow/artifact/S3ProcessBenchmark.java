@@ -1,34 +1,30 @@
 package io.onepanel.workflow.artifact;
 
-import io.onepanel.workflow.artifact.files.StagedTarget;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
-import java.util.stream.Stream;
 
 /**
- * Whole-process S3 transfers, ours against aws-cli and rclone, on one stock S3Proxy (its own
- * process, so its CPU is counted apart). Each transfer is a fresh process, start-up and exit
- * included, timed by {@code /usr/bin/time}: one 128 MiB file and 1,000 files of 10 KiB, up and down,
- * runs interleaved (ours, aws, rclone, ours, ...), medians printed with the ratios.
+ * Whole-process S3 transfers: both of our transfer paths against aws-cli and rclone, on one stock
+ * S3Proxy (its own process, so its CPU is counted apart). Each transfer is a fresh process,
+ * start-up and exit included, timed by {@code /usr/bin/time} (wall, CPU, peak RSS). Cases: 128 MiB,
+ * 1 GiB and 1,000 x 10 KiB, up and down. Our paths (see {@link TransferTools}): {@code stage}, the
+ * pod's stager as its image runs it, and {@code presign}, the Jenkins agent's presigned-URL stager
+ * with this JVM as the signing controller.
  *
- * <p>Ours is {@code java -cp engine/target/onepanel-workflow.jar ...ArtifactCopy}, the store the
- * command line and a pod's stager use; it prints "transferred" when done, so its exit lag (the time
- * from the end of the transfer to the end of the process) is measured too. aws-cli is "tuned" (64
- * concurrent requests, 8 MiB parts); rclone gets 32 transfers, 8 MiB chunks, upload concurrency 8.
- * "ours-c1" is the same process with {@code -XX:TieredStopAtLevel=1 -XX:+UseSerialGC}, the JVM
- * flags a launcher could give a short transfer process.
+ * <p>Honest by construction: the same S3Proxy and the same files for every tool; round 0 is a
+ * warm-up and is discarded; within a round every case runs every tool, in an order that rotates
+ * from round to round; downloads are checked, and what each sample wrote is removed and synced to
+ * disk before the next. Prints medians with min and max, and the load average before and after:
+ * on a shared machine only the same-run ratios count.
  *
  * <pre>
  * apt-get install -y awscli rclone time
@@ -37,260 +33,129 @@ import java.util.stream.Stream;
  * java -Donepanel.cli.jar=/tmp/onepanel-workflow.jar -cp engine/target/benchmarks.jar \
  *     io.onepanel.workflow.artifact.S3ProcessBenchmark [rounds] [workdir]
  * </pre>
- * (The bench profile's own onepanel-workflow.jar also holds JMH and the mock servers: the CLI jar
- * users run is the one built without it.)
+ * Options (system properties): {@code onepanel.tools} (default {@code stage,presign,aws,rclone}),
+ * {@code onepanel.cases} (labels containing any of these comma-separated words, e.g. {@code MiB,KiB} for
+ * all but the 1 GiB cases), {@code onepanel.stager.variants} (more stagers to compare, each a tool of its
+ * own: {@code NAME=JVM flags}, separated by {@code ;}, e.g.
+ * {@code stage-c1=-XX:TieredStopAtLevel=1 -XX:+UseSerialGC}, then name {@code stage-c1} in
+ * {@code onepanel.tools}), {@code onepanel.stager.java} (the stager's java, default this one), {@code onepanel.stager.home}
+ * (the stager image's {@code /opt/onepanel-workflow}: default a directory holding the CLI jar),
+ * {@code onepanel.agent.parallelism} (default 4, what the plugin's agent uses), {@code onepanel.data}
+ * (keep the generated files there between runs).
  */
 public final class S3ProcessBenchmark {
 
-    private static final String ACCESS = "BENCHACCESSKEY";
-    private static final String SECRET = "bench-secret-key";
-    private static final long LARGE = 128L << 20;
-    private static final int SMALL_FILES = 1000;
-    private static final int SMALL_SIZE = 10 * 1024;
-
-    record Sample(double wallSeconds, double cpuSeconds, long rssKiB, double exitLagMillis, double serverCpuSeconds) {}
-
-    private final Path work;
-    private final Path cliJar;
-    private final BenchS3Server server;
-    private final Map<String, String> env;
-
-    private S3ProcessBenchmark(Path work, Path cliJar, BenchS3Server server) throws IOException {
-        this.work = work;
-        this.cliJar = cliJar;
-        this.server = server;
-        Path awsConfig = work.resolve("aws-config");
-        Files.writeString(awsConfig, """
-                [default]
-                region = us-east-1
-                s3 =
-                  max_concurrent_requests = 64
-                  multipart_threshold = 8MB
-                  multipart_chunksize = 8MB
-                """);
-        env = new LinkedHashMap<>();
-        env.put("AWS_ACCESS_KEY_ID", ACCESS);
-        env.put("AWS_SECRET_ACCESS_KEY", SECRET);
-        env.put("AWS_REGION", "us-east-1");
-        env.put("AWS_CONFIG_FILE", awsConfig.toString());
-        env.put("AWS_SHARED_CREDENTIALS_FILE", work.resolve("no-credentials").toString());
-        env.put("AWS_EC2_METADATA_DISABLED", "true");
-        env.put("ONEPANEL_S3_BUCKET", "bench");
-        env.put("ONEPANEL_S3_ENDPOINT", server.endpoint().toString());
-        env.put("RCLONE_CONFIG_BENCH_TYPE", "s3");
-        env.put("RCLONE_CONFIG_BENCH_PROVIDER", "Other");
-        env.put("RCLONE_CONFIG_BENCH_ENDPOINT", server.endpoint().toString());
-        env.put("RCLONE_CONFIG_BENCH_ACCESS_KEY_ID", ACCESS);
-        env.put("RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY", SECRET);
-        env.put("RCLONE_CONFIG_BENCH_REGION", "us-east-1");
-    }
+    private S3ProcessBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         Path base = args.length > 1 ? Path.of(args[1]) : Path.of(System.getProperty("java.io.tmpdir"));
-        Path target = Path.of(System.getProperty("onepanel.target", "engine/target"));
+        Path target = Path.of(System.getProperty("onepanel.target", "engine/target")).toAbsolutePath();
+        Path cliJar = Path.of(System.getProperty("onepanel.cli.jar", target.resolve("onepanel-workflow.jar")
+                .toString())).toAbsolutePath();
+        List<String> tools = List.of(System.getProperty("onepanel.tools", "stage,presign,aws,rclone").split(","));
+        List<String> words = List.of(System.getProperty("onepanel.cases", "").split(","));
+        List<TransferCase> cases = TransferCase.ALL.stream()
+                .filter(c -> words.stream().anyMatch(w -> c.label().contains(w.strip()))).toList();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
         Path work = Files.createTempDirectory(base, "s3-process-bench-");
-        String loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
+        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x")); // the stager runs as nobody
+        Path data = Path.of(System.getProperty("onepanel.data", work.resolve("data").toString()));
+        String loadBefore = Files.readString(Path.of("/proc/loadavg")).strip();
         try (BenchS3Server server = BenchS3Server.start(target.resolve("s3proxy/s3proxy.jar"),
-                work.resolve("s3-data"), ACCESS, SECRET)) {
-            Path cli = Path.of(System.getProperty("onepanel.cli.jar", target.resolve("onepanel-workflow.jar").toString()));
-            new S3ProcessBenchmark(work, cli, server).run(rounds, loadBefore);
-        } finally {
-            StagedTarget.deleteTree(work);
-        }
-    }
+                work.resolve("s3-data"), TransferTools.ACCESS, TransferTools.SECRET);
+                PresignController controller = new PresignController(repository(server))) {
+            Path stagerHome = stagerHome(work, cliJar);
+            String stagerJava = System.getProperty("onepanel.stager.java", java);
+            Map<String, List<String>> stagers = new LinkedHashMap<>();
+            stagers.put("stage", TransferTools.stagerCommand(stagerJava, stagerHome, List.of()));
+            for (String variant : System.getProperty("onepanel.stager.variants", "").split(";")) {
+                if (variant.contains("=")) {
+                    String name = variant.substring(0, variant.indexOf('=')).strip();
+                    List<String> flags = List.of(variant.substring(variant.indexOf('=') + 1).strip().split("\\s+"));
+                    stagers.put(name, TransferTools.stagerCommand(stagerJava, stagerHome, flags));
+                }
+            }
+            List<String> agent = List.of(java, "-cp", cliJar + ":" + target.resolve("classes"),
+                    PresignAgent.class.getName());
+            TransferTools transfers = new TransferTools(work, data, server.endpoint(), stagers, agent,
+                    Integer.getInteger("onepanel.agent.parallelism", 4), controller);
+            TransferCase.writeAll(data);
+            TimedProcess timed = new TimedProcess(work.resolve("process.err"), server);
+            seed(timed, transfers, cases);
 
-    private void run(int rounds, String loadBefore) throws Exception {
-        Path large = work.resolve("data/large.bin");
-        Path small = work.resolve("data/small");
-        writeData(large, small);
-        List<String> tools = new ArrayList<>(List.of("ours", "ours-c1", "aws"));
-        if (Files.isExecutable(Path.of("/usr/bin/rclone"))) {
-            tools.add("rclone");
-        }
-        // the bucket and the objects every download reads
-        sample(List.of("/usr/bin/aws", "--endpoint-url", server.endpoint().toString(), "s3", "mb", "s3://bench"), null);
-        sample(aws("cp", large.toString(), "s3://bench/seed/large.bin"), null);
-        sample(aws("cp", "--recursive", small.toString(), "s3://bench/seed/small/"), null);
-
-        List<String> cases = List.of("128 MiB up", "128 MiB down", "1,000 x 10 KiB up", "1,000 x 10 KiB down");
-        Map<String, List<Sample>> samples = new LinkedHashMap<>();
-        for (int r = 0; r < rounds; r++) {
-            for (String c : cases) {
-                for (String tool : tools) {
-                    Path into = work.resolve("down/" + tool + "-" + r);
-                    List<String> command = command(tool, c, r, large, small, into);
-                    samples.computeIfAbsent(c + "|" + tool, k -> new ArrayList<>())
-                            .add(sample(command, tool.startsWith("ours") ? "transferred" : null));
-                    if (c.endsWith("down")) {
-                        check(c.startsWith("128") ? into.resolve("large.bin") : into.resolve("small"), c);
-                        StagedTarget.deleteTree(work.resolve("down"));
+            TransferReport report = new TransferReport();
+            for (int round = 0; round <= rounds; round++) {
+                for (TransferCase c : cases) {
+                    List<String> order = new ArrayList<>(tools);
+                    Collections.rotate(order, -round);
+                    for (String tool : order) {
+                        TransferTools.Invocation call = transfers.invocation(tool, c, round);
+                        TimedProcess.Sample sample = timed.run(call.command(), call.env(), call.conversation());
+                        if (call.fetched() != null) {
+                            c.check(call.fetched());
+                        }
+                        if (round > 0) {
+                            report.add(c, tool, sample);
+                        }
+                        clean(work);
                     }
                 }
+                System.err.println("round " + round + " of " + rounds + " done; load " + load());
+            }
+            report.print(cases, tools, "S3 whole-process transfers, stock S3Proxy on 127.0.0.1, " + Instant.now()
+                    + "; medians of " + rounds + " interleaved rounds after a warm-up round; load average before: "
+                    + loadBefore + ", after: " + load() + "; " + Runtime.getRuntime().availableProcessors()
+                    + " cores; stagers: " + stagers.values().stream().map(l -> String.join(" ", l)).toList()
+                    + "; agent parallelism "
+                    + Integer.getInteger("onepanel.agent.parallelism", 4));
+        } finally {
+            TransferCase.delete(work);
+        }
+    }
+
+    private static ArtifactRepository repository(BenchS3Server server) {
+        return ArtifactRepository.onepanel("bench").withEndpoint(server.endpoint().toString(), true)
+                .withRegion("us-east-1").withCredentials(new S3Credentials.StaticKeys(TransferTools.ACCESS,
+                        TransferTools.SECRET));
+    }
+
+    /** The stager image's {@code /opt/onepanel-workflow}, unless given: the CLI jar under the image's name. */
+    private static Path stagerHome(Path work, Path cliJar) throws IOException {
+        String given = System.getProperty("onepanel.stager.home");
+        if (given != null) {
+            return Path.of(given).toAbsolutePath();
+        }
+        Path home = Files.createDirectories(work.resolve("stager-home"));
+        Files.copy(cliJar, home.resolve("onepanel-workflow.jar"));
+        return home;
+    }
+
+    /** The bucket and the objects every download reads, written by aws-cli (not timed). */
+    private static void seed(TimedProcess timed, TransferTools tools, List<TransferCase> cases) throws Exception {
+        timed.run(List.of("/usr/bin/aws", "--endpoint-url", tools.endpoint().toString(), "s3", "mb", "s3://bench"),
+                tools.env(), TimedProcess.SILENT);
+        for (TransferCase c : cases) {
+            if (!c.up()) {
+                List<String> command = c.single()
+                        ? tools.aws("cp", tools.data().resolve(c.name()).toString(), "s3://bench/" + c.seedKey())
+                        : tools.aws("cp", "--recursive", tools.data().resolve(c.name()).toString(),
+                                "s3://bench/" + c.seedKey() + "/");
+                timed.run(command, tools.env(), TimedProcess.SILENT);
             }
         }
-        print(cases, tools, samples, rounds, loadBefore);
     }
 
-    private List<String> command(String tool, String c, int round, Path large, Path small, Path into) {
-        boolean up = c.endsWith("up");
-        boolean big = c.startsWith("128");
-        String upKey = "up/" + tool + "-" + round + (big ? "/large.bin" : "/small");
-        String seedKey = big ? "seed/large.bin" : "seed/small";
-        Path local = big ? (up ? large : into.resolve("large.bin")) : (up ? small : into.resolve("small"));
-        return switch (tool) {
-            case "ours", "ours-c1" -> {
-                List<String> java = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                        .toString()));
-                if (tool.equals("ours-c1")) {
-                    // a short-lived transfer process: C1 only, the serial collector
-                    java.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
-                }
-                java.addAll(List.of("-cp", cliJar.toString(), "io.onepanel.workflow.artifact.s3.ArtifactCopy",
-                        up ? "put" : "get", up ? local.toString() : seedKey, up ? upKey : local.toString()));
-                yield java;
-            }
-            case "aws" -> big
-                    ? aws("cp", up ? local.toString() : "s3://bench/" + seedKey, up ? "s3://bench/" + upKey : local.toString())
-                    : aws("cp", "--recursive", up ? local.toString() : "s3://bench/" + seedKey + "/",
-                            up ? "s3://bench/" + upKey + "/" : local.toString());
-            default -> {
-                List<String> rclone = new ArrayList<>(List.of("/usr/bin/rclone", big ? "copyto" : "copy",
-                        up ? local.toString() : "bench:bench/" + seedKey, up ? "bench:bench/" + upKey : local.toString(),
-                        "--transfers", "32", "--checkers", "32", "--s3-chunk-size", "8M", "--s3-upload-concurrency", "8",
-                        "--s3-no-check-bucket", "--no-check-dest"));
-                yield rclone;
-            }
-        };
+    /** Removes what a sample wrote (downloads, uploaded objects) and syncs, so the next starts equal. */
+    private static void clean(Path work) throws Exception {
+        TransferCase.delete(work.resolve("down"));
+        TransferCase.delete(work.resolve("s3-data/bench/up"));
+        new ProcessBuilder("sync").inheritIO().start().waitFor();
     }
 
-    private List<String> aws(String... args) {
-        List<String> command = new ArrayList<>(List.of("/usr/bin/aws", "--endpoint-url", server.endpoint().toString(),
-                "--only-show-errors", "s3"));
-        command.addAll(List.of(args));
-        return command;
-    }
-
-    /** Runs one process under /usr/bin/time; {@code doneMarker} is the stdout line that ends its transfer. */
-    private Sample sample(List<String> command, String doneMarker) throws Exception {
-        List<String> timed = new ArrayList<>(List.of("/usr/bin/time", "-f", "TIME %e %U %S %M"));
-        timed.addAll(command);
-        ProcessBuilder builder = new ProcessBuilder(timed).redirectErrorStream(false);
-        builder.environment().putAll(env);
-        builder.environment().remove("AWS_CA_BUNDLE"); // plain http; rclone's SDK cannot load a bundle anyway
-        Path errors = work.resolve("process.err");
-        builder.redirectError(errors.toFile());
-        long serverBefore = server.cpuNanos();
-        long start = System.nanoTime();
-        Process process = builder.start();
-        long done = -1;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                StandardCharsets.UTF_8))) {
-            for (String line; (line = out.readLine()) != null; ) {
-                if (line.equals(doneMarker)) {
-                    done = System.nanoTime();
-                }
-            }
-        }
-        int status = process.waitFor();
-        long end = System.nanoTime();
-        List<String> err = Files.readAllLines(errors);
-        if (status != 0) {
-            throw new IllegalStateException(String.join(" ", command) + " failed (" + status + "): "
-                    + String.join("\n", err));
-        }
-        String[] time = err.stream().filter(l -> l.startsWith("TIME ")).reduce((a, b) -> b).orElseThrow().split(" ");
-        return new Sample((end - start) / 1e9, Double.parseDouble(time[2]) + Double.parseDouble(time[3]),
-                Long.parseLong(time[4]), done < 0 ? Double.NaN : (end - done) / 1e6,
-                (server.cpuNanos() - serverBefore) / 1e9);
-    }
-
-    private static void writeData(Path large, Path small) throws IOException {
-        Files.createDirectories(large.getParent());
-        Random random = new Random(42);
-        byte[] chunk = new byte[1 << 20];
-        try (OutputStream out = Files.newOutputStream(large)) {
-            for (long left = LARGE; left > 0; left -= chunk.length) {
-                random.nextBytes(chunk);
-                out.write(chunk);
-            }
-        }
-        byte[] file = new byte[SMALL_SIZE];
-        for (int i = 0; i < SMALL_FILES; i++) {
-            random.nextBytes(file);
-            Path p = small.resolve("d" + (i % 10) + "/f" + i + ".bin");
-            Files.createDirectories(p.getParent());
-            Files.write(p, file);
-        }
-    }
-
-    private static void check(Path fetched, String c) throws IOException {
-        long bytes;
-        long files;
-        try (Stream<Path> s = Files.walk(fetched)) {
-            List<Path> regular = s.filter(Files::isRegularFile).toList();
-            files = regular.size();
-            long sum = 0;
-            for (Path p : regular) {
-                sum += Files.size(p);
-            }
-            bytes = sum;
-        }
-        long expected = c.startsWith("128") ? LARGE : (long) SMALL_FILES * SMALL_SIZE;
-        if (bytes != expected || files != (c.startsWith("128") ? 1 : SMALL_FILES)) {
-            throw new IllegalStateException(c + ": fetched " + files + " files, " + bytes + " bytes into " + fetched);
-        }
-    }
-
-    private static Sample median(List<Sample> all) {
-        return new Sample(med(all.stream().mapToDouble(Sample::wallSeconds).toArray()),
-                med(all.stream().mapToDouble(Sample::cpuSeconds).toArray()),
-                (long) med(all.stream().mapToDouble(Sample::rssKiB).toArray()),
-                med(all.stream().mapToDouble(Sample::exitLagMillis).toArray()),
-                med(all.stream().mapToDouble(Sample::serverCpuSeconds).toArray()));
-    }
-
-    private static double med(double[] values) {
-        double[] v = values.clone();
-        java.util.Arrays.sort(v);
-        return v.length == 0 ? Double.NaN : v[v.length / 2];
-    }
-
-    private static String rate(String c, Sample s) {
-        return c.startsWith("128") ? String.format(Locale.ROOT, "%.1f MiB/s", 128 / s.wallSeconds())
-                : String.format(Locale.ROOT, "%.0f files/s", SMALL_FILES / s.wallSeconds());
-    }
-
-    private static void print(List<String> cases, List<String> tools, Map<String, List<Sample>> samples, int rounds,
-            String loadBefore) throws IOException {
-        System.out.println();
-        System.out.println("S3 whole-process transfers, stock S3Proxy 127.0.0.1, " + Instant.now() + ", medians of "
-                + rounds + " interleaved rounds; load average before: " + loadBefore + ", after: "
-                + Files.readString(Path.of("/proc/loadavg")).trim() + "; " + Runtime.getRuntime().availableProcessors()
-                + " cores");
-        System.out.println();
-        System.out.println("| case | tool | speed | wall s | client CPU s | RSS MiB | exit lag ms | server CPU s |");
-        System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- |");
-        for (String c : cases) {
-            for (String tool : tools) {
-                Sample s = median(samples.get(c + "|" + tool));
-                System.out.printf(Locale.ROOT, "| %s | %s | %s | %.2f | %.2f | %d | %s | %.2f |%n", c, tool, rate(c, s),
-                        s.wallSeconds(), s.cpuSeconds(), s.rssKiB() / 1024,
-                        Double.isNaN(s.exitLagMillis()) ? "-" : String.format(Locale.ROOT, "%.0f", s.exitLagMillis()),
-                        s.serverCpuSeconds());
-            }
-        }
-        System.out.println();
-        System.out.println("| case | speed ours/aws | speed ours/rclone | CPU ours/rclone |");
-        System.out.println("| --- | --- | --- | --- |");
-        for (String c : cases) {
-            Sample ours = median(samples.get(c + "|ours"));
-            Sample aws = median(samples.get(c + "|aws"));
-            List<Sample> rcloneSamples = samples.get(c + "|rclone");
-            Sample rclone = rcloneSamples == null ? null : median(rcloneSamples);
-            System.out.printf(Locale.ROOT, "| %s | %.2f | %s | %s |%n", c, aws.wallSeconds() / ours.wallSeconds(),
-                    rclone == null ? "-" : String.format(Locale.ROOT, "%.2f", rclone.wallSeconds() / ours.wallSeconds()),
-                    rclone == null ? "-" : String.format(Locale.ROOT, "%.1f", ours.cpuSeconds() / rclone.cpuSeconds()));
-        }
+    private static String load() throws IOException {
+        return Arrays.stream(Files.readString(Path.of("/proc/loadavg")).split(" ")).limit(3)
+                .reduce((a, b) -> a + " " + b).orElse("");
     }
 }

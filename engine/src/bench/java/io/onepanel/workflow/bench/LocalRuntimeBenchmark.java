@@ -15,8 +15,9 @@ import java.util.concurrent.TimeUnit;
  *   <li><b>tasks</b>: 1,000 independent {@code true} tasks run by {@code bin/onepanel-workflow run}
  *       (a fresh JVM, start-up included) against the floor: the same {@code unshare} flags under
  *       {@code xargs -P <cores>}, and that floor plus what every attempt adds on purpose (a shell
- *       that binds a private {@code /tmp}). Prints wall times, the ratios and the run's peak RSS
- *       (VmHWM of the JVM, sampled from /proc until it exits).</li>
+ *       that binds a private {@code /tmp}). Prints wall times, the ratios, the run's peak RSS
+ *       (VmHWM of the JVM, sampled from /proc until it exits) and its peak thread count (sampled
+ *       likewise). {@code -Donepanel.tasks=1000,5000} runs each of those counts.</li>
  *   <li><b>startup</b>: wall time of {@code onepanel-workflow validate} on a small file, as
  *       {@code bin/onepanel-workflow} starts it (its JVM flags and class-data archive) and as a
  *       plain {@code java -jar}: 7 runs each after one warm-up, median.</li>
@@ -27,7 +28,8 @@ import java.util.concurrent.TimeUnit;
  * mvn -q -o -f engine/pom.xml -Pbench package -DskipTests
  * java -cp engine/target/benchmarks.jar io.onepanel.workflow.bench.LocalRuntimeBenchmark [tasks] [startup]
  * </pre>
- * Run from the repository root (it finds engine/target/onepanel-workflow.jar and bin/onepanel-workflow there).
+ * Run from the repository root (it finds engine/target/onepanel-workflow.jar and bin/onepanel-workflow there),
+ * or name another checkout (or a copy of an older build laid out as one) with {@code -Donepanel.root=DIR}.
  */
 public final class LocalRuntimeBenchmark {
 
@@ -39,14 +41,16 @@ public final class LocalRuntimeBenchmark {
     public static void main(String[] args) throws Exception {
         List<String> which = Arrays.asList(args);
         boolean all = which.isEmpty();
-        Path root = Path.of("").toAbsolutePath();
+        Path root = Path.of(System.getProperty("onepanel.root", "")).toAbsolutePath();
         Path jar = root.resolve("engine/target/onepanel-workflow.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("no " + jar + ": run from the repository root after mvn package");
         }
         System.out.println("load average before: " + loadAverage() + "; cores: " + CORES);
         if (all || which.contains("tasks")) {
-            tasks(jar, 1000);
+            for (String n : System.getProperty("onepanel.tasks", "1000").split(",")) {
+                tasks(jar, Integer.parseInt(n.strip()));
+            }
         }
         if (all || which.contains("startup")) {
             startup(root, jar);
@@ -77,17 +81,18 @@ public final class LocalRuntimeBenchmark {
         shell("seq 20 | xargs -P " + CORES + " -I{} " + unshare + " true");
         double floorSeconds = timed(() -> shell(floor));
         double withTmpSeconds = timed(() -> shell(withTmp));
-        long[] peak = new long[1];
+        long[] peak = new long[3];
         Path launcher = jar.getParent().getParent().getParent().resolve("bin/onepanel-workflow");
         run(List.of(launcher.toString(), "--version")); // makes the launcher's class-data archive, untimed
-        double ours = timed(() -> peak[0] = runAndSamplePeak(List.of(launcher.toString(), "run",
-                file.toString(), "--work", dir.resolve("work").toString())));
+        double ours = timed(() -> runAndSamplePeak(List.of(launcher.toString(), "run",
+                file.toString(), "--work", dir.resolve("work").toString()), peak));
         double floorAgain = timed(() -> shell(floor));
 
         double best = Math.min(floorSeconds, floorAgain);
         System.out.printf(Locale.ROOT, "%d × true: xargs -P %d unshare: %.1f s (again %.1f s); with sh + private /tmp"
-                + " mount: %.1f s; onepanel-workflow run: %.1f s, peak RSS %d MiB%n", n, CORES, floorSeconds,
-                floorAgain, withTmpSeconds, ours, peak[0] / 1024);
+                + " mount: %.1f s; onepanel-workflow run: %.1f s, JVM CPU %.1f s (%.1f ms a task), peak RSS %d MiB,"
+                + " peak threads %d%n", n, CORES, floorSeconds, floorAgain, withTmpSeconds, ours, peak[2] / 100.0,
+                peak[2] * 10.0 / n, peak[0] / 1024, peak[1]);
         ROWS.add(new String[] {n + " `true` tasks, local runtime (bin/onepanel-workflow run, start-up included)",
             String.format(Locale.ROOT, "%.1f s; floor xargs -P %d `unshare … true` %.1f s: ratio %.2f;"
                     + " floor + sh + private /tmp %.1f s: ratio %.2f", ours, CORES, best, ours / best,
@@ -95,6 +100,8 @@ public final class LocalRuntimeBenchmark {
             "≤ 1.5 × floor", ours / best <= 1.5 ? "yes" : "NO"});
         ROWS.add(new String[] {n + " `true` tasks, peak RSS of the run's JVM", peak[0] / 1024 + " MiB",
             "≤ 256 MiB", peak[0] / 1024 <= 256 ? "yes" : "NO"});
+        ROWS.add(new String[] {n + " `true` tasks, peak threads of the run's JVM", Long.toString(peak[1]),
+            "not one per task", peak[1] < n / 2 ? "yes" : "NO"});
         deleteQuietly(dir);
     }
 
@@ -186,19 +193,27 @@ public final class LocalRuntimeBenchmark {
         }
     }
 
-    /** Runs the command, returns its peak resident set (VmHWM, KiB) as last read before it exited. */
-    private static long runAndSamplePeak(List<String> command) throws Exception {
+    /**
+     * Runs the command; {@code peak} gets its peak resident set (VmHWM, KiB), its most threads and its
+     * own CPU time (user + system, in ticks of 10 ms: the tasks' processes are not counted), as last
+     * read from /proc before it exited. The launcher execs java, so the pid is the JVM's.
+     */
+    private static void runAndSamplePeak(List<String> command, long[] peak) throws Exception {
         Process p = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        long peak = 0;
         Path status = Path.of("/proc", Long.toString(p.pid()), "status");
         while (!p.waitFor(20, TimeUnit.MILLISECONDS)) {
             try {
                 for (String line : Files.readAllLines(status)) {
                     if (line.startsWith("VmHWM:")) {
-                        peak = Math.max(peak, Long.parseLong(line.replaceAll("[^0-9]", "")));
+                        peak[0] = Math.max(peak[0], Long.parseLong(line.replaceAll("[^0-9]", "")));
+                    } else if (line.startsWith("Threads:")) {
+                        peak[1] = Math.max(peak[1], Long.parseLong(line.replaceAll("[^0-9]", "")));
                     }
                 }
+                String[] stat = Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat"))
+                        .replaceFirst("^.*\\) ", "").split(" ");
+                peak[2] = Math.max(peak[2], Long.parseLong(stat[11]) + Long.parseLong(stat[12]));
             } catch (IOException | RuntimeException e) {
                 // Exiting as we read.
             }
@@ -206,7 +221,6 @@ public final class LocalRuntimeBenchmark {
         if (p.exitValue() != 0) {
             throw new IllegalStateException(command + " failed: exit " + p.exitValue());
         }
-        return peak;
     }
 
     private static String java() {

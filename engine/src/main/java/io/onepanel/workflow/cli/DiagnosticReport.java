@@ -12,7 +12,10 @@ import java.util.Map;
 /** Prints diagnostics as {@code file:line:col: error: message} lines and a summary, or as JSON. */
 final class DiagnosticReport {
 
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Made on first use: text output, the default, needs no Jackson (a third of a short command's classes). */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    }
 
     private DiagnosticReport() {}
 
@@ -54,7 +57,7 @@ final class DiagnosticReport {
 
     static String json(Object value) {
         try {
-            return JSON.writeValueAsString(value);
+            return Json.MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write JSON", e);
         }

@@ -9,8 +9,6 @@ import picocli.CommandLine.Spec;
 @Command(name = "onepanel-workflow", mixinStandardHelpOptions = true,
         versionProvider = OnepanelWorkflowCommand.Version.class,
         description = "Runs Onepanel/Argo DAG workflow templates on this machine or on Kubernetes.",
-        subcommands = {ValidateCommand.class, GraphCommand.class, RunCommand.class, ResumeCommand.class,
-                RetryCommand.class, RenderCommand.class, StageCommand.class},
         footer = {"", "Exit status: 0 succeeded or valid, 1 workflow failed (or an internal error, named in one line),",
                 "2 invalid input, 130 interrupted (SIGINT, Ctrl-C), 143 terminated (SIGTERM)."})
 final class OnepanelWorkflowCommand implements Runnable {

@@ -65,8 +65,8 @@ final class ProgressDisplay implements RunListener, AutoCloseable {
                 redraw();
             }
         } else {
-            line(String.format("%7s  %-12s %s%s", elapsed(), PrintableText.of(node.name()), node.phase().argoName(),
-                    detail(node)));
+            line(Durations.padLeft(elapsed(), 7) + "  " + Durations.padRight(PrintableText.of(node.name()), 12) + " "
+                    + node.phase().argoName() + detail(node));
         }
     }
 

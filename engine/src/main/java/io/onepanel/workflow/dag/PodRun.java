@@ -151,7 +151,7 @@ final class PodRun {
         podVars.put("retries", Integer.toString(attempt));
         Vars attemptVars = vars.with(podVars);
         // The template's one substitution: everything it may name is known now.
-        Template resolved = bound.resolve(attemptVars);
+        Template resolved = bound.resolve(attemptVars, run.resolvedTemplates);
         lastResolved = resolved;
         Map<String, String> keyVars = new LinkedHashMap<>();
         keyVars.put("workflow.name", run.info.workflowName());

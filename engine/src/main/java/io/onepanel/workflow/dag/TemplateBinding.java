@@ -38,8 +38,8 @@ final class TemplateBinding {
          * The template with every tag replaced from {@code scope} in one pass, then the caller's
          * values and artifact locations put in place: data never goes through substitution.
          */
-        Template resolve(Vars scope) {
-            Template substituted = Substitution.of(scope, "template '" + template.name() + "'").apply(template);
+        Template resolve(Vars scope, ResolvedTemplates resolved) {
+            Template substituted = resolved.resolve(template, scope, "template '" + template.name() + "'");
             List<Parameter> params = new ArrayList<>();
             for (Parameter p : substituted.inputs().parameters()) {
                 params.add(values.containsKey(p.name()) ? p.withValue(values.get(p.name())) : p);

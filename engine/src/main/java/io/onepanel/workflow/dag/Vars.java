@@ -12,12 +12,31 @@ import java.util.Optional;
  */
 final class Vars {
 
+    /** Hears what a substitution read from these variables (see {@link ResolvedTemplates}). */
+    interface Reads {
+        void read(String name, String value);
+
+        /** Every variable was read at once (an expression's scope). */
+        void readAll();
+    }
+
     private final Vars parent;
     private final Map<String, String> local;
+    private final Reads reads;
 
     private Vars(Vars parent, Map<String, String> local) {
+        this(parent, local, null);
+    }
+
+    private Vars(Vars parent, Map<String, String> local, Reads reads) {
         this.parent = parent;
         this.local = local;
+        this.reads = reads;
+    }
+
+    /** These variables, telling {@code reads} of every read made through the view. */
+    Vars observed(Reads reads) {
+        return new Vars(this, Map.of(), reads);
     }
 
     static Vars of(Map<String, String> values) {
@@ -42,17 +61,21 @@ final class Vars {
     }
 
     Optional<String> get(String name) {
-        for (Vars v = this; v != null; v = v.parent) {
-            String value = v.local.get(name);
-            if (value != null) {
-                return Optional.of(value);
-            }
+        String found = null;
+        for (Vars v = this; v != null && found == null; v = v.parent) {
+            found = v.local.get(name);
         }
-        return Optional.empty();
+        if (reads != null) {
+            reads.read(name, found);
+        }
+        return Optional.ofNullable(found);
     }
 
     /** Every variable, inner layers winning; for expressions that need the whole picture. */
     Map<String, String> flatten() {
+        if (reads != null) {
+            reads.readAll();
+        }
         Map<String, String> out = parent == null ? new LinkedHashMap<>() : parent.flatten();
         out.putAll(local);
         return out;

@@ -58,6 +58,8 @@ public final class WorkflowExecution implements WorkflowRun {
     final Vars globals;
     final Slots pods;
     final RunHistory history;
+    /** Pod templates as substituted, kept per template and the values their tags read. */
+    final ResolvedTemplates resolvedTemplates = new ResolvedTemplates();
 
     private final Map<String, String> globalValues;
     private final Map<String, String> globalOutputs = new LinkedHashMap<>();

@@ -26,8 +26,15 @@ public record StagerSpec(
         List<EnvFromSource> envFrom) {
 
     public static final String DEFAULT_IMAGE = "onepanel-workflow-stager:0.1.0";
-    public static final List<String> DEFAULT_COMMAND =
-            List.of("java", "-XX:MaxRAMPercentage=75", "-jar", "/opt/onepanel-workflow/onepanel-workflow.jar", "stage");
+    /**
+     * The stager is a short process that moves bytes: the quick C1 compiler alone and the serial
+     * collector cost it far less CPU than the optimising compiler and G1 (whose compiler threads were
+     * a third of its CPU), and in the S3 benchmark moved the same bytes faster; see README,
+     * Benchmarks.
+     */
+    public static final List<String> DEFAULT_COMMAND = List.of("java", "-XX:MaxRAMPercentage=75",
+            "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", "/opt/onepanel-workflow/onepanel-workflow.jar",
+            "stage");
 
     public StagerSpec {
         Objects.requireNonNull(image, "image");

@@ -1,11 +1,13 @@
 package io.onepanel.workflow.validate;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.onepanel.workflow.diagnostics.SourcePosition;
 import io.onepanel.workflow.template.Artifact;
 import io.onepanel.workflow.template.DagTask;
 import io.onepanel.workflow.template.Parameter;
+import io.onepanel.workflow.template.PlainContainer;
 import io.onepanel.workflow.template.Positions;
 import io.onepanel.workflow.template.SidecarContainer;
 import io.onepanel.workflow.template.Template;
@@ -175,6 +177,10 @@ final class TextSites {
             return;
         }
         String field = path.contains(".") ? path.substring(0, path.indexOf('.')) : path;
+        if (k8sObject instanceof Container c && PlainContainer.isPlain(c)) {
+            PlainContainer.texts(c, (at, text) -> add(out, text, at(p, path + "." + at, field), what));
+            return;
+        }
         walk(out, Serialization.jsonMapper().valueToTree(k8sObject), p, path, field, what);
     }
 

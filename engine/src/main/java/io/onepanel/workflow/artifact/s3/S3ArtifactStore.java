@@ -8,12 +8,14 @@ import io.onepanel.workflow.artifact.ObjectKeys;
 import io.onepanel.workflow.artifact.ProgressMeter;
 import io.onepanel.workflow.artifact.TransferListener;
 import io.onepanel.workflow.artifact.archive.TarGz;
+import io.onepanel.workflow.artifact.files.BoundedInput;
 import io.onepanel.workflow.artifact.files.SafePaths;
 import io.onepanel.workflow.artifact.files.SourceTree;
 import io.onepanel.workflow.artifact.files.StagedTarget;
 import io.onepanel.workflow.template.ArchiveStrategy;
 import io.onepanel.workflow.template.Artifact;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
@@ -36,6 +38,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
@@ -277,7 +280,7 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
         int threads = Math.max(1, Math.min(items.size(), connections.settings().maxConcurrency()));
         AtomicInteger number = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "s3-download-" + number.incrementAndGet());
+            Thread t = new Thread(r, "s3-transfer-" + number.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
@@ -350,8 +353,7 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
                 } else {
                     ProgressMeter meter = new ProgressMeter(listener, output.name(), tree.bytes(), 1);
                     meter.start();
-                    transfer(tree.files(), f -> upload(c, at.bucket(), at.key(), f, meter), meter, NOTHING, at,
-                            what);
+                    upload(c, at, tree.files(), f -> at.key(), meter, key -> { }, what);
                 }
             }
             case ZIP -> throw new ArtifactException(what + ": zip archives are not supported; use tar or none");
@@ -369,7 +371,7 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
             ProgressMeter meter = new ProgressMeter(listener, output.name(), size, 1);
             meter.start();
             SourceTree.File archived = new SourceTree.File(tgz, "", size);
-            transfer(List.of(archived), f -> upload(c, at.bucket(), at.key(), f, meter), meter, NOTHING, at, what);
+            upload(c, at, List.of(archived), f -> at.key(), meter, key -> { }, what);
         } catch (IOException e) {
             throw new ArtifactException(what + ": cannot archive " + source + ": " + e.getMessage(), e);
         } finally {
@@ -382,10 +384,7 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
         meter.start();
         List<String> uploaded = java.util.Collections.synchronizedList(new ArrayList<>());
         try {
-            transfer(tree.files(), f -> {
-                String key = ObjectKeys.join(at.key(), f.relative());
-                return upload(c, at.bucket(), key, f, meter).thenRun(() -> uploaded.add(key));
-            }, meter, NOTHING, at, what);
+            upload(c, at, tree.files(), f -> ObjectKeys.join(at.key(), f.relative()), meter, uploaded::add, what);
             transfer(tree.emptyDirectories(), dir -> {
                 String key = ObjectKeys.join(at.key(), dir) + "/";
                 return c.client().putObject(p -> p.bucket(at.bucket()).key(key), AsyncRequestBody.empty())
@@ -398,6 +397,48 @@ public final class S3ArtifactStore implements ArtifactStore, AutoCloseable {
             deleteQuietly(c, at.bucket(), uploaded);
             throw e;
         }
+    }
+
+    /**
+     * Uploads {@code files}, each to its key, telling {@code stored} of each key once its object is
+     * there. Files below the multipart threshold go as one PutObject each through the blocking client
+     * on the store's transfer threads; the transfer manager's path (multipart client, reactive body,
+     * progress listeners, every request built and signed on one thread) cost more than the request
+     * itself for a small file. Larger files go in parts through the transfer manager.
+     */
+    private void upload(S3Connections.Connection c, S3Location at, List<SourceTree.File> files,
+            Function<SourceTree.File, String> keys, ProgressMeter meter, java.util.function.Consumer<String> stored,
+            String what) throws ArtifactException {
+        long threshold = connections.settings().multipartThreshold();
+        List<SourceTree.File> small = files.stream().filter(f -> f.size() < threshold).toList();
+        List<SourceTree.File> large = files.stream().filter(f -> f.size() >= threshold).toList();
+        if (!small.isEmpty()) {
+            transferBlocking(small, (f, open) -> {
+                String key = keys.apply(f);
+                putObject(c, at.bucket(), key, f, meter);
+                stored.accept(key);
+            }, meter, at, what);
+        }
+        transfer(large, f -> {
+            String key = keys.apply(f);
+            return upload(c, at.bucket(), key, f, meter).thenRun(() -> stored.accept(key));
+        }, meter, NOTHING, at, what);
+    }
+
+    /** One PutObject on the calling thread; the body is opened link-free for each attempt (a retry reads it again). */
+    private static void putObject(S3Connections.Connection c, String bucket, String key, SourceTree.File file,
+            ProgressMeter meter) {
+        FileProgress progress = new FileProgress(meter, file.size());
+        c.blocking().putObject(p -> p.bucket(bucket).key(key).contentLength(file.size())
+                .overrideConfiguration(o -> o.apiCallTimeout(c.settings().stallTimeout())),
+                RequestBody.fromContentProvider(() -> {
+                    try {
+                        return new BoundedInput(file.open(), file.size());
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }, file.size(), "application/octet-stream"));
+        progress.done();
     }
 
     private CompletableFuture<?> upload(S3Connections.Connection c, String bucket, String key, SourceTree.File file,

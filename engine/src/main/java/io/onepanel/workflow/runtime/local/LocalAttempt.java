@@ -43,7 +43,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * output parameters and output artifacts are collected, and the attempt's files are removed. The
  * result completes only after that, and after every process of the attempt is gone.
  */
-final class LocalAttempt implements TaskExecution, Runnable {
+final class LocalAttempt implements TaskExecution {
 
     /** Output parameter files larger than this are an error rather than a value. */
     static final int PARAMETER_LIMIT = 1024 * 1024;
@@ -61,8 +61,7 @@ final class LocalAttempt implements TaskExecution, Runnable {
     private final AtomicReference<Stop> stop = new AtomicReference<>();
     private Process process;
     private List<ProcessHandle> killed = List.of();
-    private ScheduledFuture<?> deadline;
-    private volatile StartPermit startPermit;
+    private volatile ScheduledFuture<?> deadline;
     /** The attempt's thread while it moves artifacts: a stop interrupts it, which the stores take as cancel. */
     private volatile Thread transferring;
 
@@ -86,10 +85,7 @@ final class LocalAttempt implements TaskExecution, Runnable {
         if (result.isDone() || !stop.compareAndSet(null, why)) {
             return;
         }
-        StartPermit permit = startPermit;
-        if (permit != null) {
-            permit.abandon();
-        }
+        runtime.starts().hurry(this);
         killTree();
         Thread transfer = transferring;
         if (transfer != null) {
@@ -121,14 +117,20 @@ final class LocalAttempt implements TaskExecution, Runnable {
         }
     }
 
-    @Override
-    public void run() {
+    /**
+     * Runs the attempt on this thread, from its place among the starting attempts ({@code permit},
+     * given back once its command runs) to its result.
+     */
+    void run(StartPermit permit) {
         Path attemptDir = null;
         TaskResult outcome;
         try {
-            startDeadline();
-            attemptDir = runtime.newAttemptDirectory(request);
-            outcome = execute(attemptDir);
+            if (stop.get() != null) {
+                outcome = TaskResult.failed(null, stop.get().message()); // stopped while it waited to start
+            } else {
+                attemptDir = runtime.newAttemptDirectory(request);
+                outcome = execute(attemptDir, permit);
+            }
         } catch (LocalRuntimeException e) {
             outcome = TaskResult.error(e.getMessage());
         } catch (IOException e) {
@@ -139,6 +141,7 @@ final class LocalAttempt implements TaskExecution, Runnable {
         } catch (RuntimeException e) {
             outcome = TaskResult.error("the local runtime failed: " + e);
         } finally {
+            permit.release();
             if (deadline != null) {
                 deadline.cancel(false);
             }
@@ -153,7 +156,8 @@ final class LocalAttempt implements TaskExecution, Runnable {
         result.complete(outcome);
     }
 
-    private void startDeadline() {
+    /** Starts the attempt's deadline, if it has one: from when it is asked for, waiting to start included. */
+    void startDeadline() {
         Duration timeout = request.timeout();
         if (timeout != null) {
             deadline = runtime.timers().schedule(() -> stop(new Stop("deadline exceeded", true)),
@@ -161,7 +165,7 @@ final class LocalAttempt implements TaskExecution, Runnable {
         }
     }
 
-    private TaskResult execute(Path attemptDir) throws LocalRuntimeException, IOException, InterruptedException {
+    private TaskResult execute(Path attemptDir, StartPermit permit) throws LocalRuntimeException, IOException, InterruptedException {
         Template template = request.template();
         if (template == null || !template.type().runsPod() || template.mainContainer() == null) {
             throw new LocalRuntimeException("the local runtime runs container and script templates; template '"
@@ -222,13 +226,8 @@ final class LocalAttempt implements TaskExecution, Runnable {
         builder.environment().putAll(command.environment());
 
         ResultTail tail = new ResultTail(options.resultLimitBytes());
-        StartPermit permit = new StartPermit(runtime.starting());
-        startPermit = permit;
         int exitCode;
         try {
-            if (stop.get() != null || !permit.acquire()) {
-                return TaskResult.failed(null, stop.get().message());
-            }
             Process started;
             synchronized (this) {
                 if (stop.get() != null) {

@@ -17,10 +17,11 @@ import java.util.Objects;
  *     visible inside tasks at its own path, even under {@code /tmp}; a task without {@code workingDir}
  *     never starts there but in an empty directory of its own
  * @param resultLimitBytes how much of stdout {@code outputs.result} keeps (the last bytes, as Argo)
- * @param startingLimit how many tasks may be starting at once (namespaces made, mounts done, command
- *     not yet running); default the machine's cores, so that a DAG thousands of tasks wide never
- *     starts them faster than the machine can. Running tasks are not limited by it: a workflow's or
- *     template's {@code parallelism} says how many may run.
+ * @param startingLimit how many tasks may be starting at once (input artifacts fetched, namespaces
+ *     made, mounts done, command not yet running); default the machine's cores, so that a DAG
+ *     thousands of tasks wide never starts them faster than the machine can. The others wait in a
+ *     queue without a thread ({@link StartQueue}). Running tasks are not limited by it: a
+ *     workflow's or template's {@code parallelism} says how many may run.
  */
 public record LocalRuntimeOptions(
         Path unshare,

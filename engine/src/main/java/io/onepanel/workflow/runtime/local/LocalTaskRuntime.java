@@ -24,7 +24,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -58,8 +57,8 @@ public final class LocalTaskRuntime implements TaskRuntime {
     private final Map<String, OwnedDirectory> owned = new ConcurrentHashMap<>();
     private final Set<LocalAttempt> active = ConcurrentHashMap.newKeySet();
     private final AtomicLong attempts = new AtomicLong();
-    private final Semaphore starting;
     private final ExecutorService threads;
+    private final StartQueue starts;
     private final ScheduledExecutorService timers;
     private volatile boolean closed;
 
@@ -87,8 +86,8 @@ public final class LocalTaskRuntime implements TaskRuntime {
         this.options = Objects.requireNonNull(options, "options");
         this.taskEnvironment = TaskEnvironment.from(options.environment());
         this.namespaces = new Namespaces(options, this.workRoot);
-        this.starting = new Semaphore(options.startingLimit(), true);
         this.threads = Executors.newCachedThreadPool(daemonThreads("onepanel-local"));
+        this.starts = new StartQueue(options.startingLimit(), threads);
         ScheduledThreadPoolExecutor scheduler =
                 new ScheduledThreadPoolExecutor(1, daemonThreads("onepanel-local-timer"));
         scheduler.setRemoveOnCancelPolicy(true);
@@ -109,7 +108,8 @@ public final class LocalTaskRuntime implements TaskRuntime {
         LocalAttempt attempt = new LocalAttempt(this, request, listener);
         active.add(attempt);
         attempt.result().whenComplete((result, failure) -> active.remove(attempt));
-        threads.execute(attempt);
+        attempt.startDeadline();
+        starts.submit(attempt);
         return attempt;
     }
 
@@ -224,9 +224,9 @@ public final class LocalTaskRuntime implements TaskRuntime {
         return hostMountPoints;
     }
 
-    /** Permits for attempts that are starting: {@link LocalRuntimeOptions#startingLimit()} of them. */
-    Semaphore starting() {
-        return starting;
+    /** The attempts that are starting ({@link LocalRuntimeOptions#startingLimit()} at most) and those waiting to. */
+    StartQueue starts() {
+        return starts;
     }
 
     ExecutorService threads() {

@@ -1,57 +1,24 @@
 package io.onepanel.workflow.runtime.local;
 
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One attempt's share of the runtime's limit on tasks starting at once: taken before its
- * processes are spawned, given back when its command starts (the setup script says so) or, at the
- * latest, when its processes are gone. Given back once, whichever comes first. An attempt stopped
- * while it waits stops waiting at once ({@link #abandon}); waiting costs nothing meanwhile (no
- * polling: a thousand attempts may wait together).
+ * One starting attempt's place in the {@link StartQueue}: given back when its command starts (the
+ * setup script says so) or, at the latest, when the attempt ends. Given back once, whichever
+ * comes first.
  */
 final class StartPermit {
 
-    private final Semaphore permits;
-    private final AtomicBoolean held = new AtomicBoolean();
+    /** The permit of an attempt that runs without a place (it was stopped while it waited). */
+    static StartPermit none() {
+        return new StartPermit(() -> { });
+    }
+
+    private final Runnable free;
     private final AtomicBoolean done = new AtomicBoolean();
-    private volatile boolean abandoned;
-    private volatile Thread waiter;
 
-    StartPermit(Semaphore permits) {
-        this.permits = permits;
-    }
-
-    /** @return false when {@link #abandon} was called before a permit was free */
-    boolean acquire() throws InterruptedException {
-        waiter = Thread.currentThread();
-        try {
-            if (abandoned) {
-                return false;
-            }
-            permits.acquire();
-            held.set(true);
-            return true;
-        } catch (InterruptedException e) {
-            if (abandoned) {
-                return false;
-            }
-            throw e;
-        } finally {
-            waiter = null;
-            if (abandoned) {
-                Thread.interrupted(); // our own interrupt, delivered late: not the pool's business
-            }
-        }
-    }
-
-    /** Stops a wait for a permit, now or later. */
-    void abandon() {
-        abandoned = true;
-        Thread waiting = waiter;
-        if (waiting != null) {
-            waiting.interrupt();
-        }
+    StartPermit(Runnable free) {
+        this.free = free;
     }
 
     boolean released() {
@@ -59,8 +26,8 @@ final class StartPermit {
     }
 
     void release() {
-        if (done.compareAndSet(false, true) && held.get()) {
-            permits.release();
+        if (done.compareAndSet(false, true)) {
+            free.run();
         }
     }
 }

@@ -5,11 +5,13 @@ import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.onepanel.workflow.diagnostics.ClosestName;
 import io.onepanel.workflow.diagnostics.Diagnostics;
+import io.onepanel.workflow.template.PlainContainer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +33,10 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  */
 public final class KubernetesObjects {
 
-    private static final ObjectMapper MAPPER = Serialization.jsonMapper();
+    /** Made on first use: a template whose containers are plain never needs it ({@link PlainContainer}). */
+    private static final class Mapper {
+        static final ObjectMapper MAPPER = Serialization.jsonMapper();
+    }
     private static final Map<JavaType, Set<String>> PROPERTIES = new ConcurrentHashMap<>();
 
     private final String file;
@@ -43,7 +48,13 @@ public final class KubernetesObjects {
     }
 
     public <T> Optional<T> read(Node node, Class<T> type, String where) {
-        return read(node, MAPPER.constructType(type), where);
+        if (type == Container.class && node instanceof MappingNode) {
+            Optional<Container> plain = PlainContainer.of(PlainValue.of(node));
+            if (plain.isPresent()) {
+                return plain.map(type::cast);
+            }
+        }
+        return read(node, Mapper.MAPPER.constructType(type), where);
     }
 
     public <T> List<T> readList(Node node, Class<T> type, String where) {
@@ -62,7 +73,7 @@ public final class KubernetesObjects {
         boolean[] wrongShape = new boolean[1];
         checkFields(node, type, where, null, wrongShape);
         try {
-            return Optional.of(MAPPER.convertValue(PlainValue.of(node), type));
+            return Optional.of(Mapper.MAPPER.convertValue(PlainValue.of(node), type));
         } catch (IllegalArgumentException e) {
             Node at = node;
             String detail = e.getMessage();
@@ -123,7 +134,7 @@ public final class KubernetesObjects {
                 || raw == Quantity.class || raw == IntOrString.class) {
             return;
         }
-        BeanDescription description = MAPPER.getDeserializationConfig().introspect(type);
+        BeanDescription description = Mapper.MAPPER.getDeserializationConfig().introspect(type);
         Map<String, BeanPropertyDefinition> props = description.findProperties().stream()
                 .filter(p -> !p.getName().equals("additionalProperties"))
                 .collect(Collectors.toMap(BeanPropertyDefinition::getName, p -> p, (a, b) -> a));

@@ -39,9 +39,7 @@ class StartingLimitTest {
         Path meeting = Files.createTempDirectory(Files.createDirectories(Path.of("target").toAbsolutePath()),
                 "meeting-");
 
-        try (LocalTaskRuntime runtime = new LocalTaskRuntime(temp.resolve("work"),
-                new FakeArtifactStore(Files.createDirectories(temp.resolve("store"))),
-                LocalRuntimeOptions.defaults().withUnshare(unshare).withStartingLimit(1))) {
+        try (LocalTaskRuntime runtime = oneAtATime(unshare)) {
             List<TaskExecution> attempts = new ArrayList<>();
             for (String me : List.of("a", "b", "c")) {
                 // Each waits (at most 60 s) until all three have arrived: they must run at once.
@@ -63,19 +61,41 @@ class StartingLimitTest {
     }
 
     @Test
+    void attemptsWaitingToStartHoldNoThread() throws Exception {
+        Path release = temp.resolve("release");
+        Path holding = temp.resolve("holding");
+        Path unshare = holdingUnshare(holding, release);
+
+        try (LocalTaskRuntime runtime = oneAtATime(unshare)) {
+            List<TaskExecution> attempts = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                attempts.add(runtime.start(Tasks.request(Tasks.run("wide"), Tasks.container("t" + i,
+                        Tasks.container("true").build())), new RecordingListener()));
+            }
+            while (Files.notExists(holding)) {
+                Thread.sleep(20);
+            }
+
+            assertThat(runtime.starts().waiting()).isEqualTo(99);
+            // The one starting attempt's thread (and its unshare's pumps), never one per waiting attempt.
+            assertThat(Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().startsWith("onepanel-local-") && !t.getName().contains("timer")))
+                    .hasSizeLessThanOrEqualTo(5);
+            Files.createFile(release);
+            for (TaskExecution attempt : attempts) {
+                TaskResult result = attempt.result().get();
+                assertThat(result.phase()).as(result.message()).isEqualTo(TaskPhase.SUCCEEDED);
+            }
+        }
+    }
+
+    @Test
     void anAttemptCancelledWhileWaitingToStartEndsWithoutWaitingForAPermit() throws Exception {
         Path release = temp.resolve("release");
         Path holding = temp.resolve("holding");
-        // Stands in for unshare: an attempt (not the probe) holds its start until the test releases it.
-        Path unshare = temp.resolve("unshare");
-        Files.writeString(unshare, "#!/bin/sh\ncase \"$*\" in *onepanel-setup*) touch '" + holding + "'; i=0;"
-                + " while [ ! -e '" + release + "' ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done;; esac\n"
-                + "exec /usr/bin/unshare \"$@\"\n");
-        Files.setPosixFilePermissions(unshare, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path unshare = holdingUnshare(holding, release);
 
-        try (LocalTaskRuntime runtime = new LocalTaskRuntime(temp.resolve("work"),
-                new FakeArtifactStore(Files.createDirectories(temp.resolve("store"))),
-                LocalRuntimeOptions.defaults().withUnshare(unshare).withStartingLimit(1))) {
+        try (LocalTaskRuntime runtime = oneAtATime(unshare)) {
             TaskExecution first = runtime.start(Tasks.request(Tasks.run("wait"),
                     Tasks.container("first", Tasks.container("echo", "first").build())), new RecordingListener());
             while (Files.notExists(holding)) {
@@ -93,5 +113,22 @@ class StartingLimitTest {
             Files.createFile(release);
             assertThat(first.result().get().result()).isEqualTo("first");
         }
+    }
+
+    /** Stands in for unshare: an attempt (not the probe) holds its start until the test releases it. */
+    private Path holdingUnshare(Path holding, Path release) throws Exception {
+        Path unshare = temp.resolve("unshare");
+        Files.writeString(unshare, "#!/bin/sh\ncase \"$*\" in *onepanel-setup*) touch '" + holding + "'; i=0;"
+                + " while [ ! -e '" + release + "' ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done;; esac\n"
+                + "exec /usr/bin/unshare \"$@\"\n");
+        Files.setPosixFilePermissions(unshare, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return unshare;
+    }
+
+    /** A runtime that starts one attempt at a time, through {@code unshare}. */
+    private LocalTaskRuntime oneAtATime(Path unshare) throws Exception {
+        return new LocalTaskRuntime(temp.resolve("work"),
+                new FakeArtifactStore(Files.createDirectories(temp.resolve("store"))),
+                LocalRuntimeOptions.defaults().withUnshare(unshare).withStartingLimit(1));
     }
 }
