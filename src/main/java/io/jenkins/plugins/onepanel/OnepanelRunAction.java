@@ -232,12 +232,44 @@ public class OnepanelRunAction implements RunAction2 {
     /** Where a pod landed, known when its attempt is handed to a worker. */
     @Restricted(NoExternalUse.class)
     public synchronized void placement(
-            @NonNull String podName, @CheckForNull String nodePool, @CheckForNull String gpus) {
+            @NonNull String podName,
+            @CheckForNull String nodePool,
+            @CheckForNull String gpus,
+            @NonNull Map<String, Long> usagePerSecond) {
         for (TaskRecord record : nodes) {
             if (podName.equals(record.getPodName())) {
-                record.setPlacement(nodePool, gpus);
+                record.setPlacement(nodePool, gpus, usagePerSecond);
             }
         }
+    }
+
+    /** The outputs for the build's status page: at most 20, each value cut at 200 characters. */
+    @NonNull
+    public synchronized Map<String, String> getSummaryOutputs() {
+        Map<String, String> shown = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, String> e : getOutputs().entrySet()) {
+            if (shown.size() == 20) {
+                shown.put("\u2026", (getOutputs().size() - 20) + " more on the run's page");
+                break;
+            }
+            String v = e.getValue() == null ? "" : e.getValue();
+            shown.put(e.getKey(), v.length() > 200 ? v.substring(0, 200) + "\u2026" : v);
+        }
+        return shown;
+    }
+
+    /**
+     * The run's resource use as Argo reports it ({@code 9m10s*cpu,6s*memory,2m31s*nvidia.com/gpu}):
+     * the sum over its pods of what each asked for times how long it ran. Empty before any pod ran.
+     */
+    @Exported
+    @NonNull
+    public synchronized String getResourcesDuration() {
+        Map<String, Long> total = new java.util.TreeMap<>();
+        for (TaskRecord record : nodes) {
+            io.onepanel.workflow.pod.ResourcesDuration.add(total, record.resourcesUsed());
+        }
+        return io.onepanel.workflow.pod.ResourcesDuration.format(total);
     }
 
     @Restricted(NoExternalUse.class)

@@ -28,6 +28,8 @@ public final class TaskRecord {
     private String depends;
     private String nodePool;
     private String gpus;
+    /** What a second of the task's pod adds to each resource's duration, in thousandths; null: no pod. */
+    private java.util.TreeMap<String, Long> usagePerSecond;
 
     TaskRecord(String id, String name, String parentId, int depth) {
         this.id = id;
@@ -175,9 +177,25 @@ public final class TaskRecord {
         this.depends = depends;
     }
 
-    void setPlacement(String nodePool, String gpus) {
+    void setPlacement(String nodePool, String gpus, java.util.Map<String, Long> usagePerSecond) {
         this.nodePool = nodePool;
         this.gpus = gpus;
+        this.usagePerSecond = new java.util.TreeMap<>(usagePerSecond);
+    }
+
+    /** Seconds of each resource's base amount this node's pod used so far (Argo's resourcesDuration). */
+    java.util.Map<String, Long> resourcesUsed() {
+        if (usagePerSecond == null || startedAt == 0) {
+            return java.util.Map.of();
+        }
+        long end = finishedAt != 0 ? finishedAt : System.currentTimeMillis();
+        return io.onepanel.workflow.pod.ResourcesDuration.of(usagePerSecond, Math.max(0, end - startedAt) / 1000);
+    }
+
+    /** As Argo shows it: {@code 1m30s*cpu,2m*memory}; empty for a node without a pod. */
+    @Exported
+    public String getResourcesDuration() {
+        return io.onepanel.workflow.pod.ResourcesDuration.format(resourcesUsed());
     }
 
     /** A node that was running when its run was lost keeps no running phase. */

@@ -61,7 +61,6 @@ public final class ActiveRun {
     private final Map<String, Attempt> attempts = new ConcurrentHashMap<>();
     private volatile VolumeClaims volumeClaims;
     private final AtomicLong attemptIds = new AtomicLong();
-    private volatile String stoppedBecause;
 
     private ActiveRun(
             String id,
@@ -260,7 +259,7 @@ public final class ActiveRun {
             TaskPod taskPod = pods.podFor(request);
             Pod pod = taskPod.pod();
             TaskPods.Placement placement = pods.placementOf(pod);
-            action().placement(request.podName(), placement.nodePool(), placement.gpus());
+            action().placement(request.podName(), placement.nodePool(), placement.gpus(), placement.usagePerSecond());
             Optional<String> refused = limits.violation(pod);
             if (refused.isPresent()) {
                 task.complete(TaskResult.error(refused.get()));
@@ -347,14 +346,7 @@ public final class ActiveRun {
      * that went away, and stops the run: no attempt starts any more and every worker ends.
      */
     public void buildStopped(@NonNull String why) {
-        stoppedBecause = why;
         cancel("the build was stopped (" + why + ")");
-    }
-
-    /** Why the build was stopped, once it was; null while it goes on. */
-    @CheckForNull
-    public String stoppedBecause() {
-        return stoppedBecause;
     }
 
     /** Completes when the run is over, normally, with its result. */

@@ -202,7 +202,9 @@ public final class TaskPods {
                 .map(Quantity::toString)
                 .findFirst()
                 .orElse(null);
-        return new Placement(pool, gpus);
+        List<io.fabric8.kubernetes.api.model.Container> containers = new ArrayList<>(enginePod.getSpec().getInitContainers());
+        containers.addAll(enginePod.getSpec().getContainers());
+        return new Placement(pool, gpus, io.onepanel.workflow.pod.ResourcesDuration.perSecond(containers));
     }
 
     /**
@@ -226,6 +228,10 @@ public final class TaskPods {
      * @param nodePool the node pool's name, or the raw node selector value when not catalogued; null for none
      * @param gpus the GPU limit of the task's container, or null
      */
+    /**
+     * @param usagePerSecond what one second of the pod adds to each resource's duration, in thousandths
+     *     (the task's own containers, not the agent's: {@link io.onepanel.workflow.pod.ResourcesDuration})
+     */
     record Placement(
-            @CheckForNull String nodePool, @CheckForNull String gpus) {}
+            @CheckForNull String nodePool, @CheckForNull String gpus, @NonNull Map<String, Long> usagePerSecond) {}
 }

@@ -55,7 +55,7 @@
         const title = document.createElement("strong");
         title.textContent = n.name;
         box.appendChild(title);
-        const details = [n.phase, seconds(n.durationMillis), n.nodePool, n.gpus ? n.gpus + " GPU" : null]
+        const details = [n.phase, seconds(n.durationMillis), n.nodePool, n.gpus ? n.gpus + " GPU" : null, n.resourcesDuration || null]
           .filter((x) => x);
         const small = document.createElement("small");
         small.textContent = details.join(" \u00b7 ");

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.onepanel.pipeline;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.greaterThan;
@@ -118,6 +119,29 @@ class OnepanelWorkflowStepTest {
                 """.formatted(Templates.groovyLiteral(yaml))));
         r.assertLogContains("[consumer] consumer got hello world", b);
         r.assertLogContains("greeting=hello world", b);
+    }
+
+    /**
+     * The build's status page sums the run up: its phase, its resource use as Argo's resourcesDuration
+     * (requests, else limits, else 100m CPU and 100Mi; times each pod's run time), and its outputs.
+     */
+    @Test
+    void theBuildsStatusPageShowsThePhaseTheResourcesUsedAndTheOutputs(@TempDir Path dir) throws Exception {
+        String yaml = Templates.passing(dir.resolve("greeting.txt").toString()).replace(
+                "command: [sh, -c, \"printf", "resources: {requests: {cpu: '2', memory: 1Gi}}\n    command: [sh, -c, \"sleep 2; printf");
+        WorkflowRun b = r.buildAndAssertSuccess(pipeline("onepanelWorkflow text: " + Templates.groovyLiteral(yaml)
+                + ", parameters: [who: '<b>world</b>']"));
+        OnepanelRunAction action = b.getAction(OnepanelRunAction.class);
+        String used = action.getResourcesDuration();
+        assertThat(used, org.hamcrest.Matchers.matchesPattern("\\d+s\\*cpu,\\d+s\\*memory"));
+        long cpuSeconds = Long.parseLong(used.substring(0, used.indexOf("s*cpu")));
+        assertThat("two cores for at least two seconds", cpuSeconds, org.hamcrest.Matchers.greaterThanOrEqualTo(4L));
+        String page = r.createWebClient().getPage(b).getWebResponse().getContentAsString();
+        assertThat(page, containsString("Resources used"));
+        assertThat(page, containsString(used));
+        assertThat(page, containsString("tasks.producer.greeting"));
+        assertThat(page, containsString("hello &lt;b>world&lt;/b>")); // an output is text, escaped
+        assertThat(page, not(containsString("<b>world")));
     }
 
     @Test
