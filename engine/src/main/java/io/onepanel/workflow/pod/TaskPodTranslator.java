@@ -83,7 +83,7 @@ public final class TaskPodTranslator {
         Optional<NodePool> pool = config.nodePools().resolve(selector);
         var resources = ResourceRules.effective(user.getResources(), pool, config);
 
-        List<String> argv = new ArrayList<>(user.getCommand());
+        List<String> argv = new ArrayList<>(config.command(user));
         argv.addAll(user.getArgs());
         List<EnvVar> env = new ArrayList<>();
         env.add(new EnvVar(PodContract.ENV_PROGRESS_FILE, PodContract.PROGRESS_FILE, null)); // the template's own wins
