@@ -152,6 +152,7 @@ final class PodRun {
         Vars attemptVars = vars.with(podVars);
         // The template's one substitution: everything it may name is known now.
         Template resolved = bound.resolve(attemptVars);
+        TemplateNumbers.check(bound.template(), resolved);
         lastResolved = resolved;
         Map<String, String> keyVars = new LinkedHashMap<>();
         keyVars.put("workflow.name", run.info.workflowName());
