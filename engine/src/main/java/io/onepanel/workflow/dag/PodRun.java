@@ -4,6 +4,7 @@ import io.onepanel.workflow.artifact.TransferProgress;
 import io.onepanel.workflow.engine.NodePhase;
 import io.onepanel.workflow.engine.NodeStatus;
 import io.onepanel.workflow.engine.NodeType;
+import io.onepanel.workflow.engine.Progress;
 import io.onepanel.workflow.runtime.TaskExecution;
 import io.onepanel.workflow.runtime.TaskListener;
 import io.onepanel.workflow.runtime.TaskRequest;
@@ -131,6 +132,16 @@ final class PodRun {
             @Override
             public void transfer(TransferProgress progress) {
                 run.listener.transfer(started, progress);
+            }
+
+            @Override
+            public void progress(String reported) {
+                Progress.parse(reported).ifPresent(p -> run.post(() -> {
+                    if (node.phase == NodePhase.RUNNING && !p.toString().equals(node.progress)) {
+                        node.progress = p.toString();
+                        run.changed(node);
+                    }
+                }));
             }
         };
         // An attempt a dead process of this run had started: the runtime reattaches to it if it can.

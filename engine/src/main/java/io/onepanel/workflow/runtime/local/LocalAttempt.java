@@ -225,6 +225,7 @@ final class LocalAttempt implements TaskExecution, Runnable {
         StartPermit permit = new StartPermit(runtime.starting());
         startPermit = permit;
         int exitCode;
+        ProgressFileWatch progress = null;
         try {
             if (stop.get() != null || !permit.acquire()) {
                 return TaskResult.failed(null, stop.get().message());
@@ -245,6 +246,7 @@ final class LocalAttempt implements TaskExecution, Runnable {
                 }
                 process = started;
             }
+            progress = ProgressFileWatch.start(plan, command.environment(), listener, runtime.timers());
             Future<?> stderr = runtime.threads().submit(new LinePump(started.getErrorStream(), line -> {
                 if (!permit.released() && line.equals(SetupScript.STARTED)) {
                     permit.release();
@@ -258,6 +260,9 @@ final class LocalAttempt implements TaskExecution, Runnable {
             await(stderr);
         } finally {
             permit.release();
+            if (progress != null) {
+                progress.stop(); // after a last read
+            }
         }
         awaitKilled();
 
