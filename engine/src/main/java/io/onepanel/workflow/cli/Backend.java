@@ -3,6 +3,7 @@ package io.onepanel.workflow.cli;
 import io.onepanel.workflow.artifact.RoutingArtifactStore;
 import io.onepanel.workflow.dag.Durations;
 import io.onepanel.workflow.engine.WorkflowEngine;
+import io.onepanel.workflow.pod.ImageEntrypoints;
 import io.onepanel.workflow.pod.PodConfig;
 import io.onepanel.workflow.runtime.TaskRuntime;
 import io.onepanel.workflow.runtime.kubernetes.KubernetesRuntimeConfig;
@@ -161,8 +162,9 @@ final class Backend {
         PodConfig podConfig;
         LocalImages localImages;
         try {
-            podConfig = pods.podConfig();
-            localImages = kubernetes ? null : images.images();
+            ImageEntrypoints entrypoints = images.images();
+            podConfig = pods.podConfig().withImages(entrypoints);
+            localImages = kubernetes ? null : new LocalImages(entrypoints);
         } catch (IOException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }

@@ -1,6 +1,6 @@
 package io.onepanel.workflow.cli;
 
-import io.onepanel.workflow.runtime.local.LocalImages;
+import io.onepanel.workflow.pod.ImageEntrypoints;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,8 +13,9 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 import picocli.CommandLine.Option;
 
 /**
- * The images file ({@code --images}): for local runs, the local command that stands for each image's
- * entrypoint. A YAML mapping, in order, from an image name or glob to a command prefix:
+ * The images file ({@code --images}): each image's entrypoint, for containers that give args but no
+ * command; for local runs, the local command that stands for it. A YAML mapping, in order, from an
+ * image name or glob to a command prefix:
  * <pre>
  * "python:3.*": [python]
  * "onepanel/dl:*": [/opt/conda/bin/nnictl, create]
@@ -23,21 +24,21 @@ import picocli.CommandLine.Option;
  */
 final class ImageOptions {
 
-    @Option(names = "--images", paramLabel = "FILE", description = "For local runs: a YAML mapping from an image "
-            + "name or glob to the local command that stands for its entrypoint, for containers with args but no "
-            + "command ([] when the image has none).")
+    @Option(names = "--images", paramLabel = "FILE", description = "A YAML mapping from an image name or glob to "
+            + "its entrypoint ([] when the image has none), for containers with args but no command: put in front of "
+            + "the args in a pod; for local runs, the local command that stands for it.")
     Path file;
 
-    LocalImages images() throws IOException {
+    ImageEntrypoints images() throws IOException {
         if (file == null) {
-            return LocalImages.NONE;
+            return ImageEntrypoints.NONE;
         }
         Object doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(file));
         if (!(doc instanceof Map<?, ?> map)) {
             throw new IOException(file + ": expected a YAML mapping from an image name or glob to a command, such as"
                     + " \"python:3.*\": [python]");
         }
-        List<LocalImages.Entry> entries = new ArrayList<>();
+        List<ImageEntrypoints.Entry> entries = new ArrayList<>();
         for (Map.Entry<?, ?> e : map.entrySet()) {
             List<String> command = new ArrayList<>();
             if (e.getValue() instanceof List<?> words) {
@@ -48,8 +49,8 @@ final class ImageOptions {
                 throw new IOException(file + ": image " + e.getKey() + ": expected a command as a list of words, such"
                         + " as [python, -u], or [] when the image has no entrypoint");
             }
-            entries.add(new LocalImages.Entry(String.valueOf(e.getKey()), command));
+            entries.add(new ImageEntrypoints.Entry(String.valueOf(e.getKey()), command));
         }
-        return new LocalImages(entries);
+        return new ImageEntrypoints(entries);
     }
 }

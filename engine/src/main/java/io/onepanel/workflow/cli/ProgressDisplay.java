@@ -3,11 +3,13 @@ package io.onepanel.workflow.cli;
 import io.onepanel.workflow.artifact.TransferProgress;
 import io.onepanel.workflow.engine.NodePhase;
 import io.onepanel.workflow.engine.NodeStatus;
+import io.onepanel.workflow.engine.Progress;
 import io.onepanel.workflow.engine.RunListener;
 import io.onepanel.workflow.engine.RunResult;
 import io.onepanel.workflow.engine.RunSummary;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -28,6 +30,7 @@ final class ProgressDisplay implements RunListener, AutoCloseable {
     private final long startNanos = System.nanoTime();
     private final Map<String, NodeStatus> tasks = new ConcurrentHashMap<>();
     private final Map<String, NodePhase> shownPhases = new ConcurrentHashMap<>();
+    private final Map<String, String> shownProgress = new ConcurrentHashMap<>();
     private final Map<String, Long> lastTransferLine = new ConcurrentHashMap<>();
     private final ScheduledExecutorService ticker;
     private volatile String lastTransfer = "";
@@ -54,6 +57,16 @@ final class ProgressDisplay implements RunListener, AutoCloseable {
             return;
         }
         tasks.put(node.id(), node);
+        if (node.progress() != null && !node.progress().equals(shownProgress.put(node.id(), node.progress()))
+                && node.phase() == NodePhase.RUNNING) {
+            // What the task reports of itself (ARGO_PROGRESS_FILE): a line where no status line is redrawn.
+            if (terminal.interactive()) {
+                redraw();
+            } else {
+                line(String.format("%7s  %-12s progress %s", elapsed(), PrintableText.of(node.name()),
+                        node.progress()));
+            }
+        }
         NodePhase before = shownPhases.put(node.id(), node.phase());
         if (before == node.phase() || before == null && node.phase() == NodePhase.PENDING) {
             return;
@@ -196,7 +209,7 @@ final class ProgressDisplay implements RunListener, AutoCloseable {
                 + terminal.styled("34", running + " running") + "  "
                 + terminal.styled("32", succeeded + " succeeded") + "  "
                 + (failed > 0 ? terminal.styled("31", failed + " failed") : failed + " failed") + "  "
-                + skipped + " skipped";
+                + skipped + " skipped  progress " + Progress.ofRun(List.copyOf(tasks.values()));
     }
 
     private String elapsed() {

@@ -45,6 +45,9 @@ final class RenderCommand implements Callable<Integer> {
     @Mixin
     PodOptions pods;
 
+    @Mixin
+    ImageOptions images;
+
     @Option(names = "--s3-bucket", paramLabel = "BUCKET", defaultValue = "${env:ONEPANEL_S3_BUCKET}",
             description = "The artifact bucket output keys are placed in (env ONEPANEL_S3_BUCKET).")
     String bucket;
@@ -62,7 +65,7 @@ final class RenderCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         PodConfig config;
         try {
-            config = pods.podConfig();
+            config = pods.podConfig().withImages(images.images());
         } catch (IOException e) {
             err.println("onepanel-workflow: " + e.getMessage());
             return ExitCodes.INVALID;

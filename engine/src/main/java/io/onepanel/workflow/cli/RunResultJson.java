@@ -1,14 +1,17 @@
 package io.onepanel.workflow.cli;
 
 import io.onepanel.workflow.engine.NodeStatus;
+import io.onepanel.workflow.engine.Progress;
 import io.onepanel.workflow.engine.RunResult;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A {@link RunResult} as one JSON document: phase, message, outputs and every node with all its
- * fields ({@code reusedFrom}: the run whose results a retried run's node took over, else null).
+ * A {@link RunResult} as one JSON document: phase, message, progress, outputs and every node with
+ * all its fields ({@code reusedFrom}: the run whose results a retried run's node took over, else
+ * null; {@code progress}: Argo's {@code N/M}, a task's own report or 0/1 and 1/1, summed below a
+ * DAG, null for a node with no task below it).
  */
 final class RunResultJson {
 
@@ -23,12 +26,14 @@ final class RunResultJson {
         doc.put("message", r.message());
         doc.put("startedAt", time(r.startedAt()));
         doc.put("finishedAt", time(r.finishedAt()));
+        doc.put("progress", Progress.ofRun(r.nodes()).toString());
         doc.put("outputs", new java.util.TreeMap<>(r.outputs()));
-        doc.put("nodes", r.nodes().stream().map(RunResultJson::node).toList());
+        Map<String, Progress> progress = Progress.perNode(r.nodes());
+        doc.put("nodes", r.nodes().stream().map(n -> node(n, progress.get(n.id()))).toList());
         return DiagnosticReport.json(doc);
     }
 
-    private static Map<String, Object> node(NodeStatus n) {
+    private static Map<String, Object> node(NodeStatus n, Progress progress) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", n.id());
         m.put("name", n.name());
@@ -46,6 +51,7 @@ final class RunResultJson {
         m.put("result", n.result());
         m.put("outputParameters", new java.util.TreeMap<>(n.outputParameters()));
         m.put("reusedFrom", n.reusedFrom());
+        m.put("progress", progress == null ? null : progress.toString());
         return m;
     }
 

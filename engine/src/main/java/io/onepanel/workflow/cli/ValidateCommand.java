@@ -1,5 +1,6 @@
 package io.onepanel.workflow.cli;
 
+import io.onepanel.workflow.pod.ImageEntrypoints;
 import io.onepanel.workflow.pod.PodConfig;
 import io.onepanel.workflow.runtime.local.LocalImages;
 import java.io.IOException;
@@ -38,8 +39,9 @@ final class ValidateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         TemplateLoading.Loaded loaded;
         try {
-            PodConfig pods = PodConfig.defaults().withNodePools(nodePools.catalogue());
-            LocalImages localImages = images.images();
+            ImageEntrypoints entrypoints = images.images();
+            PodConfig pods = PodConfig.defaults().withNodePools(nodePools.catalogue()).withImages(entrypoints);
+            LocalImages localImages = new LocalImages(entrypoints);
             loaded = TemplateLoading.load(template, NodePoolOptions.installValues(pods),
                     () -> nodePools.configure(TemplateLoading.inertEngine(), pods).check(localImages.check()));
         } catch (IOException e) {

@@ -13,6 +13,7 @@ import io.onepanel.workflow.template.DagTask;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
+import java.util.function.UnaryOperator;
 
 /** The scheduler's one door into the {@code expr} package. */
 final class Expressions {
@@ -29,12 +30,17 @@ final class Expressions {
      * and reported to {@code unresolved}.
      */
     static String substitute(String text, Vars vars, BiConsumer<Tag, String> unresolved) {
+        return substitute(text, vars, unresolved, UnaryOperator.identity());
+    }
+
+    /** {@link #substitute(String, Vars, BiConsumer)} with each value passed through {@code insert} as it goes in. */
+    static String substitute(String text, Vars vars, BiConsumer<Tag, String> unresolved, UnaryOperator<String> insert) {
         if (text == null || !text.contains("{{")) {
             return text;
         }
         // Expression tags may walk whole structures (inputs.parameters), so they get every variable.
         VariableScope scope = text.contains("{{=") ? scope(vars) : lazyScope(vars);
-        return TemplateText.substitute(text, scope, UnresolvedPolicy.LEAVE, unresolved);
+        return TemplateText.substitute(text, scope, UnresolvedPolicy.LEAVE, unresolved, insert);
     }
 
     static String substitute(String text, Vars vars) {

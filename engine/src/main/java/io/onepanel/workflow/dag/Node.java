@@ -34,6 +34,8 @@ final class Node {
     List<Artifact> outputArtifacts = List.of();
     /** The run whose attempt this node took over (a retry's reused task), or null. */
     String reusedFrom;
+    /** What the task last reported of its progress ({@code N/M}, checked), or null. */
+    String progress;
 
     Node(String id, String name, String parentId, NodeType type, String templateName) {
         this.id = id;
@@ -54,6 +56,6 @@ final class Node {
 
     NodeStatus snapshot() {
         return new NodeStatus(id, name, parentId, type, templateName, phase, attempt, podName, startedAt, finishedAt,
-                exitCode, message, result, outputParameters, reusedFrom);
+                exitCode, message, result, outputParameters, reusedFrom, progress);
     }
 }

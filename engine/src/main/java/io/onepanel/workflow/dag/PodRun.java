@@ -4,6 +4,7 @@ import io.onepanel.workflow.artifact.TransferProgress;
 import io.onepanel.workflow.engine.NodePhase;
 import io.onepanel.workflow.engine.NodeStatus;
 import io.onepanel.workflow.engine.NodeType;
+import io.onepanel.workflow.engine.Progress;
 import io.onepanel.workflow.runtime.TaskExecution;
 import io.onepanel.workflow.runtime.TaskListener;
 import io.onepanel.workflow.runtime.TaskRequest;
@@ -132,6 +133,16 @@ final class PodRun {
             public void transfer(TransferProgress progress) {
                 run.listener.transfer(started, progress);
             }
+
+            @Override
+            public void progress(String reported) {
+                Progress.parse(reported).ifPresent(p -> run.post(() -> {
+                    if (node.phase == NodePhase.RUNNING && !p.toString().equals(node.progress)) {
+                        node.progress = p.toString();
+                        run.changed(node);
+                    }
+                }));
+            }
         };
         // An attempt a dead process of this run had started: the runtime reattaches to it if it can.
         TaskExecution execution = resumed ? run.runtime.resume(request, listener)
@@ -152,6 +163,7 @@ final class PodRun {
         Vars attemptVars = vars.with(podVars);
         // The template's one substitution: everything it may name is known now.
         Template resolved = bound.resolve(attemptVars, run.resolvedTemplates);
+        TemplateNumbers.check(bound.template(), resolved);
         lastResolved = resolved;
         Map<String, String> keyVars = new LinkedHashMap<>();
         keyVars.put("workflow.name", run.info.workflowName());

@@ -180,6 +180,7 @@ public final class RunHistory {
         if (taken) {
             node.podName = r.podName();
             node.reusedFrom = r.reusedFrom() != null || resume ? r.reusedFrom() : source;
+            node.progress = r.progress();
         }
     }
 

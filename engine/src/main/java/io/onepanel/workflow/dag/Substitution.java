@@ -3,8 +3,10 @@ package io.onepanel.workflow.dag;
 import io.onepanel.workflow.expr.ExpressionException;
 import io.onepanel.workflow.expr.Tag;
 import io.onepanel.workflow.template.Arguments;
+import io.onepanel.workflow.template.KubernetesExpansion;
 import io.onepanel.workflow.template.Template;
 import java.util.function.BiConsumer;
+import java.util.function.UnaryOperator;
 
 /**
  * The single pass that replaces the tags of a piece of template text, with the place it belongs to
@@ -37,18 +39,31 @@ final class Substitution {
      * @throws IllegalArgumentException naming the place, the text and what is wrong with it
      */
     String text(String text) {
+        return substitute(text, UnaryOperator.identity());
+    }
+
+    /**
+     * A container's command, args or env value, which Kubernetes expands: {@code $(VAR)} becomes a
+     * variable's value and {@code $$} a {@code $}. The template's own text keeps that meaning; in
+     * each inserted value every {@code $} is doubled, so the process gets the value literally.
+     */
+    String expanded(String text) {
+        return substitute(text, KubernetesExpansion::literal);
+    }
+
+    private String substitute(String text, UnaryOperator<String> insert) {
         if (text == null || !text.contains("{{")) {
             return text;
         }
         try {
-            return Expressions.substitute(text, vars, unresolved);
+            return Expressions.substitute(text, vars, unresolved, insert);
         } catch (ExpressionException e) {
             throw new IllegalArgumentException(where + ": '" + abbreviate(text) + "': " + e.reason(), e);
         }
     }
 
     Template apply(Template template) {
-        return new TemplateSubstitution(this::text).apply(template);
+        return new TemplateSubstitution(this::text, this::expanded).apply(template);
     }
 
     Arguments arguments(Arguments arguments) {

@@ -35,6 +35,7 @@ final class Suspension {
         }
         Duration wait;
         try {
+            TemplateNumbers.duration(template.name(), "suspend.duration", template.suspend().duration(), duration);
             wait = Durations.parse(duration);
         } catch (IllegalArgumentException e) {
             run.finishWith(node, NodePhase.ERROR, e.getMessage());

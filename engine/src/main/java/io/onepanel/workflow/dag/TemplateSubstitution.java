@@ -5,6 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.onepanel.workflow.template.Arguments;
 import io.onepanel.workflow.template.Artifact;
@@ -13,6 +17,7 @@ import io.onepanel.workflow.template.DagTask;
 import io.onepanel.workflow.template.GitSource;
 import io.onepanel.workflow.template.HttpSource;
 import io.onepanel.workflow.template.Inputs;
+import io.onepanel.workflow.template.KubernetesExpansion;
 import io.onepanel.workflow.template.Outputs;
 import io.onepanel.workflow.template.Parameter;
 import io.onepanel.workflow.template.RawSource;
@@ -41,14 +46,21 @@ final class TemplateSubstitution {
     private static final ObjectMapper JSON = Serialization.jsonMapper();
 
     private final UnaryOperator<String> replace;
+    /** For a container's command, args and env values, which Kubernetes expands. */
+    private final UnaryOperator<String> replaceExpanded;
 
     TemplateSubstitution(UnaryOperator<String> replace) {
+        this(replace, replace);
+    }
+
+    TemplateSubstitution(UnaryOperator<String> replace, UnaryOperator<String> replaceExpanded) {
         this.replace = replace;
+        this.replaceExpanded = replaceExpanded;
     }
 
     Template apply(Template t) {
         return new Template(t.name(), t.type(), inputs(t.inputs()), outputs(t.outputs()), dag(t.dag()),
-                k8s(t.container()), script(t.script()), t.suspend() == null ? null
+                container(t.container()), script(t.script()), t.suspend() == null ? null
                         : new io.onepanel.workflow.template.SuspendSpec(s(t.suspend().duration())),
                 retry(t.retryStrategy()), s(t.activeDeadlineSeconds()), s(t.timeout()), t.parallelism(), t.failFast(),
                 t.daemon(), metadata(t.metadata()), map(t.nodeSelector()), k8sList(t.tolerations()), k8s(t.affinity()),
@@ -122,7 +134,7 @@ final class TemplateSubstitution {
     }
 
     private ScriptSpec script(ScriptSpec sc) {
-        return sc == null ? null : new ScriptSpec(k8s(sc.container()), s(sc.source()));
+        return sc == null ? null : new ScriptSpec(container(sc.container()), s(sc.source()));
     }
 
     RetryStrategy retry(RetryStrategy r) {
@@ -139,7 +151,7 @@ final class TemplateSubstitution {
     }
 
     private List<SidecarContainer> sidecars(List<SidecarContainer> list) {
-        return list.stream().map(c -> new SidecarContainer(k8s(c.container()), c.mirrorVolumeMounts())).toList();
+        return list.stream().map(c -> new SidecarContainer(container(c.container()), c.mirrorVolumeMounts())).toList();
     }
 
     private Map<String, String> map(Map<String, String> in) {
@@ -184,6 +196,29 @@ final class TemplateSubstitution {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("cannot substitute variables in " + object.getClass().getSimpleName(), e);
         }
+    }
+
+    /**
+     * A container: its command, args and env values with the values inserted into them escaped for
+     * Kubernetes' expansion ({@link KubernetesExpansion}), every other field as {@link #k8s} does it.
+     */
+    private Container container(Container c) {
+        if (c == null) {
+            return null;
+        }
+        Container others = k8s(new ContainerBuilder(c).withCommand(List.of()).withArgs(List.of())
+                .withEnv(c.getEnv().stream().map(e -> new EnvVarBuilder(e).withValue(null).build()).toList()).build());
+        List<EnvVar> env = new ArrayList<>();
+        for (int i = 0; i < c.getEnv().size(); i++) {
+            env.add(new EnvVarBuilder(others.getEnv().get(i)).withValue(expanded(c.getEnv().get(i).getValue()))
+                    .build());
+        }
+        return new ContainerBuilder(others).withCommand(c.getCommand().stream().map(this::expanded).toList())
+                .withArgs(c.getArgs().stream().map(this::expanded).toList()).withEnv(env).build();
+    }
+
+    private String expanded(String text) {
+        return text == null || !text.contains("{{") ? text : replaceExpanded.apply(text);
     }
 
     private <T> List<T> k8sList(List<T> list) {

@@ -29,7 +29,8 @@ public record NodeStatus(
         String message,
         String result,
         Map<String, String> outputParameters,
-        String reusedFrom) {
+        String reusedFrom,
+        String progress) {
 
     public NodeStatus {
         outputParameters = Map.copyOf(outputParameters);

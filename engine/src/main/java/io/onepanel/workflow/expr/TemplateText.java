@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BiConsumer;
+import java.util.function.UnaryOperator;
 
 /**
  * The {@code {{...}}} tag language of Argo templates.
@@ -80,6 +81,16 @@ public final class TemplateText {
      */
     public static String substitute(String text, VariableScope scope, UnresolvedPolicy policy,
             BiConsumer<Tag, String> unresolved) {
+        return substitute(text, scope, policy, unresolved, UnaryOperator.identity());
+    }
+
+    /**
+     * {@link #substitute(String, VariableScope, UnresolvedPolicy, BiConsumer)} that passes each value through
+     * {@code insert} before it goes in (escaping it for where the text goes); the text around the tags, and a tag
+     * left as written, are not passed through it.
+     */
+    public static String substitute(String text, VariableScope scope, UnresolvedPolicy policy,
+            BiConsumer<Tag, String> unresolved, UnaryOperator<String> insert) {
         List<Tag> tags = scan(text);
         if (tags.isEmpty()) {
             return text;
@@ -103,7 +114,7 @@ public final class TemplateText {
                     unresolved.accept(tag, tag.expression());
                 }
             }
-            String inserted = replacement.orElse(text.substring(tag.start(), tag.end()));
+            String inserted = replacement.map(insert).orElse(text.substring(tag.start(), tag.end()));
             if ((long) result.length() + inserted.length() > Limits.MAX_TEXT) {
                 throw new ExpressionException("the text would grow beyond " + Limits.MAX_TEXT
                         + " characters when '" + abbreviate(text.substring(tag.start(), tag.end()))

@@ -26,7 +26,7 @@ final class NodeJson {
     /** A node as it is created: pending, nothing known about it but what it is. */
     static NodeStatus fresh(String id, String name, String parentId, NodeType type, String templateName) {
         return new NodeStatus(id, name, parentId, type, templateName, NodePhase.PENDING, 0, null, null, null, null,
-                null, null, Map.of(), null);
+                null, null, Map.of(), null, null);
     }
 
     /** Whether {@code now} differs from {@code before} in anything a {@code state} event holds. */
@@ -41,6 +41,7 @@ final class NodeJson {
                 || !Objects.equals(before.result(), now.result())
                 || !before.outputParameters().equals(now.outputParameters())
                 || !Objects.equals(before.reusedFrom(), now.reusedFrom())
+                || !Objects.equals(before.progress(), now.progress())
                 || !beforeArtifacts.equals(nowArtifacts);
     }
 
@@ -92,6 +93,9 @@ final class NodeJson {
         if (!Objects.equals(before.reusedFrom(), now.reusedFrom())) {
             g.writeStringField("reusedFrom", now.reusedFrom());
         }
+        if (!Objects.equals(before.progress(), now.progress())) {
+            g.writeStringField("progress", now.progress());
+        }
     }
 
     /** {@code before} with the changes of a {@code state} event. */
@@ -111,8 +115,10 @@ final class NodeJson {
             parameters = read;
         }
         String reusedFrom = e.has("reusedFrom") ? ArtifactJson.text(e, "reusedFrom") : before.reusedFrom();
+        String progress = e.has("progress") ? ArtifactJson.text(e, "progress") : before.progress();
         return new NodeStatus(before.id(), before.name(), before.parentId(), before.type(), before.templateName(),
-                phase, attempt, pod, startedAt, finishedAt, exitCode, message, result, parameters, reusedFrom);
+                phase, attempt, pod, startedAt, finishedAt, exitCode, message, result, parameters, reusedFrom,
+                progress);
     }
 
     /** The artifacts of a {@code state} event, or {@code before} when it has none. */

@@ -49,10 +49,19 @@ public final class PodChecks {
             problems.add(error(t, wf, kind, "missing-image", kind + " of template '" + t.name() + "' has no image"));
         }
         if (main.getCommand().isEmpty()) {
-            problems.add(error(t, wf, kind, "missing-command", kind + " of template '" + t.name()
-                    + "' has no command: a pod's command runs behind a `sh -c` gate that waits for its inputs, so "
-                    + "it must be written out (the image's ENTRYPOINT cannot be read without asking its registry; "
-                    + "Argo's emissary executor needs it written too)"));
+            var entrypoint = config.images().entrypoint(main.getImage());
+            if (entrypoint.isEmpty()) {
+                problems.add(error(t, wf, kind, "missing-command", kind + " of template '" + t.name()
+                        + "' has no command: a pod's command runs behind a `sh -c` gate that waits for its inputs, "
+                        + "so it must be written out (the image's ENTRYPOINT cannot be read without asking its "
+                        + "registry; Argo's emissary executor needs it written too); give the container a command, "
+                        + "or map image " + main.getImage() + " to its entrypoint in an images file (--images FILE,"
+                        + " a line such as '\"" + main.getImage() + "\": [program]')"));
+            } else if (entrypoint.get().isEmpty() && main.getArgs().isEmpty()) {
+                problems.add(error(t, wf, kind, "missing-command", kind + " of template '" + t.name()
+                        + "' has no command and no args, and the images file says image " + main.getImage()
+                        + " has no entrypoint: there is nothing to run"));
+            }
         }
         for (EnvVar env : main.getEnv()) {
             if (env.getName() != null && env.getName().startsWith("ONEPANEL_WORKFLOW_")) {

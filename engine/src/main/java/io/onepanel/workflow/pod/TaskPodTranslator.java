@@ -19,6 +19,7 @@ import io.onepanel.workflow.diagnostics.Diagnostic;
 import io.onepanel.workflow.runtime.RunInfo;
 import io.onepanel.workflow.runtime.TaskRequest;
 import io.onepanel.workflow.template.Artifact;
+import io.onepanel.workflow.template.KubernetesExpansion;
 import io.onepanel.workflow.template.Parameter;
 import io.onepanel.workflow.template.SidecarContainer;
 import io.onepanel.workflow.template.Template;
@@ -82,20 +83,23 @@ public final class TaskPodTranslator {
         Optional<NodePool> pool = config.nodePools().resolve(selector);
         var resources = ResourceRules.effective(user.getResources(), pool, config);
 
-        List<String> argv = new ArrayList<>(user.getCommand());
+        List<String> argv = new ArrayList<>(config.command(user));
         argv.addAll(user.getArgs());
         List<EnvVar> env = new ArrayList<>();
         env.add(new EnvVar(PodContract.ENV_PROGRESS_FILE, PodContract.PROGRESS_FILE, null)); // the template's own wins
         env.addAll(user.getEnv());
+        // Kubernetes expands $(VAR) and $$ in env values: what the engine puts there goes in literally.
         if (!paths.copyIn().isEmpty()) {
-            env.add(new EnvVar(PodContract.ENV_COPY_IN, String.join("\n", paths.copyIn()), null));
+            env.add(new EnvVar(PodContract.ENV_COPY_IN, KubernetesExpansion.literal(String.join("\n",
+                    paths.copyIn())), null));
         }
         if (!paths.copyOut().isEmpty()) {
-            env.add(new EnvVar(PodContract.ENV_COPY_OUT, String.join("\n", paths.copyOut()), null));
+            env.add(new EnvVar(PodContract.ENV_COPY_OUT, KubernetesExpansion.literal(String.join("\n",
+                    paths.copyOut())), null));
         }
         if (t.script() != null && t.script().source() != null && !t.script().source().isEmpty()) {
             // As in Argo, only a script with a source gets its path appended to the command.
-            env.add(new EnvVar(PodContract.ENV_SCRIPT, t.script().source(), null));
+            env.add(new EnvVar(PodContract.ENV_SCRIPT, KubernetesExpansion.literal(t.script().source()), null));
         }
         String workingDir = user.getWorkingDir();
         if (config.stager() == null) {

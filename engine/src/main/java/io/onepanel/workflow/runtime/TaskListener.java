@@ -13,5 +13,11 @@ public interface TaskListener {
 
     default void transfer(TransferProgress progress) {}
 
+    /**
+     * What the task says of its own progress, as it last wrote it to its {@code ARGO_PROGRESS_FILE}
+     * (Argo's {@code N/M}); the text as read, trimmed and short, not yet checked.
+     */
+    default void progress(String reported) {}
+
     TaskListener NONE = line -> {};
 }

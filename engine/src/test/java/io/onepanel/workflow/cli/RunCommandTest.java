@@ -90,6 +90,29 @@ class RunCommandTest {
         assertThat(doc.get("workflowName").asText()).isEqualTo("diamond-json");
         assertThat(doc.get("nodes").findValuesAsText("name")).contains("A", "B", "C", "D");
         assertThat(o.err()).contains("[B] B");
+        assertThat(doc.get("progress").asText()).as("Argo's N/M over the four tasks").isEqualTo("4/4");
+        for (JsonNode n : doc.get("nodes")) {
+            assertThat(n.get("progress").asText()).isEqualTo(n.get("type").asText().equals("POD") ? "1/1" : "4/4");
+        }
+    }
+
+    @Test
+    void aTasksReportedProgressIsALineOfItsOwnAndInTheJson() throws Exception {
+        Path file = temp.resolve("progress.yaml");
+        Files.writeString(file, """
+                entrypoint: main
+                templates:
+                - name: main
+                  dag: {tasks: [{name: count, template: count}]}
+                - name: count
+                  container: {image: alpine, command: [sh, -c, 'echo 1/4 > "$ARGO_PROGRESS_FILE"; exit 2']}
+                """);
+
+        Cli.Outcome o = run(file.toString(), "--output", "json");
+
+        JsonNode doc = new ObjectMapper().readTree(o.out());
+        assertThat(o.err()).containsPattern("count +progress 1/4");
+        assertThat(doc.get("progress").asText()).isEqualTo("1/4");
     }
 
     @Test

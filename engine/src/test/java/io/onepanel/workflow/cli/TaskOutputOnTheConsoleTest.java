@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class TaskOutputOnTheConsoleTest {
 
     private static final NodeStatus TASK = new NodeStatus("wf-1", "A", "wf", NodeType.POD, "a", NodePhase.RUNNING, 0,
-            "wf-a-1", null, null, null, null, null, Map.of(), null);
+            "wf-a-1", null, null, null, null, null, Map.of(), null, null);
 
     private static final String CLEAR = "\u001b[2K";
 

@@ -223,6 +223,32 @@ class ValidateCommandTest {
     }
 
     @Test
+    void argsWithoutCommandAreValidForPodsOnceTheImagesFileGivesTheEntrypoint() throws Exception {
+        // As Onepanel's hyperparameter-tuning file of 2020-12-25 has it: its image's entrypoint runs the args.
+        Path file = temp.resolve("tuning.yaml");
+        Files.writeString(file, ONEPANEL_FILE.replace("container: {image: python:3.12, command: [python, train.py]}",
+                "container: {image: onepanel/dl:0.17.0, args: [python train.py]}"));
+        Path pools = temp.resolve("pools.yaml");
+        Files.writeString(pools, "label: beta.kubernetes.io/instance-type\npools: [{name: cpu, value: D4}]\n");
+        Path images = temp.resolve("images.yaml");
+        Files.writeString(images, "\"onepanel/dl:*\": [sh, -c]\n");
+
+        Cli.Outcome unmapped = Cli.run("validate", file.toString(), "--node-pools", pools.toString());
+        Cli.Outcome mapped = Cli.run("validate", file.toString(), "--node-pools", pools.toString(),
+                "--images", images.toString());
+        Cli.Outcome rendered = Cli.run("render", file.toString(), "--node-pools", pools.toString(),
+                "--images", images.toString());
+
+        assertThat(unmapped.exitCode()).isEqualTo(2);
+        assertThat(unmapped.out()).contains("error: container of template 'train' has no command",
+                "map image onepanel/dl:0.17.0 to its entrypoint in an images file (--images FILE");
+        assertThat(mapped.exitCode()).as(mapped.out()).isZero();
+        assertThat(mapped.out()).isEqualTo(file + ": valid (0 errors, 0 warnings)\n");
+        assertThat(rendered.exitCode()).as(rendered.err()).isZero();
+        assertThat(rendered.out()).contains("  - args:\n    - \"sh\"\n    - \"-c\"\n    - \"python train.py\"\n");
+    }
+
+    @Test
     void aNodePoolCatalogueWhoseLabelIsNotALabelKeyIsRefusedByName() throws Exception {
         Path file = temp.resolve("training.yaml");
         Files.writeString(file, ONEPANEL_FILE);

@@ -14,6 +14,7 @@ import io.onepanel.workflow.engine.RunOptions;
 import io.onepanel.workflow.engine.RunResult;
 import io.onepanel.workflow.engine.WorkflowEngine;
 import io.onepanel.workflow.engine.WorkflowRun;
+import io.onepanel.workflow.pod.ImageEntrypoints;
 import io.onepanel.workflow.runtime.local.LocalImages;
 import io.onepanel.workflow.runtime.local.LocalRuntimeOptions;
 import io.onepanel.workflow.runtime.local.LocalTaskRuntime;
@@ -44,7 +45,8 @@ public final class LocalEngine implements AutoCloseable {
      * The images of the corpus whose containers give args but no command: argosay's args are its own
      * commands (echo, sleep, exit), which this machine has; so its args stand for the command line.
      */
-    static final LocalImages IMAGES = new LocalImages(List.of(new LocalImages.Entry("argoproj/argosay:*", List.of())));
+    static final LocalImages IMAGES = new LocalImages(new ImageEntrypoints(List.of(
+            new ImageEntrypoints.Entry("argoproj/argosay:*", List.of()))));
 
     public LocalEngine(Path temp) {
         this(temp, List.of());

@@ -116,4 +116,36 @@ class DataIsNeverCodeTest {
                 .map(e -> e.request().template().container().getCommand().get(1)).toList())
                 .containsExactlyInAnyOrder("item {{=1+1}}", "item {{workflow.name}}");
     }
+
+    @Test
+    void aValueInsertedWhereKubernetesExpandsVariablesHasItsDollarsEscapedAndTheTemplatesOwnTextDoesNot() {
+        String yaml = """
+                entrypoint: main
+                arguments: {parameters: [{name: v, value: x}]}
+                templates:
+                - name: main
+                  dag: {tasks: [{name: A, template: a}]}
+                - name: a
+                  container:
+                    image: alpine
+                    command: [sh, -c, "echo '{{workflow.parameters.v}}' $(GREETING) $$"]
+                    args: ["{{workflow.parameters.v}}"]
+                    env:
+                    - {name: GREETING, value: "hi {{workflow.parameters.v}}"}
+                    - {name: OWN, value: "$(GREETING)"}
+                    workingDir: "/w/{{workflow.parameters.v}}"
+                """;
+        ScriptedRuntime runtime = new ScriptedRuntime(r -> Outcome.ok(0, "out", Map.of()));
+        RunResult result = run(yaml, runtime, Map.of("v", "$(HOME) $$x"));
+
+        assertThat(result.succeeded()).as("%s", result.message()).isTrue();
+        var container = runtime.events().get(0).request().template().container();
+        // Kubernetes turns $$ into $ and leaves the rest: the process gets "$(HOME) $$x" as it was given.
+        assertThat(container.getCommand()).containsExactly("sh", "-c", "echo '$$(HOME) $$$$x' $(GREETING) $$");
+        assertThat(container.getArgs()).containsExactly("$$(HOME) $$$$x");
+        assertThat(container.getEnv()).extracting(e -> e.getName() + "=" + e.getValue())
+                .containsExactly("GREETING=hi $$(HOME) $$$$x", "OWN=$(GREETING)");
+        assertThat(container.getWorkingDir()).as("not expanded by Kubernetes: inserted as it is")
+                .isEqualTo("/w/$(HOME) $$x");
+    }
 }

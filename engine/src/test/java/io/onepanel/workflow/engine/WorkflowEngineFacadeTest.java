@@ -66,7 +66,7 @@ class WorkflowEngineFacadeTest {
         assertThat(components(RunResult.class)).isEqualTo(
                 "workflowName,phase,message,startedAt,finishedAt,outputs,nodes");
         assertThat(components(NodeStatus.class)).isEqualTo("id,name,parentId,type,templateName,phase,attempt,"
-                + "podName,startedAt,finishedAt,exitCode,message,result,outputParameters,reusedFrom");
+                + "podName,startedAt,finishedAt,exitCode,message,result,outputParameters,reusedFrom,progress");
         assertThat(components(RetryOptions.class)).isEqualTo("from,name,directory");
         assertThat(components(RunSummary.class)).isEqualTo(
                 "workflowName,phase,message,startedAt,finishedAt,outputs,tasks,reused");

@@ -52,7 +52,8 @@ class GateContractTest {
         Files.createDirectories(exchange);
         ProcessBuilder pb = new ProcessBuilder(argv);
         for (EnvVar e : main.getEnv()) {
-            pb.environment().put(e.getName(), e.getValue());
+            // As Kubernetes gives them: $$ becomes $ (the translator escapes what it puts there; no $(VAR) in them).
+            pb.environment().put(e.getName(), e.getValue().replace("$$", "$"));
         }
         pb.environment().put(PodContract.ENV_DIR, exchange.toString());
         Process process = pb.start();

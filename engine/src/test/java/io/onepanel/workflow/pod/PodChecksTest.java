@@ -129,6 +129,37 @@ class PodChecksTest {
     }
 
     @Test
+    void argsWithoutCommandRunBehindTheImagesEntrypointWhenTheImagesFileMapsIt() throws PodSpecException {
+        Records.T t = echo();
+        t.container = new ContainerBuilder().withImage("onepanel/dl:0.17.0").withArgs("python train.py").build();
+        assertThat(codes(check(t))).as("unmapped").containsExactly("missing-command");
+        assertThat(check(t).get(0).message()).contains("--images FILE", "\"onepanel/dl:0.17.0\": [program]");
+        PodConfig mapped = CONFIG.withImages(new ImageEntrypoints(List.of(
+                new ImageEntrypoints.Entry("onepanel/dl:*", List.of("sh", "-c")))));
+        Template template = t.build();
+        Workflow wf = new Records.W().build(template);
+
+        assertThat(new PodChecks(mapped).check(template, wf)).isEmpty();
+        TaskPod pod = new TaskPodTranslator(mapped).translate(request(run("wf"), "a", template, wf));
+        assertThat(pod.pod().getSpec().getContainers().get(0).getArgs())
+                .as("the gate runs the entrypoint with the args").containsExactly("sh", "-c", "python train.py");
+    }
+
+    @Test
+    void anImageMappedToNoEntrypointNeedsArgs() {
+        Records.T t = echo();
+        t.container = new ContainerBuilder().withImage("alpine:3").build();
+        PodConfig mapped = CONFIG.withImages(new ImageEntrypoints(List.of(
+                new ImageEntrypoints.Entry("alpine*", List.of()))));
+        Template template = t.build();
+
+        List<Diagnostic> problems = new PodChecks(mapped).check(template, new Records.W().build(template));
+
+        assertThat(codes(problems)).containsExactly("missing-command");
+        assertThat(problems.get(0).message()).contains("there is nothing to run");
+    }
+
+    @Test
     void unknownVolumesAndBadPathsAndPatchesAreReported() {
         Records.T t = echo();
         t.container = new ContainerBuilder(t.container).addNewVolumeMount().withName("workdri").withMountPath("/w")

@@ -5,6 +5,7 @@ import io.onepanel.workflow.runtime.RunInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +22,9 @@ final class ClaimRegistry {
     static final String ON_SUCCESS = "OnWorkflowSuccess";
     static final String ON_COMPLETION = "OnWorkflowCompletion";
 
-    private record RunClaims(String namespace, String strategy, Map<String, CompletableFuture<Void>> claims) {}
+    /** @param adopted claims an earlier process of the run may have made: collected, never created here */
+    private record RunClaims(String namespace, String strategy, Map<String, CompletableFuture<Void>> claims,
+            Set<String> adopted) {}
 
     private final Map<String, RunClaims> runs = new ConcurrentHashMap<>();
     private final Function<PersistentVolumeClaim, CompletableFuture<Void>> create;
@@ -42,13 +45,28 @@ final class ClaimRegistry {
         if (claims.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        RunClaims rc = runs.computeIfAbsent(run.uid(), uid -> new RunClaims(namespace,
-                gcStrategy == null || gcStrategy.isBlank() ? ON_SUCCESS : gcStrategy, new ConcurrentHashMap<>()));
+        RunClaims rc = of(run, namespace, gcStrategy);
         List<CompletableFuture<Void>> all = new ArrayList<>();
         for (PersistentVolumeClaim claim : claims) {
             all.add(rc.claims().computeIfAbsent(claim.getMetadata().getName(), name -> create.apply(claim)));
         }
         return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * Counts {@code claims} as the run's for {@link #finish} without creating them: a resumed run's
+     * claims, which the earlier process of the run may have made. One still missing is created by
+     * {@link #ensure} when a pod needs it.
+     */
+    void adopt(RunInfo run, String namespace, String gcStrategy, List<PersistentVolumeClaim> claims) {
+        RunClaims rc = of(run, namespace, gcStrategy);
+        claims.forEach(c -> rc.adopted().add(c.getMetadata().getName()));
+    }
+
+    private RunClaims of(RunInfo run, String namespace, String gcStrategy) {
+        return runs.computeIfAbsent(run.uid(), uid -> new RunClaims(namespace,
+                gcStrategy == null || gcStrategy.isBlank() ? ON_SUCCESS : gcStrategy, new ConcurrentHashMap<>(),
+                ConcurrentHashMap.newKeySet()));
     }
 
     /** Deletes the run's claims per its strategy and forgets them. Returns the names deleted. */
@@ -58,14 +76,18 @@ final class ClaimRegistry {
         if (rc == null || !(succeeded || ON_COMPLETION.equals(rc.strategy()))) {
             return deleted;
         }
-        List<CompletableFuture<Void>> deletions = new ArrayList<>();
-        for (Map.Entry<String, CompletableFuture<Void>> e : rc.claims().entrySet()) {
-            if (!e.getValue().isCompletedExceptionally()) {
-                PersistentVolumeClaim claim = new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder()
-                        .withNewMetadata().withName(e.getKey()).withNamespace(rc.namespace()).endMetadata().build();
-                deletions.add(delete.apply(claim));
-                deleted.add(e.getKey());
+        Set<String> names = new java.util.TreeSet<>(rc.adopted());
+        rc.claims().forEach((name, made) -> {
+            if (!made.isCompletedExceptionally()) {
+                names.add(name);
             }
+        });
+        List<CompletableFuture<Void>> deletions = new ArrayList<>();
+        for (String name : names) {
+            PersistentVolumeClaim claim = new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder()
+                    .withNewMetadata().withName(name).withNamespace(rc.namespace()).endMetadata().build();
+            deletions.add(delete.apply(claim));
+            deleted.add(name);
         }
         CompletableFuture.allOf(deletions.toArray(CompletableFuture[]::new))
                 .completeOnTimeout(null, 60, TimeUnit.SECONDS).join();

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.dsl.LogWatch;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.onepanel.workflow.pod.PodContract;
+import io.onepanel.workflow.pod.PodNames;
 import io.onepanel.workflow.pod.PodSpecException;
 import io.onepanel.workflow.pod.StagerReport;
 import io.onepanel.workflow.pod.TaskPod;
@@ -113,6 +114,22 @@ public final class KubernetesTaskRuntime implements TaskRuntime {
 
     @Override
     public TaskExecution start(TaskRequest request, TaskListener listener) {
+        return launch(request, listener, false);
+    }
+
+    /**
+     * Takes up an attempt that an earlier process of this run started: when its pod still exists
+     * (same name, same run uid), follows it through the informer, streams the main container's log
+     * from its beginning (what the dead process showed of it is not known: shown again rather than
+     * lost), and reads its end as {@link #start} would; otherwise starts it. The run's
+     * claims are collected with it as its {@code volumeClaimGC} says, though this process made none.
+     */
+    @Override
+    public TaskExecution resume(TaskRequest request, TaskListener listener) {
+        return launch(request, listener, true);
+    }
+
+    private TaskExecution launch(TaskRequest request, TaskListener listener, boolean resuming) {
         RunInfo run = request.run();
         String namespace = run.namespace() != null && !run.namespace().isBlank() ? run.namespace() : defaultNamespace;
         TaskPod taskPod;
@@ -135,29 +152,54 @@ public final class KubernetesTaskRuntime implements TaskRuntime {
                     + " is already running for another attempt with the same name"));
             return duplicate;
         }
-        List<PersistentVolumeClaim> runClaims = taskPod.claims().stream()
-                .map(c -> new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder(c).editMetadata()
-                        .withNamespace(namespace).endMetadata().build())
-                .toList();
+        List<PersistentVolumeClaim> runClaims = inNamespace(taskPod.claims(), namespace);
+        String gc = request.workflow().volumeClaimGCStrategy();
+        if (resuming) {
+            claims.adopt(run, namespace, gc, inNamespace(request.workflow().volumeClaimTemplates().stream()
+                    .map(t -> TaskPodTranslator.claim(t, run)).toList(), namespace));
+        }
         execution.startTimeout(request.timeout());
         informer(namespace)
-                .thenCompose(i -> claims.ensure(run, namespace, request.workflow().volumeClaimGCStrategy(), runClaims))
-                .thenCompose(v -> {
-                    runs.put(run.uid(), namespace); // from here a pod may exist (even if the call fails): swept on close
-                    return limiter.call(() -> client.pods().inNamespace(namespace).resource(pod).create());
-                })
-                .whenComplete((createdPod, error) -> {
+                .thenCompose(i -> resuming ? ownPod(namespace, taskPod.name(), run) : CompletableFuture.completedFuture(null))
+                .thenCompose(found -> found != null ? CompletableFuture.completedFuture(new Launched(found, true))
+                        : claims.ensure(run, namespace, gc, runClaims).thenCompose(v -> {
+                            runs.put(run.uid(), namespace); // from here a pod may exist (even if the call fails): swept on close
+                            return limiter.call(() -> client.pods().inNamespace(namespace).resource(pod).create());
+                        }).thenApply(created -> new Launched(created, false)))
+                .whenComplete((launched, error) -> {
                     if (error != null) {
                         execution.failBeforeCreate(TaskResult.error(describe(error, action(error, namespace,
                                 taskPod.name(), runClaims))));
                         return;
                     }
+                    runs.put(run.uid(), namespace);
                     execution.created.complete(true);
-                    listener.status("pod " + namespace + "/" + taskPod.name() + " created");
+                    listener.status("pod " + namespace + "/" + taskPod.name() + (launched.reattached()
+                            ? " reattached: an earlier process of this run created it; its log from the start" : " created"));
                     execution.awaitStart();
-                    execution.onPod(createdPod);
+                    execution.onPod(launched.pod());
                 });
         return execution;
+    }
+
+    private record Launched(Pod pod, boolean reattached) {}
+
+    /** The pod of that name if it belongs to this run (its run uid label), else null. */
+    private CompletableFuture<Pod> ownPod(String namespace, String name, RunInfo run) {
+        return limiter.call(() -> {
+            Pod p = client.pods().inNamespace(namespace).withName(name).get();
+            return p != null && isOfRun(p, run.uid()) ? p : null;
+        });
+    }
+
+    private static boolean isOfRun(Pod pod, String uid) {
+        Map<String, String> labels = pod.getMetadata().getLabels();
+        return labels != null && PodNames.labelValue(uid).equals(labels.get(PodContract.LABEL_RUN_UID));
+    }
+
+    private static List<PersistentVolumeClaim> inNamespace(List<PersistentVolumeClaim> claims, String namespace) {
+        return claims.stream().map(c -> new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder(c)
+                .editMetadata().withNamespace(namespace).endMetadata().build()).toList();
     }
 
     private static String action(Throwable error, String namespace, String pod, List<PersistentVolumeClaim> claims) {
@@ -316,17 +358,23 @@ public final class KubernetesTaskRuntime implements TaskRuntime {
 
         @Override
         public void onDelete(Pod pod, boolean deletedFinalStateUnknown) {
-            PodExecution e = executions.get(key(namespace, pod.getMetadata().getName()));
+            PodExecution e = executionOf(pod);
             if (e != null) {
                 e.onDeleted();
             }
         }
 
         private void dispatch(Pod pod) {
-            PodExecution e = executions.get(key(namespace, pod.getMetadata().getName()));
+            PodExecution e = executionOf(pod);
             if (e != null) {
                 e.onPod(pod);
             }
+        }
+
+        /** The attempt this pod is of: same name and same run (never another run's pod of that name). */
+        private PodExecution executionOf(Pod pod) {
+            PodExecution e = executions.get(key(namespace, pod.getMetadata().getName()));
+            return e != null && isOfRun(pod, e.runUid) ? e : null;
         }
     }
 

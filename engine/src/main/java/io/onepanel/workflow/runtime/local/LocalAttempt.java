@@ -227,6 +227,7 @@ final class LocalAttempt implements TaskExecution {
 
         ResultTail tail = new ResultTail(options.resultLimitBytes());
         int exitCode;
+        ProgressFileWatch progress = null;
         try {
             Process started;
             synchronized (this) {
@@ -244,6 +245,7 @@ final class LocalAttempt implements TaskExecution {
                 }
                 process = started;
             }
+            progress = ProgressFileWatch.start(plan, command.environment(), listener, runtime.timers());
             Future<?> stderr = runtime.threads().submit(new LinePump(started.getErrorStream(), line -> {
                 if (!permit.released() && line.equals(SetupScript.STARTED)) {
                     permit.release();
@@ -257,6 +259,9 @@ final class LocalAttempt implements TaskExecution {
             await(stderr);
         } finally {
             permit.release();
+            if (progress != null) {
+                progress.stop(); // after a last read
+            }
         }
         awaitKilled();
 

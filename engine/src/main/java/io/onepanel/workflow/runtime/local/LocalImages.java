@@ -3,49 +3,30 @@ package io.onepanel.workflow.runtime.local;
 import io.fabric8.kubernetes.api.model.Container;
 import io.onepanel.workflow.diagnostics.Diagnostic;
 import io.onepanel.workflow.diagnostics.SourcePosition;
+import io.onepanel.workflow.pod.ImageEntrypoints;
 import io.onepanel.workflow.template.Template;
 import io.onepanel.workflow.template.Workflow;
 import io.onepanel.workflow.validate.TemplateCheck;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * What stands for an image's entrypoint on this machine. A container without {@code command} runs
  * its image's entrypoint with {@code args}; the local runtime has no image, so it runs such a
- * container only when the user maps the image (by name or glob, {@code *} and {@code ?}) to a local
- * command prefix: {@code python:3.*: [python]}; an empty prefix says the image has no entrypoint,
- * so its args are the command line ({@code alpine*: []}). The first matching entry wins.
+ * container only when the user maps the image to a local command prefix ({@link ImageEntrypoints});
+ * an empty prefix says the image has no entrypoint, so its args are the command line.
  */
-public record LocalImages(List<Entry> entries) {
+public record LocalImages(ImageEntrypoints entrypoints) {
 
-    /** One mapping: images matching {@code pattern} start with {@code command}. */
-    public record Entry(String pattern, List<String> command) {
-        public Entry {
-            command = List.copyOf(command);
-        }
-
-        boolean matches(String image) {
-            StringBuilder regex = new StringBuilder();
-            for (char c : pattern.toCharArray()) {
-                regex.append(c == '*' ? ".*" : c == '?' ? "." : Pattern.quote(String.valueOf(c)));
-            }
-            return image.matches(regex.toString());
-        }
-    }
-
-    public static final LocalImages NONE = new LocalImages(List.of());
+    public static final LocalImages NONE = new LocalImages(ImageEntrypoints.NONE);
 
     public LocalImages {
-        entries = List.copyOf(entries);
+        entrypoints = entrypoints == null ? ImageEntrypoints.NONE : entrypoints;
     }
 
     /** The command prefix that stands for {@code image}'s entrypoint, if the user mapped it. */
     public Optional<List<String>> entrypoint(String image) {
-        if (image == null) {
-            return Optional.empty();
-        }
-        return entries.stream().filter(e -> e.matches(image)).findFirst().map(Entry::command);
+        return entrypoints.entrypoint(image);
     }
 
     /**

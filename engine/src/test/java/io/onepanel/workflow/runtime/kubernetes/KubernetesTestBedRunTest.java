@@ -243,4 +243,43 @@ class KubernetesTestBedRunTest {
         assertThat(result.phase()).as(result.message()).isEqualTo(NodePhase.SUCCEEDED);
         assertThat(node(result, "talk").result()).isEqualTo("x".repeat(6000));
     }
+
+    @Test
+    void aValueWithDollarsReachesTheProcessLiterallyThoughKubernetesExpandsVariables() throws Exception {
+        // HOME is in the container's environment: Kubernetes would turn an unescaped $(HOME) into its value.
+        String yaml = """
+                entrypoint: main
+                arguments: {parameters: [{name: v, value: x}]}
+                templates:
+                - name: main
+                  dag:
+                    tasks:
+                    - {name: echo, template: echo}
+                    - {name: script, template: script}
+                - name: echo
+                  container:
+                    image: alpine
+                    command: [sh, -c, 'printf "%s|%s|%s" "$1" "$V" "$(HOME)"', sh, "{{workflow.parameters.v}}"]
+                    env:
+                    - {name: HOME, value: /home/task}
+                    - {name: V, value: "{{workflow.parameters.v}}"}
+                - name: script
+                  script:
+                    image: alpine
+                    command: [sh]
+                    env: [{name: HOME, value: /home/task}]
+                    source: |
+                      # $(HOME) $$x
+                      head -n 1 "$0"
+                """;
+
+        RunResult result = bed.start("dollars", yaml, java.util.Map.of("v", "$(HOME) $$x")).completion()
+                .get(300, java.util.concurrent.TimeUnit.SECONDS);
+
+        assertThat(result.phase()).as(result.message()).isEqualTo(NodePhase.SUCCEEDED);
+        assertThat(node(result, "echo").result()).as("the values as given; the template's own $(HOME) expanded")
+                .isEqualTo("$(HOME) $$x|$(HOME) $$x|/home/task");
+        assertThat(node(result, "script").result()).as("the script's source as written")
+                .isEqualTo("# $(HOME) $$x");
+    }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.onepanel.workflow.pod.ImageEntrypoints;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -25,8 +26,9 @@ class ContainerCommandTest {
 
     @Test
     void argsAloneNeedTheImagesEntrypointFromTheImagesFile() throws Exception {
-        LocalImages images = new LocalImages(List.of(new LocalImages.Entry("python:3.*", List.of("python", "-u")),
-                new LocalImages.Entry("alpine*", List.of())));
+        LocalImages images = new LocalImages(new ImageEntrypoints(List.of(
+                new ImageEntrypoints.Entry("python:3.*", List.of("python", "-u")),
+                new ImageEntrypoints.Entry("alpine*", List.of()))));
         ContainerBuilder python = new ContainerBuilder().withImage("python:3.12").withArgs("train.py");
 
         assertThat(ContainerCommand.of(python.build(), null, Map.of(), "pod-1", "ns", images).argv())

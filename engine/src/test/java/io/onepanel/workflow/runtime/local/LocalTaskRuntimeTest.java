@@ -3,6 +3,7 @@ package io.onepanel.workflow.runtime.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.onepanel.workflow.pod.ImageEntrypoints;
 import io.onepanel.workflow.runtime.RunInfo;
 import io.onepanel.workflow.runtime.TaskExecution;
 import io.onepanel.workflow.runtime.TaskPhase;
@@ -78,7 +79,8 @@ class LocalTaskRuntimeTest {
     void argsWithoutACommandRunOnlyWhenTheImagesFileMapsTheImagesEntrypoint() throws Exception {
         Template args = Tasks.container("args", new io.fabric8.kubernetes.api.model.ContainerBuilder().withName("main")
                 .withImage("busybox:1.36").withArgs("from", "args").build());
-        LocalImages images = new LocalImages(List.of(new LocalImages.Entry("busybox:*", List.of("echo", "entry:"))));
+        LocalImages images = new LocalImages(new ImageEntrypoints(List.of(
+                new ImageEntrypoints.Entry("busybox:*", List.of("echo", "entry:")))));
 
         TaskResult unmapped = run(args);
         TaskResult mapped;
