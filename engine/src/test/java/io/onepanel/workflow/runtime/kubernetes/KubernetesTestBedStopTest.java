@@ -89,7 +89,7 @@ class KubernetesTestBedStopTest {
         assertThat(bed.logs).contains("deadline/sleep: started");
         assertThat(processes("sleep 987001")).isEmpty();
         assertThat(bed.cluster.livingContainers(NS, sleep.podName())).isEmpty();
-        assertThat(bed.client.pods().withName(sleep.podName()).get()).isNull();
+        awaitDeleted(sleep.podName());
     }
 
     @Test
@@ -136,8 +136,20 @@ class KubernetesTestBedStopTest {
         assertThat(Files.readString(out.resolve("signal"))).isEqualTo("TERM\n");
         assertThat(processes("sleep 987003")).isEmpty();
         assertThat(bed.cluster.livingContainers(NS, work.podName())).isEmpty();
-        assertThat(bed.client.pods().withName(work.podName()).get()).isNull();
+        awaitDeleted(work.podName());
         assertThat(bed.cluster.events(NS, work.podName())).contains("Killing: Stopping container main",
                 "Killing: Stopping container stager");
+    }
+
+    /**
+     * The pod goes: its deletion is graceful (the kubelet stops its containers first, within the grace
+     * period), as on a real API server, so it is awaited, with a bound far above any grace period here.
+     */
+    private void awaitDeleted(String pod) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (bed.client.pods().withName(pod).get() != null && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(bed.client.pods().withName(pod).get()).as("pod %s deleted", pod).isNull();
     }
 }
