@@ -128,6 +128,16 @@ public final class AgentCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Until no claim is left: a deleted claim goes once no pod mounts it (the test bed's
+     * {@code kubernetes.io/pvc-protection}), which can be after the build ended. The test's timeout bounds it.
+     */
+    public void awaitNoClaims() throws InterruptedException {
+        while (!client.persistentVolumeClaims().inNamespace(NAMESPACE).list().getItems().isEmpty()) {
+            Thread.sleep(200);
+        }
+    }
+
     /** Containers of this namespace with a living process, as {@code namespace/pod/container}. */
     public List<String> livingContainers() {
         List<String> living = new ArrayList<>();

@@ -191,7 +191,9 @@ class OnepanelTemplateOnPodsTest {
             assertThat(model, not(containsString("after fetch in /home/jenkins/agent"))); // unset: the image's own
             cluster.awaitNoTaskPods();
             assertThat(cluster.livingContainers(), empty());
-            assertThat(cluster.client().persistentVolumeClaims().list().getItems(), empty()); // volumeClaimGC
+            // volumeClaimGC: deleted at the run's end; kubernetes.io/pvc-protection holds each until no pod uses it
+            cluster.awaitNoClaims();
+            assertThat(cluster.client().persistentVolumeClaims().list().getItems(), empty());
         }
     }
 
