@@ -88,22 +88,9 @@ class TemplateFromScmTest {
                     - name: path
                       valueFrom: {path: %s}
                 """.formatted(output, output));
-        try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
-            git.add().addFilepattern(".").call();
-            git.commit().setMessage("a workflow").setAuthor("t", "t@example.com").setCommitter("t", "t@example.com")
-                    .call();
-        }
+        commitAll(repo);
         r.jenkins.setNumExecutors(2); // the test switch's tasks take the built-in node; the Pipeline needs none
-        WorkflowJob p = r.createProject(WorkflowJob.class, "train");
-        CpsScmFlowDefinition definition = new CpsScmFlowDefinition(
-                new GitSCM(GitSCM.createRepoList(repo.toUri().toString(), null),
-                        java.util.List.of(new hudson.plugins.git.BranchSpec("*/main")), null, null,
-                        java.util.List.of()),
-                "Jenkinsfile");
-        definition.setLightweight(true);
-        p.setDefinition(definition);
-
-        WorkflowRun b = r.buildAndAssertSuccess(p);
+        WorkflowRun b = r.buildAndAssertSuccess(pipelineFromScm(r, "train", repo));
         r.assertLogContains("Read workflows/train.yaml from ", b);
         r.assertLogContains("[train] trained for 20 epochs", b); // parameters: [epochs: '20'] of the README
         r.assertLogContains("model at s3://models/e20", b);
@@ -114,19 +101,8 @@ class TemplateFromScmTest {
     void aPathOutOfTheRepositoryIsRefused(JenkinsRule r) throws Exception {
         Path repo = Files.createDirectories(tmp.resolve("repo2"));
         Files.writeString(repo.resolve("Jenkinsfile"), "onepanelWorkflow template: '../secrets.yaml'\n");
-        try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
-            git.add().addFilepattern(".").call();
-            git.commit().setMessage("j").setAuthor("t", "t@example.com").setCommitter("t", "t@example.com").call();
-        }
-        WorkflowJob p = r.createProject(WorkflowJob.class, "climb");
-        CpsScmFlowDefinition definition = new CpsScmFlowDefinition(
-                new GitSCM(GitSCM.createRepoList(repo.toUri().toString(), null),
-                        java.util.List.of(new hudson.plugins.git.BranchSpec("*/main")), null, null,
-                        java.util.List.of()),
-                "Jenkinsfile");
-        definition.setLightweight(true);
-        p.setDefinition(definition);
-        WorkflowRun b = r.buildAndAssertStatus(Result.FAILURE, p);
+        commitAll(repo);
+        WorkflowRun b = r.buildAndAssertStatus(Result.FAILURE, pipelineFromScm(r, "climb", repo));
         r.assertLogContains("template: '../secrets.yaml' must be a path inside the repository, without '..'", b);
     }
 
@@ -145,12 +121,7 @@ class TemplateFromScmTest {
                 - name: hello
                   container: {image: alpine, command: [echo, from the branch]}
                 """);
-        String commit;
-        try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
-            git.add().addFilepattern(".").call();
-            commit = git.commit().setMessage("m").setAuthor("t", "t@example.com").setCommitter("t", "t@example.com")
-                    .call().getName();
-        }
+        String commit = commitAll(repo);
         r.jenkins.setNumExecutors(2);
         org.jenkinsci.plugins.workflow.multibranch.WorkflowMultiBranchProject mp =
                 r.createProject(org.jenkinsci.plugins.workflow.multibranch.WorkflowMultiBranchProject.class, "mb");
@@ -175,5 +146,27 @@ class TemplateFromScmTest {
         } catch (java.io.IOException e) {
             return e.toString();
         }
+    }
+
+    /** Commits everything in {@code repo} (a new repository) on branch main; returns the commit. */
+    private static String commitAll(Path repo) throws Exception {
+        try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
+            git.add().addFilepattern(".").call();
+            return git.commit().setMessage("files").setAuthor("t", "t@example.com")
+                    .setCommitter("t", "t@example.com").call().getName();
+        }
+    }
+
+    /** A Pipeline job whose Jenkinsfile comes from {@code repo}'s main branch, read without a checkout. */
+    private static WorkflowJob pipelineFromScm(JenkinsRule r, String name, Path repo) throws Exception {
+        WorkflowJob p = r.createProject(WorkflowJob.class, name);
+        CpsScmFlowDefinition definition = new CpsScmFlowDefinition(
+                new GitSCM(GitSCM.createRepoList(repo.toUri().toString(), null),
+                        java.util.List.of(new hudson.plugins.git.BranchSpec("*/main")), null, null,
+                        java.util.List.of()),
+                "Jenkinsfile");
+        definition.setLightweight(true);
+        p.setDefinition(definition);
+        return p;
     }
 }
