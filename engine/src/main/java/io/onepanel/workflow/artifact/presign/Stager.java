@@ -57,11 +57,20 @@ public final class Stager implements AutoCloseable {
      */
     static final Duration ANSWER_TIMEOUT = Duration.ofMinutes(5);
 
+    /** The longest an answer's body may go without a byte: a stalled download fails and is retried. */
+    static final Duration IDLE_TIMEOUT = Duration.ofMinutes(5);
+
     private final HttpClient http;
     private final ExecutorService pool;
     private final int attempts;
+    private final Duration idle;
 
     public Stager(int parallelism, int attempts) {
+        this(parallelism, attempts, IDLE_TIMEOUT);
+    }
+
+    /** @param idle how long an answer's body may go without a byte */
+    Stager(int parallelism, int attempts, Duration idle) {
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         this.pool = Executors.newFixedThreadPool(parallelism, r -> {
             Thread t = new Thread(r, "artifact-stager");
@@ -69,6 +78,7 @@ public final class Stager implements AutoCloseable {
             return t;
         });
         this.attempts = attempts;
+        this.idle = idle;
     }
 
     // ---------------------------------------------------------------- download
@@ -305,7 +315,7 @@ public final class Stager implements AutoCloseable {
         IOException last = null;
         for (int attempt = 1; attempt <= attempts; attempt++) {
             try {
-                HttpResponse<T> response = http.send(built, handler);
+                HttpResponse<T> response = IdleBoundExchange.send(http, built, handler, idle);
                 if (response.statusCode() < 500 || attempt == attempts) {
                     return response;
                 }
