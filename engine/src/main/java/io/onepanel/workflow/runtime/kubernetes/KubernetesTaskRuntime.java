@@ -270,8 +270,9 @@ public final class KubernetesTaskRuntime implements TaskRuntime {
                 .inContainer(PodContract.MAIN_CONTAINER).watchLog(out));
     }
 
+    /** The stager's report from its log; a lost connection or an overloaded API server is tried again. */
     CompletableFuture<StagerReport> stagerLogReport(String namespace, String pod) {
-        return limiter.call(() -> {
+        return retry.call(() -> limiter.call(() -> {
             String log = client.pods().inNamespace(namespace).withName(pod).inContainer(PodContract.STAGER_CONTAINER)
                     .tailingLines(20).getLog();
             String[] lines = log == null ? new String[0] : log.split("\n");
@@ -282,7 +283,7 @@ public final class KubernetesTaskRuntime implements TaskRuntime {
             }
             throw new IllegalStateException("the stager's log has no line starting with '"
                     + PodContract.REPORT_LOG_PREFIX.strip() + "'");
-        });
+        }));
     }
 
     /** The pod's Warning events, oldest first, as {@code kubectl describe pod} shows them ("Reason: message"). */
