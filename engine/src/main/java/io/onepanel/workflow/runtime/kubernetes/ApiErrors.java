@@ -34,11 +34,21 @@ final class ApiErrors {
             }
         }
         for (Throwable c = e; c != null; c = c.getCause()) {
-            if (c instanceof java.io.IOException || c instanceof java.util.concurrent.TimeoutException) {
+            if (c instanceof java.io.IOException || c instanceof java.util.concurrent.TimeoutException
+                    || isClosedConnection(c)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * The Vert.x HTTP client (fabric8's default) reports a connection the server closed under a request
+     * as its own unchecked {@code HttpClosedException}, not as an {@link java.io.IOException}; named,
+     * not imported, so that another HTTP client can be used.
+     */
+    private static boolean isClosedConnection(Throwable t) {
+        return "io.vertx.core.http.HttpClosedException".equals(t.getClass().getName());
     }
 
     /**

@@ -62,6 +62,8 @@ public final class KubernetesTaskRuntime implements TaskRuntime {
     private final Map<String, String> runs = new ConcurrentHashMap<>();
     private final Set<String> kept = ConcurrentHashMap.newKeySet();
     private final TransientRetry retry;
+    /** For reads whose failure has a fallback (the stager's report): a few quick tries, not a minute and a half. */
+    private final TransientRetry quickRetry;
     /** How long close waits for the attempts to end, then for the sweep (deletions retry for ~90 s). */
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(120);
     private volatile boolean closed;
@@ -91,6 +93,7 @@ public final class KubernetesTaskRuntime implements TaskRuntime {
         this.limiter = new ApiRateLimiter(config.qps(), config.burst(), scheduler, api);
         this.claims = new ClaimRegistry(this::createClaim, this::deleteClaim);
         this.retry = new TransientRetry(this::schedule, TransientRetry.PAUSES);
+        this.quickRetry = new TransientRetry(this::schedule, TransientRetry.PAUSES.subList(0, 2));
     }
 
     /** fabric8's usual discovery, with this runtime's retry setting. */
@@ -270,9 +273,9 @@ public final class KubernetesTaskRuntime implements TaskRuntime {
                 .inContainer(PodContract.MAIN_CONTAINER).watchLog(out));
     }
 
-    /** The stager's report from its log; a lost connection or an overloaded API server is tried again. */
+    /** The stager's report from its log; a lost connection or an overloaded API server is tried again, briefly. */
     CompletableFuture<StagerReport> stagerLogReport(String namespace, String pod) {
-        return retry.call(() -> limiter.call(() -> {
+        return quickRetry.call(() -> limiter.call(() -> {
             String log = client.pods().inNamespace(namespace).withName(pod).inContainer(PodContract.STAGER_CONTAINER)
                     .tailingLines(20).getLog();
             String[] lines = log == null ? new String[0] : log.split("\n");

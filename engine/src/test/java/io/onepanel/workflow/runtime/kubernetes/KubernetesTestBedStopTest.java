@@ -150,6 +150,6 @@ class KubernetesTestBedStopTest {
         while (bed.client.pods().withName(pod).get() != null && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
-        assertThat(bed.client.pods().withName(pod).get()).as("pod %s deleted", pod).isNull();
+        assertThat(bed.client.pods().withName(pod).get()).as("pod %s deleted; statuses: %s", pod, bed.statuses).isNull();
     }
 }
