@@ -227,8 +227,6 @@ public final class TaskPods {
     /**
      * @param nodePool the node pool's name, or the raw node selector value when not catalogued; null for none
      * @param gpus the GPU limit of the task's container, or null
-     */
-    /**
      * @param usagePerSecond what one second of the pod adds to each resource's duration, in thousandths
      *     (the task's own containers, not the agent's: {@link io.onepanel.workflow.pod.ResourcesDuration})
      */
