@@ -247,9 +247,9 @@ public class OnepanelRunAction implements RunAction2 {
     @NonNull
     public synchronized Map<String, String> getSummaryOutputs() {
         Map<String, String> shown = new java.util.LinkedHashMap<>();
-        for (Map.Entry<String, String> e : getOutputs().entrySet()) {
+        for (Map.Entry<String, String> e : outputs.entrySet()) { // sorted by name, as the run's page lists them
             if (shown.size() == 20) {
-                shown.put("\u2026", (getOutputs().size() - 20) + " more on the run's page");
+                shown.put("\u2026", (outputs.size() - 20) + " more on the run's page");
                 break;
             }
             String v = e.getValue() == null ? "" : e.getValue();

@@ -520,7 +520,7 @@ public final class ActiveRun {
                         .connect()
                         .pods()
                         .inNamespace(settings.namespace())
-                        .withLabel("jenkins/label", label())
+                        .withLabel(PodStartWatch.JENKINS_LABEL, label())
                         .delete();
             } catch (Exception e) {
                 LOGGER.log(Level.WARNING, "could not delete the pods of " + label(), e);

@@ -5,7 +5,6 @@ import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
 import hudson.model.Run;
 import hudson.scm.SCM;
-import io.onepanel.workflow.template.yaml.YamlSource;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -49,10 +48,10 @@ final class PipelineScm {
         try (SCMFileSystem files = view.files();
                 java.io.InputStream in = files.child(relative).content()) {
             // Bounded as every template the engine reads: a huge file in the repository is refused, not loaded.
-            byte[] bytes = in.readNBytes(YamlSource.MAX_CHARS + 1);
-            if (bytes.length > YamlSource.MAX_CHARS) {
+            byte[] bytes = in.readNBytes((int) WorkflowSource.MAX_TEMPLATE_BYTES + 1);
+            if (bytes.length > WorkflowSource.MAX_TEMPLATE_BYTES) {
                 throw new AbortException("template: '" + path + "' in " + view.where() + " is larger than "
-                        + YamlSource.MAX_CHARS / (1024 * 1024) + " MiB");
+                        + WorkflowSource.MAX_TEMPLATE_BYTES + " bytes");
             }
             log.println("Read " + path + " from " + view.where());
             return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);

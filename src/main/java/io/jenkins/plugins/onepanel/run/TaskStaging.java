@@ -147,18 +147,18 @@ public final class TaskStaging implements AutoCloseable {
         StagingPlanner signer = planner;
         return new ArtifactStore() {
             @Override
-            public Artifact locate(Artifact output, java.util.Map<String, String> variables) {
+            public Artifact locate(Artifact output, Map<String, String> variables) {
                 return goesToS3(output) ? signer.locate(output, variables) : routing.locate(output, variables);
             }
 
             @Override
-            public void fetch(Artifact input, java.nio.file.Path target, io.onepanel.workflow.artifact.TransferListener l)
+            public void fetch(Artifact input, Path target, TransferListener l)
                     throws ArtifactException {
                 routing.fetch(input, target, l);
             }
 
             @Override
-            public Artifact store(Artifact output, java.nio.file.Path source, io.onepanel.workflow.artifact.TransferListener l)
+            public Artifact store(Artifact output, Path source, TransferListener l)
                     throws ArtifactException {
                 return routing.store(output, source, l);
             }

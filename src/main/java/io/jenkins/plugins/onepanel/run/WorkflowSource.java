@@ -40,7 +40,8 @@ public final class WorkflowSource {
     public static final String INLINE = "(inline template)";
 
     /** Templates are small; this only keeps a mistaken path from shipping a huge file to the controller. */
-    private static final long MAX_TEMPLATE_BYTES = 32L * 1024 * 1024;
+    /** The most a template file may hold, in the workspace or the Pipeline's repository (as the engine's limit). */
+    static final long MAX_TEMPLATE_BYTES = 32L * 1024 * 1024;
 
     private WorkflowSource() {}
 
