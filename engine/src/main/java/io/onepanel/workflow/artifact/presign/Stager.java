@@ -57,6 +57,8 @@ public final class Stager implements AutoCloseable {
      */
     static final Duration ANSWER_TIMEOUT = Duration.ofMinutes(5);
 
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
     /** The longest an answer's body may go without a byte: a stalled download fails and is retried. */
     static final Duration IDLE_TIMEOUT = Duration.ofMinutes(5);
 
@@ -71,7 +73,7 @@ public final class Stager implements AutoCloseable {
 
     /** @param idle how long an answer's body may go without a byte */
     Stager(int parallelism, int attempts, Duration idle) {
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
         this.pool = Executors.newFixedThreadPool(parallelism, r -> {
             Thread t = new Thread(r, "artifact-stager");
             t.setDaemon(true);

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * (it closes what the fetch is blocked on) and {@link #expired()} says which limit it was. Runs on
  * the JDK's shared delay scheduler; nothing to shut down.
  */
-final class FetchClock implements AutoCloseable {
+public final class FetchClock implements AutoCloseable {
 
     private final FetchLimits limits;
     private final long deadline;
@@ -21,19 +21,19 @@ final class FetchClock implements AutoCloseable {
     private volatile boolean closed;
 
     /** @param started when the fetch began, as {@link System#nanoTime()} */
-    FetchClock(FetchLimits limits, long started, Runnable onExpiry) {
+    public FetchClock(FetchLimits limits, long started, Runnable onExpiry) {
         this.limits = limits;
         this.deadline = started + limits.total().toNanos();
         this.onExpiry = onExpiry;
         schedule(Math.min(limits.idle().toNanos(), deadline - System.nanoTime()));
     }
 
-    void touch() {
+    public void touch() {
         lastProgress = System.nanoTime();
     }
 
     /** Which limit ended the fetch, in words, or null when none did. */
-    String expired() {
+    public String expired() {
         return expired.get();
     }
 
