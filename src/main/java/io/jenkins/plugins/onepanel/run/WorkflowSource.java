@@ -39,8 +39,10 @@ public final class WorkflowSource {
     /** The name diagnostics of inline text refer to. */
     public static final String INLINE = "(inline template)";
 
-    /** Templates are small; this only keeps a mistaken path from shipping a huge file to the controller. */
-    /** The most a template file may hold, in the workspace or the Pipeline's repository (as the engine's limit). */
+    /**
+     * The most a template file may hold, in the workspace or the Pipeline's repository: templates are
+     * small; this only keeps a mistaken path from shipping a huge file to the controller.
+     */
     static final long MAX_TEMPLATE_BYTES = 32L * 1024 * 1024;
 
     private WorkflowSource() {}
