@@ -229,7 +229,7 @@ public class OnepanelRunAction implements RunAction2 {
         return number == null ? -1 : number;
     }
 
-    /** Where a pod landed, known when its attempt is handed to a worker. */
+    /** Where a pod landed, known when its attempt is handed to its branch. */
     @Restricted(NoExternalUse.class)
     public synchronized void placement(
             @NonNull String podName,

@@ -2,6 +2,7 @@ package io.onepanel.workflow.dag;
 
 import io.onepanel.workflow.engine.NodePhase;
 import io.onepanel.workflow.engine.NodeType;
+import io.onepanel.workflow.engine.PlannedNode;
 import io.onepanel.workflow.expr.TaskResult;
 import io.onepanel.workflow.template.Arguments;
 import io.onepanel.workflow.template.Artifact;
@@ -95,6 +96,10 @@ final class DagRun {
             onDone.accept(node);
             return;
         }
+        run.listener.planned(node.snapshot(), tasks.values().stream()
+                .filter(t -> t.needed)
+                .map(t -> new PlannedNode(node.id + "." + t.task.name(), t.task.name()))
+                .toList());
         if (remaining == 0) {
             finish();
             return;
@@ -264,11 +269,15 @@ final class DagRun {
         group.startedAt = run.now();
         run.changed(group);
         t.node = group;
+        run.listener.planned(group.snapshot(), items.stream()
+                .map(item -> new PlannedNode(node.id + "." + item.nodeName(t.task.name()), item.nodeName(t.task.name())))
+                .toList());
         int[] left = {items.size()};
         for (LoopItem item : items) {
             Vars itemVars = taskVars.with(item.variables());
             String itemName = item.nodeName(t.task.name());
             Consumer<Node> itemDone = n -> {
+                run.listener.settled(n.snapshot());
                 t.addItem(item.index(), n);
                 if (--left[0] == 0) {
                     NodePhase phase = NodePhase.SUCCEEDED;
@@ -387,6 +396,9 @@ final class DagRun {
 
     private void fulfilled(TaskState t) {
         t.done = true;
+        if (t.node != null) {
+            run.listener.settled(t.node.snapshot());
+        }
         completedVars.putAll(t.variables("tasks"));
         if (spec().fromSteps()) {
             completedVars.putAll(t.variables("steps"));

@@ -60,6 +60,9 @@ class WorkflowEngineFacadeTest {
                 "finish(RunInfo,boolean) -> void",
                 "close() -> void");
         assertThat(signatures(ExternalTaskRuntime.class)).contains("next() -> CompletableFuture", "queued() -> int");
+        assertThat(ExternalTaskRuntime.class.getConstructor(java.util.function.Consumer.class)).isNotNull();
+        assertThat(signatures(RunListener.class)).contains("planned(NodeStatus,List) -> void", "settled(NodeStatus) -> void");
+        assertThat(components(PlannedNode.class)).isEqualTo("id,name");
         assertThat(signatures(ExternalTaskRuntime.ExternalTask.class)).contains(
                 "request() -> TaskRequest", "listener() -> TaskListener", "complete(TaskResult) -> void",
                 "cancellation() -> CompletableFuture", "result() -> CompletableFuture", "cancel(String) -> void");

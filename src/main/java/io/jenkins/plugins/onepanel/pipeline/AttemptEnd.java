@@ -12,7 +12,7 @@ import org.jenkinsci.plugins.workflow.support.steps.AgentErrorCondition;
 
 /**
  * How the body of one attempt ({@code podTemplate { node { run } }}) ended, which decides
- * whether the attempt is reported to the engine and the worker goes on, or the worker fails too.
+ * whether the attempt is reported to the engine and the branch goes on, or the branch fails too.
  *
  * <p>Agent pods end in ways Pipeline reports as a {@link FlowInterruptedException}: the agent removed
  * (the Kubernetes plugin's Reaper after an eviction, an OOM kill or a lost node: {@code
@@ -21,7 +21,7 @@ import org.jenkinsci.plugins.workflow.support.steps.AgentErrorCondition;
  * {@link AgentErrorCondition} recognises them for {@code retry(conditions: [agent()])} (its {@code
  * Retryable} causes, closed channels, a missing agent, workspace or launcher). The engine then decides
  * about retries and failFast. Any other interruption is a stop of the build, or of a block around
- * the step such as {@code timeout}, and fails the worker.
+ * the step such as {@code timeout}, and fails the branch.
  */
 enum AttemptEnd {
     /** The body ended normally. */

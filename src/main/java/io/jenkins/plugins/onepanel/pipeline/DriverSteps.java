@@ -29,11 +29,15 @@ public final class DriverSteps {
         String attempt = arguments.get("attempt") == null ? null : String.valueOf(arguments.get("attempt"));
         return switch (op) {
             case "start" -> new StartWorkflowStep(stepArguments(arguments));
-            case "await" -> new AwaitTaskStep(required(run, "run"));
+            case "await" -> new AwaitTaskStep(required(run, "run"), required(
+                    arguments.get("node") == null ? null : String.valueOf(arguments.get("node")), "node"));
             case "run" -> new RunAttemptStep(required(run, "run"), required(attempt, "attempt"));
             case "report" ->
                 new ReportAttemptStep(
-                        required(run, "run"), required(attempt, "attempt"), (Throwable) arguments.get("failure"));
+                        required(run, "run"),
+                        required(attempt, "attempt"),
+                        (Throwable) arguments.get("failure"),
+                        Boolean.TRUE.equals(arguments.get("retry")));
             case "finish" -> new FinishWorkflowStep(required(run, "run"), Boolean.TRUE.equals(arguments.get("cancel")));
             default -> throw new IllegalArgumentException("onepanelWorkflow: unknown driver operation '" + op + "'");
         };

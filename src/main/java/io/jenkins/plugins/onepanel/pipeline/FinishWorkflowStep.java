@@ -24,7 +24,7 @@ import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 
 /**
- * Driver operation {@code finish}, after the worker branches: waits for the run to be over (with {@code cancel: true},
+ * Driver operation {@code finish}, after the task branches: waits for the run to be over (with {@code cancel: true},
  * cancels it first, for when the branches ended early), prints a summary, and returns the outputs
  * or fails the build with the run's failure.
  */
@@ -86,7 +86,7 @@ final class FinishWorkflowStep extends DriverStep {
                 throw new AbortException(ActiveRuns.LOST);
             }
             if (cancel) {
-                active.cancel("its Pipeline worker branches ended early");
+                active.cancel("its Pipeline branches ended early");
             }
             active.completion().whenComplete((result, failure) -> {
                 active.forget();

@@ -20,7 +20,7 @@ import org.jenkinsci.plugins.workflow.steps.StepExecution;
 /**
  * Driver operation {@code report}, after an attempt's {@code podTemplate { node { run } }} is over (so
  * once its pod is gone): tells the engine how the attempt ended. However the pod ended (image never
- * pulled, node lost, agent disconnected: see {@link AttemptEnd}) the worker goes on to the next
+ * pulled, node lost, agent disconnected: see {@link AttemptEnd}) the branch goes on to the next
  * attempt: whether the run fails, retries or goes on is the engine's decision. Only a stop of the
  * build itself (or of a block around the step, such as {@code timeout}) fails it: this operation
  * then fails with that same interruption.
@@ -36,15 +36,18 @@ final class ReportAttemptStep extends DriverStep {
     @CheckForNull
     private final Throwable failure;
 
-    ReportAttemptStep(String run, String attempt, @CheckForNull Throwable failure) {
+    private final boolean oneOfRetries;
+
+    ReportAttemptStep(String run, String attempt, @CheckForNull Throwable failure, boolean oneOfRetries) {
         this.run = run;
         this.attempt = attempt;
         this.failure = failure;
+        this.oneOfRetries = oneOfRetries;
     }
 
     @Override
     public StepExecution start(StepContext context) {
-        return new Execution(context, run, attempt, failure);
+        return new Execution(context, run, attempt, failure, oneOfRetries);
     }
 
     static final class Execution extends StepExecution {
@@ -57,11 +60,15 @@ final class ReportAttemptStep extends DriverStep {
         @CheckForNull
         private final Throwable failure;
 
-        Execution(StepContext context, String runId, String attemptId, @CheckForNull Throwable failure) {
+        private final boolean oneOfRetries;
+
+        Execution(StepContext context, String runId, String attemptId, @CheckForNull Throwable failure,
+                boolean oneOfRetries) {
             super(context);
             this.runId = runId;
             this.attemptId = attemptId;
             this.failure = failure;
+            this.oneOfRetries = oneOfRetries;
         }
 
         /** It reports to the engine, so on {@link Timer}, never on the CPS VM thread. */
@@ -89,7 +96,7 @@ final class ReportAttemptStep extends DriverStep {
                     attempt != null && attempt.cancellation().isDone();
             AttemptEnd end = AttemptEnd.classify(failure, getContext(), cancelledByEngine);
             if (end == AttemptEnd.BUILD_STOPPED) {
-                // Recorded explicitly: the run stops too, so the other workers end and no pod is left.
+                // Recorded explicitly: the run stops too, so the other branches end and no pod is left.
                 active.buildStopped(AttemptEnd.describe(failure));
             }
             if (attempt != null) {
@@ -108,20 +115,25 @@ final class ReportAttemptStep extends DriverStep {
                         AttemptEnd.describe(failure));
             }
             if (end == AttemptEnd.BUILD_STOPPED) {
-                getContext().onFailure(failure); // the build is being stopped: so is this worker
+                getContext().onFailure(failure); // the build is being stopped: so is this branch
             } else {
                 getContext().onSuccess(null);
             }
         }
 
         /**
-         * Marks the attempt's stage as Pipeline's views show a failed one (a {@link WarningAction} in
-         * it, as {@code catchError(stageResult:)} does) without failing the worker: whether the run
+         * Marks the attempt as Pipeline's views show a failed one (a {@link WarningAction} in
+         * it, as {@code catchError(stageResult:)} does) without failing the branch: whether the run
          * fails is the engine's to say, and the build's result follows the run's.
          */
         private void mark(@CheckForNull Result result, String message) {
             if (result == null) {
                 return;
+            }
+            if (oneOfRetries && result == Result.FAILURE) {
+                // A task that retries shows its failed attempts as unstable: the task's own branch is
+                // marked failed only when its last attempt has failed too (AwaitTaskStep's end of task).
+                result = Result.UNSTABLE;
             }
             try {
                 FlowNode node = getContext().get(FlowNode.class);

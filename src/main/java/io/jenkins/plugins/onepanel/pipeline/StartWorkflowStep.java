@@ -21,7 +21,7 @@ import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
 
 /**
  * Driver operation {@code start}: reads and checks the template, starts the run and tells the driver
- * how to run it (worker count, cloud, namespace, pod template to inherit). Its arguments are those of
+ * how to run it (its parallelism, cloud, namespace, pod template to inherit). Its arguments are those of
  * {@code onepanelWorkflow}, as the driver passes them on.
  */
 final class StartWorkflowStep extends DriverStep {
@@ -65,7 +65,7 @@ final class StartWorkflowStep extends DriverStep {
             checked.print(log);
             Workflow workflow = checked.orFail();
 
-            ActiveRun run = ActiveRun.startForWorkers(build, workflow, text.sourceName(), settings);
+            ActiveRun run = ActiveRun.startForBranches(build, workflow, text.sourceName(), settings);
             log.println("Workflow " + run.name() + " from " + text.sourceName() + ": up to " + settings.workers()
                     + " task pods at a time"
                     + (settings.builtInNode()
@@ -77,7 +77,7 @@ final class StartWorkflowStep extends DriverStep {
             Map<String, Object> handle = new LinkedHashMap<>();
             handle.put("id", run.id());
             handle.put("name", run.name());
-            handle.put("workers", settings.workers());
+            handle.put("root", run.branches().root());
             handle.put("builtInNode", settings.builtInNode());
             if (settings.cloud() != null) {
                 handle.put("cloud", settings.cloud().name);

@@ -56,7 +56,7 @@ public final class ActiveRun {
     private final AdminLimits limits;
 
     @CheckForNull
-    private final ExternalTaskRuntime workers;
+    private final TaskBranches branches;
 
     private final Map<String, Attempt> attempts = new ConcurrentHashMap<>();
     private volatile VolumeClaims volumeClaims;
@@ -71,7 +71,7 @@ public final class ActiveRun {
             TaskPods pods,
             TaskStaging staging,
             AdminLimits limits,
-            @CheckForNull ExternalTaskRuntime workers) {
+            @CheckForNull TaskBranches branches) {
         this.id = id;
         this.build = build;
         this.engineRun = engineRun;
@@ -80,20 +80,24 @@ public final class ActiveRun {
         this.pods = pods;
         this.staging = staging;
         this.limits = limits;
-        this.workers = workers;
+        this.branches = branches;
     }
 
     /**
-     * Starts a run whose attempts Pipeline worker branches take with {@link #nextAttempt()}.
+     * Starts a run whose tasks Pipeline branches run, one branch per task ({@link #branches()}).
      *
      * @param workflow already checked ({@link WorkflowSource#check})
      */
     @NonNull
-    public static ActiveRun startForWorkers(
+    public static ActiveRun startForBranches(
             @NonNull Run<?, ?> build, @NonNull Workflow workflow, @NonNull String source, @NonNull RunSettings settings)
             throws AbortException {
-        ExternalTaskRuntime workers = new ExternalTaskRuntime();
-        return start(build, workflow, source, settings, pods -> workers, workers, null);
+        // An attempt can come before start returns: it waits for the run to exist.
+        CompletableFuture<ActiveRun> started = new CompletableFuture<>();
+        ExternalTaskRuntime runtime = new ExternalTaskRuntime(task -> started.thenAccept(run -> run.handOut(task)));
+        ActiveRun run = start(build, workflow, source, settings, pods -> runtime, true, null);
+        started.complete(run);
+        return run;
     }
 
     /**
@@ -110,7 +114,7 @@ public final class ActiveRun {
             @NonNull Function<TaskPods, TaskRuntime> runtime,
             @NonNull RunListener console)
             throws AbortException {
-        return start(build, workflow, source, settings, runtime, null, console);
+        return start(build, workflow, source, settings, runtime, false, console);
     }
 
     private static ActiveRun start(
@@ -119,7 +123,7 @@ public final class ActiveRun {
             String source,
             RunSettings settings,
             Function<TaskPods, TaskRuntime> runtimeFor,
-            @CheckForNull ExternalTaskRuntime workers,
+            boolean byBranches,
             @CheckForNull RunListener console)
             throws AbortException {
         OnepanelWorkflowConfiguration config = OnepanelWorkflowConfiguration.get();
@@ -139,7 +143,8 @@ public final class ActiveRun {
             action.setTitle(workflow.displayName());
             build.addAction(action);
         }
-        RunRecorder recorder = new RunRecorder(build, action, workflow, console);
+        TaskBranches branches = byBranches ? new TaskBranches(action.getWorkflowName()) : null;
+        RunRecorder recorder = new RunRecorder(build, action, workflow, byBranches ? branches : console);
         WorkflowEngine engine = WorkflowEngine.builder()
                 .runtime(runtime)
                 .artifacts(staging.artifactStore())
@@ -168,7 +173,7 @@ public final class ActiveRun {
                 pods,
                 staging,
                 AdminLimits.of(config),
-                workers);
+                branches);
         ActiveRuns.get().add(run);
         engineRun.completion().whenComplete((result, x) -> {
             if (result != null) {
@@ -177,6 +182,9 @@ public final class ActiveRun {
             runtime.close();
             staging.close();
             run.finishClaims(result != null && result.succeeded());
+            if (branches != null) {
+                branches.runOver(result); // also when the engine failed before telling its listener
+            }
         });
         return run;
     }
@@ -229,27 +237,30 @@ public final class ActiveRun {
         return new RunRef(id, action().getUrlName(), cloud, settings.namespace(), engineRun.info());
     }
 
-    /**
-     * The next attempt the engine lets run, as soon as there is one; empty once the run is over.
-     * An attempt whose pod the administrator's limits forbid never reaches a worker: it ends at
-     * once as an error and the next one is awaited.
-     */
+    /** Where each Pipeline branch of the run hears what to run next. */
     @NonNull
-    public CompletableFuture<Optional<Attempt>> nextAttempt() {
-        if (workers == null) {
-            throw new IllegalStateException("this run's attempts are not run by Pipeline workers");
+    public TaskBranches branches() {
+        if (branches == null) {
+            throw new IllegalStateException("this run's tasks are not run by Pipeline branches");
         }
-        return workers.next().thenCompose(next -> {
-            if (next.isEmpty()) {
-                return CompletableFuture.completedFuture(Optional.empty());
-            }
-            Attempt attempt = handOut(next.get());
-            return attempt == null ? nextAttempt() : CompletableFuture.completedFuture(Optional.of(attempt));
-        });
+        return branches;
+    }
+
+    /**
+     * Gives an attempt the engine let start to its task's branch. An attempt whose pod the
+     * administrator's limits forbid never reaches a branch: it ends at once as an error.
+     */
+    private void handOut(ExternalTask task) {
+        Attempt attempt = attemptFor(task);
+        if (attempt != null) {
+            // Still unclaimed when the engine stops it (failFast, a deadline): it ends as cancelled.
+            task.cancellation().thenAccept(reason -> attempt.abandon("cancelled: " + reason));
+            branches.attemptReady(attempt);
+        }
     }
 
     @CheckForNull
-    private Attempt handOut(ExternalTask task) {
+    private Attempt attemptFor(ExternalTask task) {
         TaskRequest request = task.request();
         String podYaml = null;
         StagingPlan plan = null;
@@ -305,7 +316,7 @@ public final class ActiveRun {
         }
     }
 
-    /** An attempt handed out by {@link #nextAttempt()} and not finished yet. */
+    /** An attempt handed to a branch and not finished yet. */
     @NonNull
     public Attempt attempt(@NonNull String attemptId) throws AbortException {
         Attempt attempt = attempts.get(attemptId);
@@ -333,7 +344,7 @@ public final class ActiveRun {
      */
     public void cancel(@NonNull String reason) {
         engineRun.cancel(reason);
-        // Attempts handed out but not yet taken up by a worker's task block end here; the others
+        // Attempts handed out but not yet taken up by a branch end here; the others
         // end when their block sees the cancellation.
         attempts.values().forEach(attempt -> attempt.abandon("cancelled: " + reason));
         if (!settings.builtInNode()) {
@@ -343,7 +354,7 @@ public final class ActiveRun {
 
     /**
      * Records that the build (or a block around the step) was stopped, as opposed to a pod or agent
-     * that went away, and stops the run: no attempt starts any more and every worker ends.
+     * that went away, and stops the run: no attempt starts any more and every branch ends.
      */
     public void buildStopped(@NonNull String why) {
         cancel("the build was stopped (" + why + ")");
@@ -360,7 +371,7 @@ public final class ActiveRun {
         ActiveRuns.get().remove(this);
     }
 
-    /** One attempt a worker runs: the engine's task and the pod it gets. */
+    /** One attempt a branch runs: the engine's task and the pod it gets. */
     public final class Attempt {
         private final String id;
         private final ExternalTask task;
@@ -459,7 +470,7 @@ public final class ActiveRun {
         }
 
         /**
-         * Taken up by a worker; false when it was abandoned first, in which case nothing runs it.
+         * Taken up by a branch; false when it was abandoned first, in which case nothing runs it.
          * From then on, the engine's cancel also withdraws the attempt's agent from the build queue
          * while its pod waits to be scheduled (failFast, a deadline).
          */
@@ -473,7 +484,7 @@ public final class ActiveRun {
             return true;
         }
 
-        /** Ends an attempt no worker has taken up, as cancelled; does nothing once one has. */
+        /** Ends an attempt no branch has taken up, as cancelled; does nothing once one has. */
         public void abandon(@NonNull String why) {
             if (claimed.compareAndSet(false, true)) {
                 finish(TaskResult.failed(null, why));

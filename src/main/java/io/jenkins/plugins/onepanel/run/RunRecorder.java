@@ -6,6 +6,7 @@ import hudson.model.Run;
 import io.jenkins.plugins.onepanel.OnepanelRunAction;
 import io.onepanel.workflow.artifact.TransferProgress;
 import io.onepanel.workflow.engine.NodeStatus;
+import io.onepanel.workflow.engine.PlannedNode;
 import io.onepanel.workflow.engine.RunListener;
 import io.onepanel.workflow.engine.RunResult;
 import io.onepanel.workflow.template.DagTask;
@@ -17,6 +18,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +47,10 @@ final class RunRecorder implements RunListener {
     private final Map<String, Writer> logs = new ConcurrentHashMap<>();
     private final AtomicBoolean saveScheduled = new AtomicBoolean();
 
-    /** @param console also told everything, for builds that print the run in their console (freestyle) */
+    /**
+     * @param console also told everything: the console of a freestyle build, or the branches of a
+     *     Pipeline run ({@link TaskBranches})
+     */
     RunRecorder(Run<?, ?> build, OnepanelRunAction action, Workflow workflow, @CheckForNull RunListener console) {
         this.build = build;
         this.action = action;
@@ -65,6 +70,20 @@ final class RunRecorder implements RunListener {
         saveSoon();
         if (console != null) {
             console.nodeChanged(node);
+        }
+    }
+
+    @Override
+    public void planned(NodeStatus parent, List<PlannedNode> children) {
+        if (console != null) {
+            console.planned(parent, children);
+        }
+    }
+
+    @Override
+    public void settled(NodeStatus node) {
+        if (console != null) {
+            console.settled(node);
         }
     }
 

@@ -22,7 +22,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
  * @param cloud the Kubernetes cloud of task pods; null only when tasks run on the built-in node
  * @param namespace of task pods and {@code {{workflow.namespace}}}
  * @param repository the effective artifact repository, or null for none
- * @param workers how many tasks may have a pod at once: Pipeline worker branches, and the run's parallelism
+ * @param workers how many tasks may have a pod at once: the run's parallelism
  */
 public record RunSettings(
         @CheckForNull KubernetesCloud cloud,

@@ -6,28 +6,29 @@ import org.jenkinsci.plugins.workflow.cps.CpsScript
 
 /**
  * What {@code onepanelWorkflow(...)} runs (see OnepanelWorkflowVariable): the Pipeline side of a
- * workflow run. Every decision is the engine's; this only gives each attempt the engine lets run
- * a pod and an agent, with Pipeline's own steps, so that durability, aborts, per-branch logs and
- * stage views come from Pipeline. Its own operations are the one step onepanelWorkflow with a
- * driver key (io.jenkins.plugins.onepanel.pipeline.DriverSteps), called through {@code steps}
- * because the global variable of the same name is this driver:
+ * workflow run. Every decision is the engine's; this gives each task a branch of its own, named
+ * after it, and each attempt the engine lets run a pod and an agent, with Pipeline's own steps, so
+ * that durability, aborts, per-branch logs and the graph views come from Pipeline. Its own
+ * operations are the one step onepanelWorkflow with a driver key
+ * (io.jenkins.plugins.onepanel.pipeline.DriverSteps), called through {@code steps} because the
+ * global variable of the same name is this driver:
  *
  * <pre>
  * start                                      check the template, start the run
- * parallel(worker 1..N) {                    N = the run's parallelism
- *     while (attempt = await)                the engine lets an attempt run (no polling)
- *         stage(task) {
- *             try { podTemplate(yaml: pod, label: attempt.label) { node(attempt.label) { run } } }
- *             catch (failure) { }
- *             report(failure)                the attempt's result, once its pod is gone
- *         }
- * }
+ * branch(root)                               the run's root node, then each task's:
+ *     while (news = await(node))             what the task does next (no polling, no thread)
+ *         attempt:  [stage(A(1)) when the task retries]
+ *                   try { podTemplate(yaml: pod, label: attempt.label) { node(attempt.label) { run } } }
+ *                   catch (failure) { }
+ *                   report(failure)          the attempt's result, once its pod is gone
+ *         children: parallel(task name: branch(task), ...)    a DAG's tasks, a loop's items, an exit handler
+ *         done:     the branch ends, marked failed or not built as the task ended
  * finish                                     outputs, or the run's failure
  * </pre>
  *
- * A worker pool rather than a branch per task: {@code parallel} takes a fixed set of branches when
- * it starts and has no limit of its own, while a run's attempts appear as it goes (loops over
- * earlier outputs, retries) and must stay within the run's parallelism.
+ * A DAG's tasks are known when it starts, so each has its branch from then on and waits in it, on
+ * a future rather than a thread, until the engine lets it run: a task still starts the moment its
+ * dependencies are done, and the run's parallelism is the engine's to hold.
  */
 class OnepanelWorkflowDriver implements Serializable {
 
@@ -52,17 +53,12 @@ class OnepanelWorkflowDriver implements Serializable {
         Map start = arguments(args)
         start[DRIVER_STEP] = 'start'
         Map run = driver(start)
-        boolean workersDone = false
+        boolean branchesDone = false
         try {
-            Map branches = [:]
-            int workers = run.workers as int
-            for (int i = 1; i <= workers; i++) {
-                branches["${run.name} worker ${i}".toString()] = { worker(run) }
-            }
-            script.parallel(branches)
-            workersDone = true
+            branch(run, run.root as String)
+            branchesDone = true
         } finally {
-            if (!workersDone) {
+            if (!branchesDone) {
                 driver([(DRIVER_STEP): 'finish', run: run.id, cancel: true])
             }
         }
@@ -75,37 +71,57 @@ class OnepanelWorkflowDriver implements Serializable {
     }
 
     // Not private: CPS-transformed closures call methods of their owner, which private methods complicate.
-    void worker(Map run) {
+    void branch(Map run, String node) {
         while (true) {
-            Map attempt = driver([(DRIVER_STEP): 'await', run: run.id])
-            if (attempt == null) {
+            Map news = driver([(DRIVER_STEP): 'await', run: run.id, node: node])
+            if (news.kind == 'attempt') {
+                if (news.retry) {
+                    script.stage(news.name as String) {
+                        attempt(run, news)
+                    }
+                } else {
+                    attempt(run, news)
+                }
+            } else if (news.kind == 'children') {
+                Map branches = [:]
+                for (Map child : (List) news.children) {
+                    branches[child.name as String] = branchOf(run, child.id as String)
+                }
+                script.parallel(branches)
+            } else {
                 return
             }
-            script.stage(attempt.name as String) {
-                Throwable failure = null
-                try {
-                    if (run.builtInNode) {
-                        script.node('built-in') {
-                            driver([(DRIVER_STEP): 'run', run: run.id, attempt: attempt.id])
-                        }
-                    } else {
-                        script.podTemplate(podTemplateArguments(run, attempt)) {
-                            script.node(attempt.label as String) {
-                                driver([(DRIVER_STEP): 'run', run: run.id, attempt: attempt.id])
-                            }
-                        }
-                    }
-                } catch (Throwable t) {
-                    failure = t
-                }
-                // Fails with the same failure only when the build (or a block around it) was stopped.
-                Map report = [(DRIVER_STEP): 'report', run: run.id, attempt: attempt.id]
-                if (failure != null) {
-                    report.failure = failure
-                }
-                driver(report)
-            }
         }
+    }
+
+    /** A closure of its own per child, so that each captures its own node. */
+    Closure branchOf(Map run, String node) {
+        return { branch(run, node) }
+    }
+
+    void attempt(Map run, Map attempt) {
+        Throwable failure = null
+        try {
+            if (run.builtInNode) {
+                script.node('built-in') {
+                    driver([(DRIVER_STEP): 'run', run: run.id, attempt: attempt.id])
+                }
+            } else {
+                script.podTemplate(podTemplateArguments(run, attempt)) {
+                    script.node(attempt.label as String) {
+                        driver([(DRIVER_STEP): 'run', run: run.id, attempt: attempt.id])
+                    }
+                }
+            }
+        } catch (Throwable t) {
+            failure = t
+        }
+        // Fails with the same failure only when the build (or a block around it) was stopped.
+        Map report = [(DRIVER_STEP): 'report', run: run.id, attempt: attempt.id, retry: attempt.retry]
+        if (failure != null) {
+            report.failure = failure
+        }
+        driver(report)
     }
 
     /**

@@ -9,19 +9,33 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * A runtime whose attempts are run by someone else: the engine decides that an attempt may start
  * and queues it; a worker (a Jenkins Pipeline branch) takes it with {@link #next()}, runs it
  * wherever it likes and {@linkplain ExternalTask#complete completes} it. Nothing here blocks a
- * thread: {@link #next()} returns a future, which suits asynchronous Jenkins steps.
+ * thread: {@link #next()} returns a future, which suits asynchronous Jenkins steps. Or each attempt
+ * is handed, as the engine lets it start, to whoever {@linkplain #ExternalTaskRuntime(Consumer) routes}
+ * it to the one that runs its task.
  */
 public final class ExternalTaskRuntime implements TaskRuntime {
 
     private final Object lock = new Object();
+    private final Consumer<ExternalTask> handOut;
     private final Deque<ExternalTask> ready = new ArrayDeque<>();
     private final Deque<CompletableFuture<Optional<ExternalTask>>> waiting = new ArrayDeque<>();
     private boolean closed;
+
+    /** Attempts wait for a worker's {@link #next()}. */
+    public ExternalTaskRuntime() {
+        this.handOut = null;
+    }
+
+    /** Each attempt goes to {@code handOut} as it starts, already taken; {@link #next()} is not used. */
+    public ExternalTaskRuntime(Consumer<ExternalTask> handOut) {
+        this.handOut = java.util.Objects.requireNonNull(handOut);
+    }
 
     @Override
     public TaskExecution start(TaskRequest request, TaskListener listener) {
@@ -32,12 +46,19 @@ public final class ExternalTaskRuntime implements TaskRuntime {
                 task.complete(TaskResult.error("the run's workers are gone"));
                 return task;
             }
-            worker = waiting.pollFirst();
-            if (worker == null) {
-                ready.addLast(task);
+            if (handOut != null) {
+                task.take();
+                worker = null;
+            } else {
+                worker = waiting.pollFirst();
+                if (worker == null) {
+                    ready.addLast(task);
+                }
             }
         }
-        if (worker != null) {
+        if (handOut != null) {
+            handOut.accept(task);
+        } else if (worker != null) {
             task.take();
             worker.complete(Optional.of(task));
         }
