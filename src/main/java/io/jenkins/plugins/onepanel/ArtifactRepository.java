@@ -169,7 +169,7 @@ public final class ArtifactRepository implements Describable<ArtifactRepository>
         @NonNull
         @Override
         public String getDisplayName() {
-            return "S3 artifact repository";
+            return Messages.ArtifactRepository_DisplayName();
         }
 
         /** Syntax only: nothing is contacted, so this needs no permission beyond reading the form. */
@@ -182,15 +182,14 @@ public final class ArtifactRepository implements Describable<ArtifactRepository>
             try {
                 URI uri = new URI(endpoint);
                 if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme()) || uri.getHost() == null) {
-                    return FormValidation.error("Expected an http(s) URL such as https://minio.example.com:9000");
+                    return FormValidation.error(Messages.ArtifactRepository_EndpointNotHttp());
                 }
                 if ("http".equals(uri.getScheme())) {
-                    return FormValidation.warning(
-                            "Plain http: tick \u201cInsecure\u201d, and use it for test setups only.");
+                    return FormValidation.warning(Messages.ArtifactRepository_EndpointPlainHttp());
                 }
                 return FormValidation.ok();
             } catch (URISyntaxException e) {
-                return FormValidation.error("Not a URL: " + e.getReason());
+                return FormValidation.error(Messages.ArtifactRepository_EndpointNotAUrl(e.getReason()));
             }
         }
 
@@ -200,19 +199,17 @@ public final class ArtifactRepository implements Describable<ArtifactRepository>
             if (bucket == null || bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
                 return FormValidation.ok();
             }
-            return FormValidation.error(
-                    "S3 bucket names are 3 to 63 characters: lower-case letters, digits, dots and hyphens.");
+            return FormValidation.error(Messages.ArtifactRepository_BucketName());
         }
 
         @POST
         public FormValidation doCheckKeyFormat(@QueryParameter String value) {
             String format = Util.fixEmptyAndTrim(value);
             if (format == null) {
-                return FormValidation.ok("Default: " + DEFAULT_KEY_FORMAT);
+                return FormValidation.ok(Messages.ArtifactRepository_KeyFormatDefault(DEFAULT_KEY_FORMAT));
             }
             if (!format.contains("{{pod.name}}")) {
-                return FormValidation.warning(
-                        "Without {{pod.name}} two tasks' outputs of the same name can land on the same key.");
+                return FormValidation.warning(Messages.ArtifactRepository_KeyFormatWithoutPodName("{{pod.name}}"));
             }
             return FormValidation.ok();
         }

@@ -105,7 +105,7 @@ public final class NodePool implements Describable<NodePool>, Serializable {
         @NonNull
         @Override
         public String getDisplayName() {
-            return "Node pool";
+            return Messages.NodePool_DisplayName();
         }
 
         /** Syntax only, so no permission beyond seeing the form. */
@@ -113,11 +113,10 @@ public final class NodePool implements Describable<NodePool>, Serializable {
         public FormValidation doCheckValue(@QueryParameter String value) {
             String v = Util.fixEmptyAndTrim(value);
             if (v == null) {
-                return FormValidation.error("The node label value is required.");
+                return FormValidation.error(Messages.NodePool_ValueRequired());
             }
             if (v.length() > 63 || !v.matches("[A-Za-z0-9]([A-Za-z0-9_.-]*[A-Za-z0-9])?")) {
-                return FormValidation.error("Not a valid Kubernetes label value (63 characters at most: letters, "
-                        + "digits, '-', '_' and '.', starting and ending with a letter or digit).");
+                return FormValidation.error(Messages.NodePool_ValueInvalid());
             }
             return FormValidation.ok();
         }
@@ -130,8 +129,7 @@ public final class NodePool implements Describable<NodePool>, Serializable {
                 probe.parsedLimits();
                 return FormValidation.ok();
             } catch (RuntimeException e) {
-                return FormValidation.error(
-                        "Expected name=quantity pairs such as nvidia.com/gpu=1, cpu=6: " + e.getMessage());
+                return FormValidation.error(Messages.NodePool_LimitsInvalid(e.getMessage()));
             }
         }
     }

@@ -317,7 +317,7 @@ public class OnepanelWorkflowBuilder extends Builder implements SimpleBuildStep,
         @NonNull
         @Override
         public String getDisplayName() {
-            return "Run an Onepanel workflow template";
+            return Messages.OnepanelWorkflowBuilder_DisplayName();
         }
 
         @Override

@@ -36,6 +36,12 @@ import org.kohsuke.stapler.verb.POST;
 @Symbol("onepanelWorkflow")
 public class OnepanelWorkflowConfiguration extends GlobalConfiguration {
 
+    @NonNull
+    @Override
+    public String getDisplayName() {
+        return Messages.OnepanelWorkflowConfiguration_DisplayName();
+    }
+
     public static final int DEFAULT_MAX_PARALLEL_PODS = 10;
     public static final String DEFAULT_GPU_RESOURCE_NAME = "nvidia.com/gpu";
     public static final String DEFAULT_NODE_POOL_LABEL_KEY = "node.kubernetes.io/instance-type";
@@ -360,7 +366,7 @@ public class OnepanelWorkflowConfiguration extends GlobalConfiguration {
     public ListBoxModel doFillDefaultCloudItems() {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
         ListBoxModel items = new ListBoxModel();
-        items.add("(first Kubernetes cloud)", "");
+        items.add(Messages.Configuration_FirstCloud(), "");
         Jenkins.get().clouds.getAll(KubernetesCloud.class).forEach(cloud -> items.add(cloud.name));
         return items;
     }
@@ -392,8 +398,7 @@ public class OnepanelWorkflowConfiguration extends GlobalConfiguration {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
         String ns = Util.fixEmptyAndTrim(value);
         if (ns != null && (ns.length() > 63 || !ns.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?"))) {
-            return FormValidation.error("Not a Kubernetes namespace name (DNS-1123 label: lower-case letters, "
-                    + "digits and '-', at most 63 characters).");
+            return FormValidation.error(Messages.Configuration_NamespaceInvalid());
         }
         return FormValidation.ok();
     }
@@ -412,7 +417,7 @@ public class OnepanelWorkflowConfiguration extends GlobalConfiguration {
             return positive;
         }
         if (Integer.parseInt(value.trim()) > 7 * 24) {
-            return FormValidation.error("S3 presigned URLs are valid for at most 7 days (168 hours).");
+            return FormValidation.error(Messages.Configuration_PresignedTooLong());
         }
         return FormValidation.ok();
     }
@@ -421,12 +426,11 @@ public class OnepanelWorkflowConfiguration extends GlobalConfiguration {
     public FormValidation doCheckCredentialsId(@QueryParameter String value) {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);
         if (Util.fixEmptyAndTrim(value) == null) {
-            return FormValidation.ok("No credentials: the AWS default chain of the controller is used "
-                    + "(environment, profile, instance role).");
+            return FormValidation.ok(Messages.Configuration_NoCredentials());
         }
         return S3Credentials.existsForController(value)
                 ? FormValidation.ok()
-                : FormValidation.error("No AWS or username/password credentials with this id.");
+                : FormValidation.error(Messages.Configuration_CredentialsNotFound());
     }
 
     @POST
@@ -457,6 +461,6 @@ public class OnepanelWorkflowConfiguration extends GlobalConfiguration {
         } catch (NumberFormatException e) {
             // below
         }
-        return FormValidation.error("A numeric uid such as 1000, or empty for the image's own user.");
+        return FormValidation.error(Messages.Configuration_AgentUserInvalid());
     }
 }

@@ -48,7 +48,7 @@ public final class WorkflowFormFields {
      */
     public static ListBoxModel cloudItems(@CheckForNull Item item) {
         ListBoxModel items = new ListBoxModel();
-        items.add("\u2014The system's cloud, else the first Kubernetes cloud\u2014", "");
+        items.add(Messages.Form_SystemCloud(), "");
         if (!canConfigure(item)) {
             return items;
         }
@@ -71,7 +71,7 @@ public final class WorkflowFormFields {
      */
     public static ListBoxModel inheritFromItems(@CheckForNull Item item, String cloud) {
         ListBoxModel items = new ListBoxModel();
-        items.add("\u2014No inheritance\u2014", "");
+        items.add(Messages.Form_NoInheritance(), "");
         if (!canConfigure(item)) {
             return items;
         }
@@ -118,9 +118,9 @@ public final class WorkflowFormFields {
     /** failFast is three-valued: the template's own setting, or either override. */
     public static ListBoxModel failFastItems() {
         ListBoxModel items = new ListBoxModel();
-        items.add("As the template says (Argo's default: stop at the first failure)", "");
-        items.add("Stop starting tasks at the first failure", "true");
-        items.add("Run every task that can still run", "false");
+        items.add(Messages.Form_FailFastTemplate(), "");
+        items.add(Messages.Form_FailFastTrue(), "true");
+        items.add(Messages.Form_FailFastFalse(), "false");
         return items;
     }
 
@@ -145,8 +145,7 @@ public final class WorkflowFormFields {
         }
         int max = OnepanelWorkflowConfiguration.get().getMaxParallelPods();
         return Integer.parseInt(value.trim()) > max
-                ? FormValidation.warning(
-                        "The administrator allows at most " + max + " pods at a time; that is what runs.")
+                ? FormValidation.warning(Messages.Form_ParallelismAboveMax(max))
                 : FormValidation.ok();
     }
 
@@ -161,8 +160,7 @@ public final class WorkflowFormFields {
         }
         FilePath workspace = item instanceof AbstractProject<?, ?> project ? project.getSomeWorkspace() : null;
         if (Util.fixEmptyAndTrim(text) == null && Util.fixEmptyAndTrim(template) != null && workspace == null) {
-            return FormValidation.warning("The file is read from the workspace when the build runs; there is no "
-                    + "workspace to check it in now. Paste the template as text to check it here.");
+            return FormValidation.warning(Messages.Form_NoWorkspaceToCheck());
         }
         WorkflowSource.Checked checked;
         try {
@@ -172,13 +170,13 @@ public final class WorkflowFormFields {
             return FormValidation.error(e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return FormValidation.error("Interrupted");
+            return FormValidation.error(Messages.Form_Interrupted());
         }
         if (checked.diagnostics().isEmpty()) {
             return FormValidation.ok(
                     checked.workflow() == null
                             ? ""
-                            : "Valid: " + checked.workflow().title());
+                            : Messages.Form_Valid(checked.workflow().title()));
         }
         List<FormValidation> findings = new ArrayList<>();
         for (Diagnostic d : checked.diagnostics()) {

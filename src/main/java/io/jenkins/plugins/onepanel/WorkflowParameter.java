@@ -78,7 +78,7 @@ public final class WorkflowParameter implements Describable<WorkflowParameter>, 
         @NonNull
         @Override
         public String getDisplayName() {
-            return "Workflow parameter";
+            return Messages.WorkflowParameter_DisplayName();
         }
     }
 }

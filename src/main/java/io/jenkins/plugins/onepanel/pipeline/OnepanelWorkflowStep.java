@@ -11,6 +11,8 @@ import hudson.model.TaskListener;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import io.jenkins.plugins.onepanel.ArtifactRepository;
+import io.jenkins.plugins.onepanel.Messages;
+import io.jenkins.plugins.onepanel.OnepanelWorkflowBuilder;
 import io.jenkins.plugins.onepanel.WorkflowArguments;
 import io.jenkins.plugins.onepanel.WorkflowFormFields;
 import io.jenkins.plugins.onepanel.WorkflowParameter;
@@ -196,7 +198,17 @@ public class OnepanelWorkflowStep extends Step implements WorkflowArguments, Ser
     }
 
     @Extension
-    public static class DescriptorImpl extends StepDescriptor {
+    public static final class DescriptorImpl extends StepDescriptor {
+
+        /** The fields the freestyle build step has too: one help text each, kept with the build step. */
+        static final List<String> SHARED_HELP =
+                List.of("artifactRepository", "cloud", "credentialsId", "failFast", "namespace", "parallelism", "text");
+
+        public DescriptorImpl() {
+            for (String field : SHARED_HELP) {
+                addHelpFileRedirect(field, OnepanelWorkflowBuilder.class, field);
+            }
+        }
 
         @Override
         public String getFunctionName() {
@@ -206,7 +218,7 @@ public class OnepanelWorkflowStep extends Step implements WorkflowArguments, Ser
         @NonNull
         @Override
         public String getDisplayName() {
-            return "Run an Onepanel workflow template, one Kubernetes pod per task";
+            return Messages.OnepanelWorkflowStep_DisplayName();
         }
 
         @Override

@@ -275,6 +275,22 @@ class OnepanelWorkflowStepTest {
 
     /** The driver's operations go through onepanelWorkflow itself: the Snippet Generator offers one step. */
     @Test
+    void theFieldsTheBuildStepSharesHaveOneHelpTextKeptWithIt() throws Exception {
+        for (String field : OnepanelWorkflowStep.DescriptorImpl.SHARED_HELP) {
+            String help = r.executeOnServer(() -> r.jenkins
+                    .getDescriptorByType(OnepanelWorkflowStep.DescriptorImpl.class)
+                    .getHelpFile(field));
+            assertEquals("/descriptor/io.jenkins.plugins.onepanel.OnepanelWorkflowBuilder/help/" + field, help);
+            String text = r.createWebClient().goTo(help.substring(1), "text/html").getWebResponse().getContentAsString();
+            assertThat(field, text.trim(), not(is("")));
+        }
+        String own = r.executeOnServer(() -> r.jenkins
+                .getDescriptorByType(OnepanelWorkflowStep.DescriptorImpl.class)
+                .getHelpFile("podStartMinutes"));
+        assertEquals("/descriptor/" + OnepanelWorkflowStep.class.getName() + "/help/podStartMinutes", own);
+    }
+
+    @Test
     void thePluginHasExactlyOneStep() {
         List<String> ours = StepDescriptor.all().stream()
                 .filter(d -> d.getClass().getName().startsWith("io.jenkins.plugins.onepanel."))
