@@ -13,30 +13,17 @@ import hudson.Functions;
 import hudson.model.FreeStyleBuild;
 import hudson.model.FreeStyleProject;
 import hudson.model.Result;
-import io.jenkins.plugins.onepanel.run.BuiltInNodeTasks;
 import java.util.List;
 import org.htmlunit.html.HtmlPage;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 
 /** The freestyle build step: the same run, the engine driving the tasks (here on the build's node). */
 @WithJenkins
+@ExtendWith(TasksOnTheBuiltInNode.class)
 class OnepanelWorkflowBuilderTest {
-
-    private static final String SWITCH = BuiltInNodeTasks.class.getName() + ".enabled";
-
-    @BeforeAll
-    static void tasksOnTheBuildsNode() {
-        System.setProperty(SWITCH, "true");
-    }
-
-    @AfterAll
-    static void backToPods() {
-        System.clearProperty(SWITCH);
-    }
 
     @Test
     void diamondInAFreestyleJob(JenkinsRule r) throws Exception {

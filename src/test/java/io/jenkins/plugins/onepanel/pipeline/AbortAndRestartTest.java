@@ -5,20 +5,19 @@ import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import hudson.Functions;
 import hudson.model.Result;
 import io.jenkins.plugins.onepanel.OnepanelRunAction;
 import io.jenkins.plugins.onepanel.TaskRecord;
+import io.jenkins.plugins.onepanel.TasksOnTheBuiltInNode;
 import io.jenkins.plugins.onepanel.Templates;
-import io.jenkins.plugins.onepanel.run.BuiltInNodeTasks;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.junit.jupiter.JenkinsSessionExtension;
@@ -28,23 +27,12 @@ import org.jvnet.hudson.test.junit.jupiter.JenkinsSessionExtension;
  * a run fails the build with a clear message and marks the run lost, since the engine keeps a run
  * in memory only.
  */
+@ExtendWith(TasksOnTheBuiltInNode.class)
+@DisabledOnOs(value = OS.WINDOWS, disabledReason = "the templates' commands are POSIX shell ones")
 class AbortAndRestartTest {
-
-    private static final String SWITCH = BuiltInNodeTasks.class.getName() + ".enabled";
 
     @RegisterExtension
     private final JenkinsSessionExtension sessions = new JenkinsSessionExtension();
-
-    @BeforeAll
-    static void tasksOnTheBuiltInNode() {
-        assumeFalse(Functions.isWindows(), "the template's commands are POSIX ones");
-        System.setProperty(SWITCH, "true");
-    }
-
-    @AfterAll
-    static void backToPods() {
-        System.clearProperty(SWITCH);
-    }
 
     private static WorkflowRun startSleeper(JenkinsRule r) throws Exception {
         r.jenkins.setNumExecutors(2);

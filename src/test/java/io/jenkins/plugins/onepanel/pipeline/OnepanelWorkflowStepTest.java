@@ -11,17 +11,15 @@ import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import hudson.Functions;
 import hudson.model.Result;
 import io.jenkins.plugins.onepanel.ArtifactRepository;
 import io.jenkins.plugins.onepanel.OnepanelRunAction;
 import io.jenkins.plugins.onepanel.OnepanelWorkflowConfiguration;
 import io.jenkins.plugins.onepanel.TaskRecord;
+import io.jenkins.plugins.onepanel.TasksOnTheBuiltInNode;
 import io.jenkins.plugins.onepanel.Templates;
 import io.jenkins.plugins.onepanel.WorkflowParameter;
-import io.jenkins.plugins.onepanel.run.BuiltInNodeTasks;
 import java.nio.file.Path;
 import java.util.List;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
@@ -29,10 +27,11 @@ import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
 import org.jenkinsci.plugins.workflow.steps.StepConfigTester;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
@@ -42,22 +41,11 @@ import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
  * test switch), so the DAG's order, parameters and outputs are tested without a cluster.
  */
 @WithJenkins
+@ExtendWith(TasksOnTheBuiltInNode.class)
+@DisabledOnOs(value = OS.WINDOWS, disabledReason = "the templates' commands are POSIX shell ones")
 class OnepanelWorkflowStepTest {
 
-    private static final String SWITCH = BuiltInNodeTasks.class.getName() + ".enabled";
-
     private JenkinsRule r;
-
-    @BeforeAll
-    static void tasksOnTheBuiltInNode() {
-        assumeFalse(Functions.isWindows(), "the templates' commands are POSIX ones");
-        System.setProperty(SWITCH, "true");
-    }
-
-    @AfterAll
-    static void backToPods() {
-        System.clearProperty(SWITCH);
-    }
 
     @BeforeEach
     void setUp(JenkinsRule r) throws Exception {

@@ -8,12 +8,10 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import hudson.Functions;
 import hudson.model.Result;
+import io.jenkins.plugins.onepanel.TasksOnTheBuiltInNode;
 import io.jenkins.plugins.onepanel.Templates;
-import io.jenkins.plugins.onepanel.run.BuiltInNodeTasks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,9 +26,10 @@ import org.jenkinsci.plugins.workflow.graph.FlowNode;
 import org.jenkinsci.plugins.workflow.graphanalysis.DepthFirstScanner;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 
@@ -41,9 +40,9 @@ import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
  * other branches. Tasks run on the built-in node (the test switch), whose commands are POSIX ones.
  */
 @WithJenkins
+@ExtendWith(TasksOnTheBuiltInNode.class)
+@DisabledOnOs(value = OS.WINDOWS, disabledReason = "the templates' commands are POSIX shell ones")
 class TaskBranchesGraphTest {
-
-    private static final String SWITCH = BuiltInNodeTasks.class.getName() + ".enabled";
 
     private static final String WORKFLOW = """
             entrypoint: main
@@ -76,17 +75,6 @@ class TaskBranchesGraphTest {
               retryStrategy: {limit: 2}
               container: {image: alpine, command: [sh, -c, "echo try {{retries}}; test {{retries}} -ge 1"]}
             """;
-
-    @BeforeAll
-    static void tasksOnTheBuiltInNode() {
-        assumeFalse(Functions.isWindows(), "the template's commands are POSIX ones");
-        System.setProperty(SWITCH, "true");
-    }
-
-    @AfterAll
-    static void backToPods() {
-        System.clearProperty(SWITCH);
-    }
 
     @Test
     void eachTaskIsABranchUnderItsNameMarkedAsItEnded(JenkinsRule r) throws Exception {

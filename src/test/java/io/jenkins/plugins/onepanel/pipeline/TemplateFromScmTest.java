@@ -1,12 +1,10 @@
 package io.jenkins.plugins.onepanel.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import hudson.Functions;
 import hudson.model.Result;
 import hudson.plugins.git.GitSCM;
-import io.jenkins.plugins.onepanel.run.BuiltInNodeTasks;
+import io.jenkins.plugins.onepanel.TasksOnTheBuiltInNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
@@ -15,9 +13,10 @@ import org.eclipse.jgit.api.Git;
 import org.jenkinsci.plugins.workflow.cps.CpsScmFlowDefinition;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
@@ -29,23 +28,12 @@ import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
  * run on the built-in node (the test switch): what is tested is where the template comes from.
  */
 @WithJenkins
+@ExtendWith(TasksOnTheBuiltInNode.class)
+@DisabledOnOs(value = OS.WINDOWS, disabledReason = "the templates' commands are POSIX shell ones")
 class TemplateFromScmTest {
-
-    private static final String SWITCH = BuiltInNodeTasks.class.getName() + ".enabled";
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void tasksOnTheBuiltInNode() {
-        assumeFalse(Functions.isWindows(), "the template's commands are POSIX ones");
-        System.setProperty(SWITCH, "true");
-    }
-
-    @AfterAll
-    static void backToPods() {
-        System.clearProperty(SWITCH);
-    }
 
     /** The first Pipeline of the README's "From Jenkins" section. */
     private static String readmeJenkinsfile() throws Exception {
