@@ -2,12 +2,14 @@ package io.jenkins.plugins.onepanel;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.XmlFile;
 import hudson.model.Api;
 import hudson.model.Item;
 import hudson.model.Run;
 import hudson.util.CopyOnWriteMap;
 import io.onepanel.workflow.engine.NodeStatus;
 import io.onepanel.workflow.engine.RunResult;
+import io.onepanel.workflow.journal.RecordedRun;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -19,6 +21,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import jenkins.model.Jenkins;
 import jenkins.model.RunAction2;
 import org.kohsuke.accmod.Restricted;
 import org.kohsuke.accmod.restrictions.NoExternalUse;
@@ -29,12 +34,16 @@ import org.kohsuke.stapler.export.ExportedBean;
 
 /**
  * One workflow run of a build: its nodes with phase, duration, pod and placement, its outputs, and
- * each pod's log. Kept in {@code build.xml}, so the build page shows the run after a restart too;
- * the logs are files in the build directory. Updated from the engine's events while the run goes
- * on; the build page polls {@code api/json} to redraw.
+ * each pod's log. {@code build.xml} keeps only the run's summary (phase, times, outputs, resource
+ * use), since Pipeline rewrites the whole file many times per task; the node list lives in the run's
+ * directory beside the pods' logs: the engine's journal, appended as the run goes, and the list
+ * itself, written once when the run ends. Updated from the engine's events while the run goes on;
+ * the build page polls {@code api/json} to redraw.
  */
 @ExportedBean
 public class OnepanelRunAction implements RunAction2 {
+
+    private static final Logger LOGGER = Logger.getLogger(OnepanelRunAction.class.getName());
 
     private final int index;
     private final String workflowName;
@@ -45,13 +54,14 @@ public class OnepanelRunAction implements RunAction2 {
     private String phase = "Pending";
     private String message;
     private long finishedAt;
-    // The build may be saved (XStream reads these fields) while the engine reports, so neither is
-    // changed in place: nodes is replaced by a grown copy (an ArrayList, which XStream writes as a
-    // plain collection), and outputs is core's CopyOnWriteMap.Tree, for which core registers a
-    // converter. java.util.concurrent types cannot be written on Java 17+ (their module is not
-    // opened to XStream); TaskRecord's own fields are plain values.
-    private volatile List<TaskRecord> nodes = new ArrayList<>();
+    /** The run's resource use once it ended; while it runs it is summed from the nodes. */
+    private String resourcesDuration;
+    // The build may be saved (XStream reads the fields) while the engine reports, so outputs is
+    // core's CopyOnWriteMap.Tree, for which core registers a converter; java.util.concurrent types
+    // cannot be written on Java 17+ (their module is not opened to XStream).
     private final CopyOnWriteMap.Tree<String, String> outputs = new CopyOnWriteMap.Tree<>();
+    /** Not in build.xml: read from the run's directory on first use after a load ({@link #nodes()}). */
+    private transient volatile List<TaskRecord> nodes = new ArrayList<>();
 
     private transient Run<?, ?> run;
     private transient Map<String, Integer> byId;
@@ -161,7 +171,7 @@ public class OnepanelRunAction implements RunAction2 {
     @Exported
     @NonNull
     public synchronized List<TaskRecord> getNodes() {
-        return List.copyOf(nodes);
+        return List.copyOf(nodes());
     }
 
     /** Global outputs and each task's output parameters ({@code tasks.<task>.<parameter>}). */
@@ -186,7 +196,13 @@ public class OnepanelRunAction implements RunAction2 {
     /** Where the log of node number {@code node} is kept. */
     @Restricted(NoExternalUse.class)
     public File logFile(int node) {
-        return new File(new File(run.getRootDir(), getUrlName()), "node-" + node + ".log");
+        return new File(directory(), "node-" + node + ".log");
+    }
+
+    /** The run's own directory in the build's: its pods' logs and its journal. */
+    @NonNull
+    public File directory() {
+        return new File(run.getRootDir(), getUrlName());
     }
 
     /** Records a node's new state; returns its number (position), which names its log. */
@@ -198,13 +214,11 @@ public class OnepanelRunAction implements RunAction2 {
             TaskRecord parent = n.parentId() == null ? null : find(n.parentId());
             record = new TaskRecord(n.id(), n.name(), n.parentId(), parent == null ? 0 : parent.getDepth() + 1);
             record.setDepends(depends);
-            List<TaskRecord> grown = new ArrayList<>(nodes);
-            grown.add(record);
-            nodes = grown;
-            number = grown.size() - 1;
+            nodes().add(record);
+            number = nodes.size() - 1;
             byId.put(n.id(), number);
         } else {
-            record = nodes.get(number);
+            record = nodes().get(number);
         }
         record.update(
                 n.type().name(),
@@ -236,7 +250,7 @@ public class OnepanelRunAction implements RunAction2 {
             @CheckForNull String nodePool,
             @CheckForNull String gpus,
             @NonNull Map<String, Long> usagePerSecond) {
-        for (TaskRecord record : nodes) {
+        for (TaskRecord record : nodes()) {
             if (podName.equals(record.getPodName())) {
                 record.setPlacement(nodePool, gpus, usagePerSecond);
             }
@@ -265,8 +279,11 @@ public class OnepanelRunAction implements RunAction2 {
     @Exported
     @NonNull
     public synchronized String getResourcesDuration() {
+        if (resourcesDuration != null) {
+            return resourcesDuration;
+        }
         Map<String, Long> total = new java.util.TreeMap<>();
-        for (TaskRecord record : nodes) {
+        for (TaskRecord record : nodes()) {
             io.onepanel.workflow.pod.ResourcesDuration.add(total, record.resourcesUsed());
         }
         return io.onepanel.workflow.pod.ResourcesDuration.format(total);
@@ -281,6 +298,7 @@ public class OnepanelRunAction implements RunAction2 {
         for (NodeStatus n : result.nodes()) {
             update(n, null);
         }
+        ended();
     }
 
     /**
@@ -304,19 +322,72 @@ public class OnepanelRunAction implements RunAction2 {
             return;
         }
         long now = System.currentTimeMillis();
-        nodes.forEach(n -> n.markLost(now, why));
+        nodes().forEach(n -> n.markLost(now, why));
         phase = "Error";
         message = why;
         finishedAt = now;
+        ended();
+    }
+
+    /** The run is over: its resource use joins the summary, and its node list is written, once. */
+    private void ended() {
+        resourcesDuration = getResourcesDuration();
+        try {
+            nodesFile().write(new ArrayList<>(nodes()));
+        } catch (IOException e) {
+            LOGGER.log(Level.WARNING, "could not write the node list of " + workflowName + " in " + run, e);
+        }
+    }
+
+    private XmlFile nodesFile() {
+        return new XmlFile(Jenkins.XSTREAM2, new File(directory(), "nodes.xml"));
+    }
+
+    /**
+     * The node list: in memory while the run goes on; after a load, the list the run wrote when it
+     * ended, else (the controller went away first) rebuilt from the run's journal.
+     */
+    private List<TaskRecord> nodes() {
+        if (nodes == null) {
+            nodes = load();
+            byId = null;
+        }
+        return nodes;
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<TaskRecord> load() {
+        if (run == null) {
+            return new ArrayList<>();
+        }
+        XmlFile saved = nodesFile();
+        try {
+            if (saved.exists()) {
+                return new ArrayList<>((List<TaskRecord>) saved.read());
+            }
+        } catch (IOException | RuntimeException e) {
+            LOGGER.log(Level.WARNING, "could not read " + saved + "; rebuilding the node list from the journal", e);
+        }
+        nodes = new ArrayList<>();
+        byId = new HashMap<>();
+        try {
+            for (NodeStatus n : RecordedRun.read(directory().toPath()).nodes()) {
+                update(n, null);
+            }
+        } catch (RuntimeException e) {
+            LOGGER.log(Level.FINE, "no journal in " + directory(), e);
+        }
+        return nodes;
     }
 
     private TaskRecord find(String id) {
         Integer number = index().get(id);
-        return number == null ? null : nodes.get(number);
+        return number == null ? null : nodes().get(number);
     }
 
     private Map<String, Integer> index() {
         if (byId == null) {
+            nodes();
             byId = new HashMap<>();
             for (int i = 0; i < nodes.size(); i++) {
                 byId.put(nodes.get(i).getId(), i);

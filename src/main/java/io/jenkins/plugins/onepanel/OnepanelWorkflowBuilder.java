@@ -213,7 +213,7 @@ public class OnepanelWorkflowBuilder extends Builder implements SimpleBuildStep,
             KubernetesClient client = connect(build, settings);
             runtime = pods -> pods.kubernetesRuntime(client, settings.namespace());
         }
-        ActiveRun run = ActiveRun.start(build, workflow, source.sourceName(), settings, runtime, new ConsoleLines(log));
+        ActiveRun run = ActiveRun.start(build, workflow, source, settings, runtime, new ConsoleLines(log));
         log.println("Workflow " + run.name() + " from " + source.sourceName() + ": up to " + settings.workers()
                 + " task pods at a time" + (settings.builtInNode() ? ", on this build's node (test switch)" : ""));
         RunResult result;

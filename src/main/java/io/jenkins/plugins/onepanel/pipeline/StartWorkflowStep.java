@@ -65,7 +65,7 @@ final class StartWorkflowStep extends DriverStep {
             checked.print(log);
             Workflow workflow = checked.orFail();
 
-            ActiveRun run = ActiveRun.startForBranches(build, workflow, text.sourceName(), settings);
+            ActiveRun run = ActiveRun.startForBranches(build, workflow, text, settings);
             log.println("Workflow " + run.name() + " from " + text.sourceName() + ": up to " + settings.workers()
                     + " task pods at a time"
                     + (settings.builtInNode()

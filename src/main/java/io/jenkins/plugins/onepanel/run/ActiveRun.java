@@ -15,6 +15,10 @@ import io.onepanel.workflow.engine.RunOptions;
 import io.onepanel.workflow.engine.RunResult;
 import io.onepanel.workflow.engine.WorkflowEngine;
 import io.onepanel.workflow.engine.WorkflowRun;
+import io.onepanel.workflow.journal.JournalDirectory;
+import io.onepanel.workflow.journal.JournalException;
+import io.onepanel.workflow.journal.JournalTarget;
+import io.onepanel.workflow.journal.SourceText;
 import io.onepanel.workflow.pod.PodSpecException;
 import io.onepanel.workflow.pod.StagingPlan;
 import io.onepanel.workflow.pod.TaskPod;
@@ -90,7 +94,10 @@ public final class ActiveRun {
      */
     @NonNull
     public static ActiveRun startForBranches(
-            @NonNull Run<?, ?> build, @NonNull Workflow workflow, @NonNull String source, @NonNull RunSettings settings)
+            @NonNull Run<?, ?> build,
+            @NonNull Workflow workflow,
+            @NonNull WorkflowSource.Text source,
+            @NonNull RunSettings settings)
             throws AbortException {
         // An attempt can come before start returns: it waits for the run to exist.
         CompletableFuture<ActiveRun> started = new CompletableFuture<>();
@@ -109,7 +116,7 @@ public final class ActiveRun {
     public static ActiveRun start(
             @NonNull Run<?, ?> build,
             @NonNull Workflow workflow,
-            @NonNull String source,
+            @NonNull WorkflowSource.Text source,
             @NonNull RunSettings settings,
             @NonNull Function<TaskPods, TaskRuntime> runtime,
             @NonNull RunListener console)
@@ -120,7 +127,7 @@ public final class ActiveRun {
     private static ActiveRun start(
             Run<?, ?> build,
             Workflow workflow,
-            String source,
+            WorkflowSource.Text source,
             RunSettings settings,
             Function<TaskPods, TaskRuntime> runtimeFor,
             boolean byBranches,
@@ -139,7 +146,7 @@ public final class ActiveRun {
         OnepanelRunAction action;
         synchronized (build) { // two runs of one build started at once still get distinct numbers
             int index = OnepanelRunAction.nextIndex(build);
-            action = new OnepanelRunAction(index, runName(workflow, build, index), source);
+            action = new OnepanelRunAction(index, runName(workflow, build, index), source.sourceName());
             action.setTitle(workflow.displayName());
             build.addAction(action);
         }
@@ -157,12 +164,15 @@ public final class ActiveRun {
                 settings.workers());
         WorkflowRun engineRun;
         try {
-            engineRun = engine.start(workflow, options, recorder);
-        } catch (InvalidWorkflowException e) {
+            engineRun = engine.start(workflow, options, recorder, journal(build, action, source, settings));
+        } catch (InvalidWorkflowException | JournalException e) {
             build.removeAction(action);
             runtime.close();
             staging.close();
-            throw new AbortException("The workflow is not valid; nothing was started.\n" + e.getMessage());
+            throw new AbortException(e instanceof InvalidWorkflowException
+                    ? "The workflow is not valid; nothing was started.\n" + e.getMessage()
+                    : "The run's journal cannot be written in the build's directory; nothing was started: "
+                            + e.getMessage());
         }
         ActiveRun run = new ActiveRun(
                 ActiveRuns.get().newId(build),
@@ -187,6 +197,28 @@ public final class ActiveRun {
             }
         });
         return run;
+    }
+
+    /**
+     * The run's journal, beside its pods' logs in the build's directory: every change of the run as
+     * an appended line (the node list, which the build's own {@code build.xml} keeps only as a
+     * summary), with the template's text and how it ran (never a secret).
+     */
+    private static JournalTarget journal(
+            Run<?, ?> build, OnepanelRunAction action, WorkflowSource.Text source, RunSettings settings) {
+        Map<String, String> how = new java.util.TreeMap<>();
+        how.put("jenkins.build", build.getExternalizableId());
+        how.put("namespace", settings.namespace());
+        if (settings.builtInNode()) {
+            how.put("runtime", "built-in node");
+        } else if (settings.cloud() != null) {
+            how.put("cloud", settings.cloud().name);
+        }
+        return new JournalTarget(
+                JournalDirectory.at(action.directory().toPath()),
+                new SourceText(source.sourceName(), source.yaml()),
+                List.of(),
+                how);
     }
 
     /**

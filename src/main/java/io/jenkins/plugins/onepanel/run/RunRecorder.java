@@ -21,16 +21,14 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import jenkins.util.Timer;
 
 /**
- * Hears the engine and keeps the run on the build: node states in {@link OnepanelRunAction}
- * (saved with the build, at most once a second while the run goes on) and each pod's whole log in
- * a file of its own, written line by line as it arrives.
+ * Hears the engine and keeps the run on the build: node states in {@link OnepanelRunAction} (the
+ * build is saved when the run ends; the node list is not part of {@code build.xml}, and the engine's
+ * journal keeps every change meanwhile) and each pod's whole log in a file of its own, written line
+ * by line as it arrives.
  */
 final class RunRecorder implements RunListener {
 
@@ -45,7 +43,6 @@ final class RunRecorder implements RunListener {
 
     private final Map<String, String> templateOfNode = new ConcurrentHashMap<>();
     private final Map<String, Writer> logs = new ConcurrentHashMap<>();
-    private final AtomicBoolean saveScheduled = new AtomicBoolean();
 
     /**
      * @param console also told everything: the console of a freestyle build, or the branches of a
@@ -67,7 +64,6 @@ final class RunRecorder implements RunListener {
         if (node.phase().isDone()) {
             closeLog(node.id());
         }
-        saveSoon();
         if (console != null) {
             console.nodeChanged(node);
         }
@@ -212,19 +208,6 @@ final class RunRecorder implements RunListener {
                     LOGGER.log(Level.FINE, "could not close a task log of " + build, e);
                 }
             }
-        }
-    }
-
-    private void saveSoon() {
-        if (saveScheduled.compareAndSet(false, true)) {
-            Timer.get()
-                    .schedule(
-                            () -> {
-                                saveScheduled.set(false);
-                                save();
-                            },
-                            1,
-                            TimeUnit.SECONDS);
         }
     }
 
