@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.onepanel.run.ActiveRun;
 import io.jenkins.plugins.onepanel.run.AdminLimits;
 import io.jenkins.plugins.onepanel.run.BuiltInNodeTasks;
+import io.jenkins.plugins.onepanel.run.RunLaunch;
 import io.jenkins.plugins.onepanel.run.RunSettings;
 import io.jenkins.plugins.onepanel.run.TaskPods;
 import io.jenkins.plugins.onepanel.run.WorkflowSource;
@@ -213,7 +214,7 @@ public class OnepanelWorkflowBuilder extends Builder implements SimpleBuildStep,
             KubernetesClient client = connect(build, settings);
             runtime = pods -> pods.kubernetesRuntime(client, settings.namespace());
         }
-        ActiveRun run = ActiveRun.start(build, workflow, source, settings, runtime, new ConsoleLines(log));
+        ActiveRun run = RunLaunch.withRuntime(build, workflow, source, settings, runtime, new ConsoleLines(log));
         log.println("Workflow " + run.name() + " from " + source.sourceName() + ": up to " + settings.workers()
                 + " task pods at a time" + (settings.builtInNode() ? ", on this build's node (test switch)" : ""));
         RunResult result;

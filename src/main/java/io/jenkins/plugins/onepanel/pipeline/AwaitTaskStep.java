@@ -140,6 +140,14 @@ final class AwaitTaskStep extends DriverStep {
 
         /** The task is over: marks its branch as Pipeline's views should show it, then lets the branch end. */
         private void end(ActiveRun active, TaskBranches.Done done) {
+            if (done.reused() != null) {
+                try {
+                    getContext().get(hudson.model.TaskListener.class).getLogger().println("[" + done.reused().task()
+                            + "] " + done.phase().argoName() + " in " + done.reused().from() + ": taken over, not run again");
+                } catch (IOException | InterruptedException e) {
+                    // the page shows it too
+                }
+            }
             if (!nodeId.equals(active.branches().root())) {
                 try {
                     mark(getContext().get(FlowNode.class), done);

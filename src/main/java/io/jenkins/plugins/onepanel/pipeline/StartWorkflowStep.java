@@ -4,11 +4,15 @@ import hudson.FilePath;
 import hudson.Util;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import io.jenkins.plugins.onepanel.OnepanelRunAction;
 import io.jenkins.plugins.onepanel.OnepanelWorkflowConfiguration;
+import io.jenkins.plugins.onepanel.RetryCause;
 import io.jenkins.plugins.onepanel.run.ActiveRun;
 import io.jenkins.plugins.onepanel.run.AdminLimits;
+import io.jenkins.plugins.onepanel.run.RunLaunch;
 import io.jenkins.plugins.onepanel.run.RunSettings;
 import io.jenkins.plugins.onepanel.run.WorkflowSource;
+import io.onepanel.workflow.journal.RecordedRun;
 import io.onepanel.workflow.template.Workflow;
 import java.io.PrintStream;
 import java.io.Serial;
@@ -59,14 +63,32 @@ final class StartWorkflowStep extends DriverStep {
             FilePath workspace = getContext().get(FilePath.class); // null outside node { }
             OnepanelWorkflowConfiguration config = OnepanelWorkflowConfiguration.get();
 
-            WorkflowSource.Text text = WorkflowSource.read(step.getTemplate(), step.getText(), workspace, build, log);
             RunSettings settings = RunSettings.resolve(step, config, build);
-            WorkflowSource.Checked checked = WorkflowSource.check(text, settings.parameters(), AdminLimits.of(config));
-            checked.print(log);
-            Workflow workflow = checked.orFail();
-
-            ActiveRun run = ActiveRun.startForBranches(build, workflow, text, settings);
-            log.println("Workflow " + run.name() + " from " + text.sourceName() + ": up to " + settings.workers()
+            RetryCause retry = build.getCause(RetryCause.class);
+            RecordedRun earlier = retry == null ? null : retry.runToRetry(OnepanelRunAction.nextIndex(build));
+            ActiveRun run;
+            String sourceName;
+            if (earlier != null) {
+                // The earlier run's own template and parameters, as Argo's retry keeps the workflow's.
+                WorkflowSource.Text text = new WorkflowSource.Text(
+                        earlier.header().template().name(), earlier.header().template().text());
+                WorkflowSource.Checked checked =
+                        WorkflowSource.check(text, earlier.header().parameters(), AdminLimits.of(config));
+                checked.print(log);
+                run = RunLaunch.retryForBranches(build, earlier, checked.orFail(), settings);
+                sourceName = text.sourceName();
+                log.println("Retrying the failed tasks of " + earlier.header().name() + " ("
+                        + retry.getShortDescription() + "): the tasks that succeeded there are taken over");
+            } else {
+                WorkflowSource.Text text = WorkflowSource.read(step.getTemplate(), step.getText(), workspace, build, log);
+                WorkflowSource.Checked checked =
+                        WorkflowSource.check(text, settings.parameters(), AdminLimits.of(config));
+                checked.print(log);
+                Workflow workflow = checked.orFail();
+                run = RunLaunch.forBranches(build, workflow, text, settings);
+                sourceName = text.sourceName();
+            }
+            log.println("Workflow " + run.name() + " from " + sourceName + ": up to " + settings.workers()
                     + " task pods at a time"
                     + (settings.builtInNode()
                             ? ", on the built-in node (test switch)"

@@ -8,38 +8,24 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.onepanel.OnepanelRunAction;
-import io.jenkins.plugins.onepanel.OnepanelWorkflowConfiguration;
-import io.onepanel.workflow.engine.InvalidWorkflowException;
-import io.onepanel.workflow.engine.RunListener;
-import io.onepanel.workflow.engine.RunOptions;
 import io.onepanel.workflow.engine.RunResult;
-import io.onepanel.workflow.engine.WorkflowEngine;
 import io.onepanel.workflow.engine.WorkflowRun;
-import io.onepanel.workflow.journal.JournalDirectory;
-import io.onepanel.workflow.journal.JournalException;
-import io.onepanel.workflow.journal.JournalTarget;
-import io.onepanel.workflow.journal.SourceText;
 import io.onepanel.workflow.pod.PodSpecException;
 import io.onepanel.workflow.pod.StagingPlan;
 import io.onepanel.workflow.pod.TaskPod;
 import io.onepanel.workflow.runtime.TaskRequest;
 import io.onepanel.workflow.runtime.TaskResult;
-import io.onepanel.workflow.runtime.TaskRuntime;
-import io.onepanel.workflow.runtime.external.ExternalTaskRuntime;
-import io.onepanel.workflow.runtime.kubernetes.VolumeClaims;
 import io.onepanel.workflow.runtime.external.ExternalTaskRuntime.ExternalTask;
-import io.onepanel.workflow.template.Workflow;
+import io.onepanel.workflow.runtime.kubernetes.VolumeClaims;
 import java.util.List;
-import java.util.Locale;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * One workflow run of a build, while it goes on: the engine's run, where its attempts are, and
@@ -66,7 +52,7 @@ public final class ActiveRun {
     private volatile VolumeClaims volumeClaims;
     private final AtomicLong attemptIds = new AtomicLong();
 
-    private ActiveRun(
+    ActiveRun(
             String id,
             Run<?, ?> build,
             WorkflowRun engineRun,
@@ -85,156 +71,6 @@ public final class ActiveRun {
         this.staging = staging;
         this.limits = limits;
         this.branches = branches;
-    }
-
-    /**
-     * Starts a run whose tasks Pipeline branches run, one branch per task ({@link #branches()}).
-     *
-     * @param workflow already checked ({@link WorkflowSource#check})
-     */
-    @NonNull
-    public static ActiveRun startForBranches(
-            @NonNull Run<?, ?> build,
-            @NonNull Workflow workflow,
-            @NonNull WorkflowSource.Text source,
-            @NonNull RunSettings settings)
-            throws AbortException {
-        // An attempt can come before start returns: it waits for the run to exist.
-        CompletableFuture<ActiveRun> started = new CompletableFuture<>();
-        ExternalTaskRuntime runtime = new ExternalTaskRuntime(task -> started.thenAccept(run -> run.handOut(task)));
-        ActiveRun run = start(build, workflow, source, settings, pods -> runtime, true, null);
-        started.complete(run);
-        return run;
-    }
-
-    /**
-     * Starts a run whose attempts the engine runs itself through {@code runtime} (freestyle builds).
-     *
-     * @param console also hears the run, to print it in the build's console
-     */
-    @NonNull
-    public static ActiveRun start(
-            @NonNull Run<?, ?> build,
-            @NonNull Workflow workflow,
-            @NonNull WorkflowSource.Text source,
-            @NonNull RunSettings settings,
-            @NonNull Function<TaskPods, TaskRuntime> runtime,
-            @NonNull RunListener console)
-            throws AbortException {
-        return start(build, workflow, source, settings, runtime, false, console);
-    }
-
-    private static ActiveRun start(
-            Run<?, ?> build,
-            Workflow workflow,
-            WorkflowSource.Text source,
-            RunSettings settings,
-            Function<TaskPods, TaskRuntime> runtimeFor,
-            boolean byBranches,
-            @CheckForNull RunListener console)
-            throws AbortException {
-        OnepanelWorkflowConfiguration config = OnepanelWorkflowConfiguration.get();
-        TaskPods pods = TaskPods.configuredBy(config);
-        TaskStaging staging;
-        try {
-            staging = TaskStaging.create(
-                    settings.repository(), settings.credentials(), settings.presignedUrlValidity(), settings.keyPrefix());
-        } catch (io.onepanel.workflow.artifact.ArtifactException e) {
-            throw new AbortException(e.getMessage());
-        }
-        TaskRuntime runtime = runtimeFor.apply(pods);
-        OnepanelRunAction action;
-        synchronized (build) { // two runs of one build started at once still get distinct numbers
-            int index = OnepanelRunAction.nextIndex(build);
-            action = new OnepanelRunAction(index, runName(workflow, build, index), source.sourceName());
-            action.setTitle(workflow.displayName());
-            build.addAction(action);
-        }
-        TaskBranches branches = byBranches ? new TaskBranches(action.getWorkflowName()) : null;
-        RunRecorder recorder = new RunRecorder(build, action, workflow, byBranches ? branches : console);
-        WorkflowEngine engine = WorkflowEngine.builder()
-                .runtime(runtime)
-                .artifacts(staging.artifactStore())
-                .build();
-        RunOptions options = new RunOptions(
-                settings.parameters(),
-                action.getWorkflowName(),
-                settings.namespace(),
-                settings.failFast(),
-                settings.workers());
-        WorkflowRun engineRun;
-        try {
-            engineRun = engine.start(workflow, options, recorder, journal(build, action, source, settings));
-        } catch (InvalidWorkflowException | JournalException e) {
-            build.removeAction(action);
-            runtime.close();
-            staging.close();
-            throw new AbortException(e instanceof InvalidWorkflowException
-                    ? "The workflow is not valid; nothing was started.\n" + e.getMessage()
-                    : "The run's journal cannot be written in the build's directory; nothing was started: "
-                            + e.getMessage());
-        }
-        ActiveRun run = new ActiveRun(
-                ActiveRuns.get().newId(build),
-                build,
-                engineRun,
-                recorder,
-                settings,
-                pods,
-                staging,
-                AdminLimits.of(config),
-                branches);
-        ActiveRuns.get().add(run);
-        engineRun.completion().whenComplete((result, x) -> {
-            if (result != null) {
-                recorder.settled(result); // whether or not the engine told its listener first
-            }
-            runtime.close();
-            staging.close();
-            run.finishClaims(result != null && result.succeeded());
-            if (branches != null) {
-                branches.runOver(result); // also when the engine failed before telling its listener
-            }
-        });
-        return run;
-    }
-
-    /**
-     * The run's journal, beside its pods' logs in the build's directory: every change of the run as
-     * an appended line (the node list, which the build's own {@code build.xml} keeps only as a
-     * summary), with the template's text and how it ran (never a secret).
-     */
-    private static JournalTarget journal(
-            Run<?, ?> build, OnepanelRunAction action, WorkflowSource.Text source, RunSettings settings) {
-        Map<String, String> how = new java.util.TreeMap<>();
-        how.put("jenkins.build", build.getExternalizableId());
-        how.put("namespace", settings.namespace());
-        if (settings.builtInNode()) {
-            how.put("runtime", "built-in node");
-        } else if (settings.cloud() != null) {
-            how.put("cloud", settings.cloud().name);
-        }
-        return new JournalTarget(
-                JournalDirectory.at(action.directory().toPath()),
-                new SourceText(source.sourceName(), source.yaml()),
-                List.of(),
-                how);
-    }
-
-    /**
-     * {@code {{workflow.name}}}: the template's name (or generateName) with the build number, and
-     * the run's index when a build has several, so that artifact keys of different builds differ.
-     */
-    static String runName(Workflow workflow, Run<?, ?> build, int index) {
-        String base = workflow.name() == null ? "workflow" : workflow.name().toLowerCase(Locale.ROOT);
-        base = base.replaceAll("[^a-z0-9-]+", "-").replaceAll("^-+|-+$", "");
-        if (base.isEmpty()) {
-            base = "workflow";
-        }
-        if (base.length() > 40) {
-            base = base.substring(0, 40).replaceAll("-+$", "");
-        }
-        return base + "-" + build.getNumber() + (index > 1 ? "-" + index : "");
     }
 
     @NonNull
@@ -282,7 +118,7 @@ public final class ActiveRun {
      * Gives an attempt the engine let start to its task's branch. An attempt whose pod the
      * administrator's limits forbid never reaches a branch: it ends at once as an error.
      */
-    private void handOut(ExternalTask task) {
+    void handOut(ExternalTask task) {
         Attempt attempt = attemptFor(task);
         if (attempt != null) {
             // Still unclaimed when the engine stops it (failFast, a deadline): it ends as cancelled.
@@ -337,7 +173,7 @@ public final class ActiveRun {
     }
 
     /** Deletes the run's claims as its {@code volumeClaimGC} says, once the run is over. */
-    private void finishClaims(boolean succeeded) {
+    void finishClaims(boolean succeeded) {
         VolumeClaims made = volumeClaims;
         if (made != null) {
             try {

@@ -48,8 +48,19 @@ public final class TaskBranches implements RunListener {
      * The branch has nothing more to run.
      *
      * @param phase its node's phase; {@link NodePhase#OMITTED} for a node that never ran
+     * @param reused for a task a retried run took over instead of running it: the task's name and the
+     *     earlier run that ran it; null otherwise
      */
-    public record Done(NodePhase phase, @CheckForNull String message) implements News {}
+    public record Done(NodePhase phase, @CheckForNull String message, @CheckForNull Reused reused)
+            implements News {
+
+        Done(NodePhase phase, @CheckForNull String message) {
+            this(phase, message, null);
+        }
+    }
+
+    /** A task taken over from an earlier run. */
+    public record Reused(String task, String from) {}
 
     private final String root;
     private final Map<String, Branch> branches = new HashMap<>();
@@ -130,7 +141,8 @@ public final class TaskBranches implements RunListener {
     public void settled(NodeStatus node) {
         Runnable deliver;
         synchronized (this) {
-            deliver = post(node.id(), new Done(node.phase(), node.message()));
+            deliver = post(node.id(), new Done(node.phase(), node.message(),
+                    node.reusedFrom() == null ? null : new Reused(node.name(), node.reusedFrom())));
         }
         deliver.run();
     }
