@@ -104,14 +104,14 @@ class RunPageTest {
         List<String> edges = page.querySelectorAll("path.onepanel-dag-edge").stream()
                 .map(e -> edge((DomElement) e))
                 .toList();
-        assertThat(edges, containsInAnyOrder("A->B", "A->C:Succeeded", "B->D", "C->D:Failed", "C->D:Succeeded"));
+        assertThat(edges, containsInAnyOrder("A->B", "A->C:Succeeded", "B->D", "C->D:Failed|Succeeded"));
         List<String> boxes = page.querySelectorAll(".onepanel-dag-node").stream()
                 .map(e -> ((DomElement) e).getAttribute("data-task") + "=" + ((DomElement) e).getAttribute("class"))
                 .toList();
         assertThat(boxes, hasItem("E=onepanel-dag-node onepanel-phase-Failed"));
         assertThat(boxes, hasItem("D=onepanel-dag-node onepanel-phase-Succeeded"));
         assertThat(page.querySelectorAll("text.onepanel-dag-edge-label").stream()
-                .map(e -> e.getTextContent()).toList(), hasItem("Failed"));
+                .map(e -> e.getTextContent()).toList(), containsInAnyOrder("Succeeded", "Failed|Succeeded"));
         String summary = r.createWebClient().getPage(b).getWebResponse().getContentAsString();
         assertThat(summary, containsString("1 Failed"));
         assertThat(summary, containsString("4 Succeeded"));

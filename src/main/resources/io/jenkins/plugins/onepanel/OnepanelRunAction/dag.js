@@ -11,7 +11,7 @@
   const WIDTH = 220;
   const LINE = 18;
   const PAD = 8;
-  const GAP_X = 70;
+  const GAP_X = 90;
   const GAP_Y = 18;
   const SHOWN = new Set(["POD", "SKIPPED", "SUSPEND", "TASK_GROUP", "RETRIES", "DAG", "PLANNED"]);
   const WAITING_LINES = 3;
@@ -32,9 +32,18 @@
     return n.phase && n.phase !== "Pending" && n.phase !== "Running";
   }
 
-  /** The tasks a node waits for, by name among its siblings; an exit handler ("train.onExit") waits for its task. */
+  /**
+   * The tasks a node waits for, by name among its siblings, each once with the results its condition
+   * names ("Failed|Succeeded" for `C.Failed || C.Succeeded`); an exit handler ("train.onExit") waits for its task.
+   */
   function dependencies(n) {
-    const deps = (n.dependsOn || []).map((d) => ({ task: d.task, result: d.result }));
+    const byTask = new Map();
+    (n.dependsOn || []).forEach((d) => {
+      const results = byTask.get(d.task) || [];
+      if (d.result && !results.includes(d.result)) results.push(d.result);
+      byTask.set(d.task, results);
+    });
+    const deps = Array.from(byTask.entries()).map(([task, results]) => ({ task, result: results.join("|") || null }));
     const exit = /^(.*)\.onExit$/.exec(n.name);
     if (exit) deps.push({ task: exit[1], result: "onExit" });
     return deps;
@@ -47,8 +56,7 @@
   function note(n, children, labels, siblings) {
     if (done(n)) return null;
     if (n.type === "PLANNED") {
-      const open = dependencies(n).map((d) => d.task).filter((t, i, all) => all.indexOf(t) === i)
-        .filter((t) => !siblings.has(t) || !done(siblings.get(t)));
+      const open = dependencies(n).map((d) => d.task).filter((t) => !siblings.has(t) || !done(siblings.get(t)));
       return open.length ? labels.waitingFor + " " + open.join(", ") : null;
     }
     if (n.status) return n.status;
@@ -177,7 +185,7 @@
         const bend = Math.max(30, (x2 - x1) / 2);
         const edge = svg("path", {
           d: `M${x1},${y1} C${x1 + bend},${y1} ${x2 - bend},${y2} ${x2},${y2}`,
-          class: "onepanel-dag-edge onepanel-edge-from-" + source.phase + (d.result ? " onepanel-dag-edge-condition" : ""),
+          class: "onepanel-dag-edge" + (d.result ? " onepanel-dag-edge-condition" : ""),
           "marker-end": "url(#" + marker.id + ")",
         });
         edge.setAttribute("data-from", source.name);
