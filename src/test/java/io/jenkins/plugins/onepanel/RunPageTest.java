@@ -9,12 +9,9 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import hudson.Functions;
 import hudson.model.FreeStyleBuild;
 import hudson.model.FreeStyleProject;
-import io.jenkins.plugins.onepanel.run.BuiltInNodeTasks;
 import io.onepanel.workflow.engine.NodePhase;
 import io.onepanel.workflow.engine.NodeStatus;
 import io.onepanel.workflow.engine.NodeType;
@@ -26,10 +23,9 @@ import org.htmlunit.html.HtmlPage;
 import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 
@@ -38,9 +34,8 @@ import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
  * dependency, what a task that has not started waits for, and every text from the run shown as text.
  */
 @WithJenkins
+@ExtendWith(TasksOnTheBuiltInNode.class)
 class RunPageTest {
-
-    private static final String SWITCH = BuiltInNodeTasks.class.getName() + ".enabled";
 
     /** A, then B (plain) and C (if A succeeded), then D when B succeeded or C failed; E on its own fails. */
     private static final String GRAPH = """
@@ -76,17 +71,6 @@ class RunPageTest {
             """;
 
     private JenkinsRule r;
-
-    @BeforeAll
-    static void tasksOnTheBuiltInNode() {
-        assumeFalse(Functions.isWindows(), "the templates' commands are POSIX ones");
-        System.setProperty(SWITCH, "true");
-    }
-
-    @AfterAll
-    static void backToPods() {
-        System.clearProperty(SWITCH);
-    }
 
     @BeforeEach
     void setUp(JenkinsRule r) {
