@@ -3,8 +3,10 @@
  * one column per dependency level, one box per task (phase, duration, node pool, GPUs, resource use,
  * and while it has not ended what it waits for), and an arrow from each task to each task that depends
  * on it, labelled with the result a `depends` condition asks for (dashed). Retry attempts and loop
- * items are lines inside their task's box. Reads the run from api/json and redraws every few seconds
- * while it goes on. Every text from the run (names, messages) is set as text, never parsed as markup.
+ * items are lines inside their task's box; tasks announced but not started are drawn dashed, waiting
+ * for the tasks they depend on. Reads the run from api/json and redraws every few seconds while it
+ * goes on, announcing each reading as an "onepanel-run" event (table.js redraws the table from it).
+ * Every text from the run (names, messages) is set as text, never parsed as markup.
  */
 (function () {
   const SVG = "http://www.w3.org/2000/svg";
@@ -28,13 +30,19 @@
     return s < 60 ? s + "s" : Math.floor(s / 60) + "m " + (s % 60) + "s";
   }
 
+  /** The values that are there, one after the other: "Running · 6s". */
+  function joined(values) {
+    return values.filter((x) => x).join(" \u00b7 ");
+  }
+
   function done(n) {
     return n.phase && n.phase !== "Pending" && n.phase !== "Running";
   }
 
   /**
    * The tasks a node waits for, by name among its siblings, each once with the results its condition
-   * names ("Failed|Succeeded" for `C.Failed || C.Succeeded`); an exit handler ("train.onExit") waits for its task.
+   * names ("Failed|Succeeded" for `C.Failed || C.Succeeded`); an exit handler ("train.onExit") waits
+   * for its task.
    */
   function dependencies(n) {
     const byTask = new Map();
@@ -43,7 +51,8 @@
       if (d.result && !results.includes(d.result)) results.push(d.result);
       byTask.set(d.task, results);
     });
-    const deps = Array.from(byTask.entries()).map(([task, results]) => ({ task, result: results.join("|") || null }));
+    const deps = Array.from(byTask.entries())
+      .map(([task, results]) => ({ task, result: results.join("|") || null }));
     const exit = /^(.*)\.onExit$/.exec(n.name);
     if (exit) deps.push({ task: exit[1], result: "onExit" });
     return deps;
@@ -108,12 +117,13 @@
     b.setAttribute("data-task", n.name);
     if (n.hasLog) b.href = logUrl + all.indexOf(n);
     b.appendChild(el("strong", null, n.name)).title = n.name;
-    b.appendChild(el("small", null, [n.type === "PLANNED" ? labels.notStarted : n.phase, seconds(n.durationMillis)].filter((x) => x).join(" \u00b7 ")));
-    const details = [n.nodePool, n.gpus ? n.gpus + " GPU" : null, n.resourcesDuration || null].filter((x) => x);
-    if (details.length) b.appendChild(el("small", null, details.join(" \u00b7 "))).title = details.join(" \u00b7 ");
+    const phase = n.type === "PLANNED" ? labels.notStarted : n.phase;
+    b.appendChild(el("small", null, joined([phase, seconds(n.durationMillis)])));
+    const details = joined([n.nodePool, n.gpus ? n.gpus + " " + labels.gpu : null, n.resourcesDuration]);
+    if (details) b.appendChild(el("small", null, details)).title = details;
     children.forEach((c) => {
       const line = el(c.hasLog ? "a" : "span", "onepanel-dag-child onepanel-phase-" + c.phase,
-        [c.name, c.phase, seconds(c.durationMillis)].filter((x) => x).join(" \u00b7 "));
+        joined([c.name, c.phase, seconds(c.durationMillis)]));
       if (c.hasLog) line.href = logUrl + all.indexOf(c);
       b.appendChild(line);
     });
@@ -223,7 +233,8 @@
     // Top-level tasks of a run without a DAG entrypoint, then each DAG's tasks.
     const scopes = [{ id: "", name: null }].concat(all.filter((n) => n.type === "DAG"));
     scopes.forEach((scope) => {
-      const tasks = (byParent.get(scope.id) || []).filter((n) => SHOWN.has(n.type) && !(scope.id === "" && n.type === "DAG"));
+      const tasks = (byParent.get(scope.id) || [])
+        .filter((n) => SHOWN.has(n.type) && !(scope.id === "" && n.type === "DAG"));
       if (!tasks.length) return;
       const section = el("section", "onepanel-dag-scope");
       if (scope.parentId) section.appendChild(el("h3", null, labels.tasksOf + " " + scope.name));
@@ -246,7 +257,7 @@
         if (run.running) {
           setTimeout(() => refresh(container, true), 3000);
         } else if (wasRunning) {
-          location.reload(); // the table, the outputs and the resource sum as the run ended
+          location.reload(); // the outputs, listed once the run has ended
         }
       })
       .catch((e) => {
