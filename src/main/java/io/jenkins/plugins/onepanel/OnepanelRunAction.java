@@ -65,6 +65,11 @@ public class OnepanelRunAction implements RunAction2 {
 
     private transient Run<?, ?> run;
     private transient Map<String, Integer> byId;
+    /**
+     * Tasks a DAG announced that have no node yet, so the page draws the whole DAG from the start:
+     * not kept with the build, since once the run is over every task that ran has its node.
+     */
+    private transient Map<String, TaskRecord> planned;
 
     /**
      * @param index 1 for a build's first run, 2 for its second, ...
@@ -217,6 +222,9 @@ public class OnepanelRunAction implements RunAction2 {
             nodes().add(record);
             number = nodes.size() - 1;
             byId.put(n.id(), number);
+            if (planned != null) {
+                planned.remove(n.id());
+            }
         } else {
             record = nodes().get(number);
         }
@@ -234,6 +242,68 @@ public class OnepanelRunAction implements RunAction2 {
             phase = "Running";
         }
         return number;
+    }
+
+    /**
+     * What the runtime says about a node that has not ended (why its pod waits, what it stages): the
+     * run's page shows the latest. Nothing for a node the run has not reported.
+     */
+    @Restricted(NoExternalUse.class)
+    public synchronized void status(@NonNull String id, @NonNull String message) {
+        TaskRecord record = find(id);
+        if (record != null) {
+            record.setStatus(message, System.currentTimeMillis());
+        }
+    }
+
+    /** The node's task writes output: it runs, so what it waited for is over. */
+    @Restricted(NoExternalUse.class)
+    public synchronized void running(@NonNull String id) {
+        TaskRecord record = find(id);
+        if (record != null && record.getStatus() != null) {
+            record.clearStatus();
+        }
+    }
+
+    /** How many of the run's tasks (pods) are in each phase, for the build's status page: {@code Running=2}. */
+    @NonNull
+    public synchronized Map<String, Integer> getTaskCounts() {
+        Map<String, Integer> counts = new TreeMap<>();
+        for (TaskRecord record : nodes) {
+            if ("POD".equals(record.getType()) || "SKIPPED".equals(record.getType())) {
+                counts.merge(record.getPhase(), 1, Integer::sum);
+            }
+        }
+        return counts;
+    }
+
+    /** A DAG's task announced before it runs; forgotten once its node is reported. */
+    @Restricted(NoExternalUse.class)
+    public synchronized void planned(
+            @NonNull String parentId, @NonNull String id, @NonNull String name, @CheckForNull String depends) {
+        if (index().containsKey(id)) {
+            return;
+        }
+        TaskRecord parent = find(parentId);
+        TaskRecord record = new TaskRecord(id, name, parentId, parent == null ? 0 : parent.getDepth() + 1);
+        record.setDepends(depends);
+        if (planned == null) {
+            planned = new java.util.LinkedHashMap<>();
+        }
+        planned.putIfAbsent(id, record);
+    }
+
+    /**
+     * The tasks announced but not started yet, while the run goes on (they wait for the tasks they
+     * depend on); each without a type or phase.
+     */
+    @Exported
+    @NonNull
+    public synchronized List<TaskRecord> getPlanned() {
+        if (planned == null || finishedAt != 0) {
+            return List.of();
+        }
+        return planned.values().stream().filter(p -> !index().containsKey(p.getId())).toList();
     }
 
     /** The number of the node with this id, or -1 while the run has not reported it. */

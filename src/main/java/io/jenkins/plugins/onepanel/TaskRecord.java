@@ -1,7 +1,14 @@
 package io.jenkins.plugins.onepanel;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
+import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Util;
+import io.onepanel.workflow.expr.DependsExpression;
+import io.onepanel.workflow.expr.ExpressionException;
+import io.onepanel.workflow.expr.TaskResult;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.kohsuke.stapler.export.Exported;
 import org.kohsuke.stapler.export.ExportedBean;
 
@@ -30,6 +37,9 @@ public final class TaskRecord {
     private String gpus;
     /** What a second of the task's pod adds to each resource's duration, in thousandths; null: no pod. */
     private java.util.TreeMap<String, Long> usagePerSecond;
+    /** The runtime's latest note while the node has not ended (why its pod waits, what it stages); null: none. */
+    private String status;
+    private long statusAt;
 
     TaskRecord(String id, String name, String parentId, int depth) {
         this.id = id;
@@ -107,6 +117,8 @@ public final class TaskRecord {
         return (finishedAt != 0 ? finishedAt : System.currentTimeMillis()) - startedAt;
     }
 
+    /** As the run's table shows it: {@code 8.7 sec}; empty before it starts. */
+    @Exported
     public String getDurationString() {
         return startedAt == 0 ? "" : Util.getTimeSpanString(getDurationMillis());
     }
@@ -128,6 +140,34 @@ public final class TaskRecord {
     @CheckForNull
     public String getDepends() {
         return depends;
+    }
+
+    /**
+     * The tasks this one waits for, from its {@code depends} or {@code dependencies}: one entry per
+     * task and result the condition names ({@code B.Failed || C} gives B with Failed and C with none).
+     * Empty for a task without, or with a condition that does not parse (the validator reports that).
+     */
+    @Exported
+    @NonNull
+    public List<Dependency> getDependsOn() {
+        return Dependency.of(depends);
+    }
+
+    /**
+     * What the runtime last said about the node while it has not ended: why its pod waits (queued,
+     * unschedulable with the scheduler's message, pulling its image), what it stages; null once the task
+     * writes its first line or ends, or when nothing was said.
+     */
+    @Exported
+    @CheckForNull
+    public String getStatus() {
+        return status;
+    }
+
+    /** When {@link #getStatus()} was said; 0 without a status. */
+    @Exported
+    public long getStatusAt() {
+        return status == null ? 0 : statusAt;
     }
 
     @Exported
@@ -171,6 +211,22 @@ public final class TaskRecord {
         this.finishedAt = finishedAt;
         this.exitCode = exitCode;
         this.message = message;
+        if (isDone()) {
+            clearStatus();
+        }
+    }
+
+    /** Keeps the runtime's latest note; ignored once the node has ended (its message says how). */
+    void setStatus(String status, long at) {
+        if (!isDone()) {
+            this.status = status;
+            this.statusAt = at;
+        }
+    }
+
+    void clearStatus() {
+        this.status = null;
+        this.statusAt = 0;
     }
 
     void setDepends(String depends) {
@@ -206,6 +262,59 @@ public final class TaskRecord {
             if (startedAt != 0 && finishedAt == 0) {
                 finishedAt = now;
             }
+            clearStatus();
+        }
+    }
+
+    /** One task a node waits for, and the result its condition names ({@code Failed}), or null for a bare name. */
+    @ExportedBean(defaultVisibility = 3)
+    public static final class Dependency {
+
+        private final String task;
+        private final String result;
+
+        Dependency(String task, String result) {
+            this.task = task;
+            this.result = result;
+        }
+
+        @Exported
+        public String getTask() {
+            return task;
+        }
+
+        @Exported
+        @CheckForNull
+        public String getResult() {
+            return result;
+        }
+
+        /**
+         * A {@code depends} expression's operands, or the names of a {@code dependencies} list (which the
+         * recorder keeps as {@code "B, C"}); each task and result once.
+         */
+        static List<Dependency> of(String depends) {
+            if (depends == null || depends.isBlank()) {
+                return List.of();
+            }
+            Map<String, Dependency> unique = new LinkedHashMap<>();
+            if (depends.contains(",")) {
+                for (String name : depends.split(",")) {
+                    if (!name.isBlank()) {
+                        unique.putIfAbsent(name.strip(), new Dependency(name.strip(), null));
+                    }
+                }
+            } else {
+                try {
+                    for (DependsExpression.Operand op : DependsExpression.parse(depends).operands()) {
+                        String result = op.result().map(TaskResult::argoName).orElse(null);
+                        unique.putIfAbsent(op.task() + "." + result, new Dependency(op.task(), result));
+                    }
+                } catch (ExpressionException | IllegalArgumentException e) {
+                    return List.of();
+                }
+            }
+            return List.copyOf(unique.values());
         }
     }
 }

@@ -6,6 +6,7 @@ import hudson.model.Run;
 import io.jenkins.plugins.onepanel.OnepanelRunAction;
 import io.onepanel.workflow.artifact.TransferProgress;
 import io.onepanel.workflow.engine.NodeStatus;
+import io.onepanel.workflow.engine.NodeType;
 import io.onepanel.workflow.engine.PlannedNode;
 import io.onepanel.workflow.engine.RunListener;
 import io.onepanel.workflow.engine.RunResult;
@@ -71,6 +72,11 @@ final class RunRecorder implements RunListener {
 
     @Override
     public void planned(NodeStatus parent, List<PlannedNode> children) {
+        if (parent.type() == NodeType.DAG && parent.templateName() != null) {
+            for (PlannedNode child : children) {
+                action.planned(parent.id(), child.id(), child.name(), dependsIn(parent.templateName(), child.name()));
+            }
+        }
         if (console != null) {
             console.planned(parent, children);
         }
@@ -86,6 +92,7 @@ final class RunRecorder implements RunListener {
     @Override
     public void log(NodeStatus node, String line) {
         append(node, line);
+        action.running(node.id());
         if (console != null) {
             console.log(node, line);
         }
@@ -94,6 +101,8 @@ final class RunRecorder implements RunListener {
     @Override
     public void status(NodeStatus node, String message) {
         append(node, "\u00bb " + message);
+        action.status(node.id(), message); // append made sure the action knows the node
+        saveSoon();
         if (console != null) {
             console.status(node, message);
         }
@@ -136,12 +145,15 @@ final class RunRecorder implements RunListener {
     @CheckForNull
     private String dependsOf(NodeStatus node) {
         String dagTemplate = node.parentId() == null ? null : templateOfNode.get(node.parentId());
-        Template dag =
-                dagTemplate == null ? null : workflow.template(dagTemplate).orElse(null);
+        return dagTemplate == null ? null : dependsIn(dagTemplate, baseName(node.name()));
+    }
+
+    @CheckForNull
+    private String dependsIn(String dagTemplate, String taskName) {
+        Template dag = workflow.template(dagTemplate).orElse(null);
         if (dag == null || dag.dag() == null) {
             return null;
         }
-        String taskName = baseName(node.name());
         for (DagTask task : dag.dag().tasks()) {
             if (task.name().equals(taskName)) {
                 if (task.depends() != null) {
