@@ -228,6 +228,7 @@ public class OnepanelRunAction implements RunAction2 {
         } else {
             record = nodes().get(number);
         }
+        record.setReusedFrom(n.reusedFrom());
         record.update(
                 n.type().name(),
                 n.templateName(),

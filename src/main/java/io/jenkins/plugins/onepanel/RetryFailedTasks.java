@@ -79,6 +79,7 @@ public final class RetryFailedTasks implements Action {
 
     /** Offers the action on finished builds that have a failed workflow run with its journal. */
     @Extension
+    @SuppressWarnings("rawtypes") // TransientActionFactory is keyed by the raw class, as core's own are
     public static final class Factory extends TransientActionFactory<Run> {
 
         @Override

@@ -40,6 +40,8 @@ public final class TaskRecord {
     /** The runtime's latest note while the node has not ended (why its pod waits, what it stages); null: none. */
     private String status;
     private long statusAt;
+    /** For a task a retried run took over: the earlier run that ran it. */
+    private String reusedFrom;
 
     TaskRecord(String id, String name, String parentId, int depth) {
         this.id = id;
@@ -162,6 +164,17 @@ public final class TaskRecord {
     @CheckForNull
     public String getStatus() {
         return status;
+    }
+
+    /** For a task a retried run took over instead of running it: the earlier run that ran it; else null. */
+    @Exported
+    @CheckForNull
+    public String getReusedFrom() {
+        return reusedFrom;
+    }
+
+    void setReusedFrom(@CheckForNull String reusedFrom) {
+        this.reusedFrom = reusedFrom;
     }
 
     /** When {@link #getStatus()} was said; 0 without a status. */

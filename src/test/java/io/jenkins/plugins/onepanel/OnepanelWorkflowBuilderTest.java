@@ -39,9 +39,12 @@ class OnepanelWorkflowBuilderTest {
         OnepanelRunAction action = b.getAction(OnepanelRunAction.class);
         assertEquals("Succeeded", action.getPhase());
 
-        // The run's state is in build.xml: read back from disk, the build page shows the same run.
-        b.reload();
-        OnepanelRunAction saved = b.getAction(OnepanelRunAction.class);
+        // Read back from disk as Jenkins loads builds (the summary from build.xml, the nodes from the
+        // run's directory), the build page shows the same run.
+        r.jenkins.reload();
+        FreeStyleBuild loaded = r.jenkins.getItemByFullName(p.getFullName(), FreeStyleProject.class)
+                .getBuildByNumber(b.getNumber());
+        OnepanelRunAction saved = loaded.getAction(OnepanelRunAction.class);
         assertNotNull(saved, "the run was saved with the build");
         assertEquals("Succeeded", saved.getPhase());
         assertEquals(action.getNodes().size(), saved.getNodes().size());

@@ -102,7 +102,6 @@ final class RunRecorder implements RunListener {
     public void status(NodeStatus node, String message) {
         append(node, "\u00bb " + message);
         action.status(node.id(), message); // append made sure the action knows the node
-        saveSoon();
         if (console != null) {
             console.status(node, message);
         }

@@ -37,6 +37,7 @@
         phase.firstChild.className = "onepanel-phase onepanel-phase-" + n.phase;
         if (n.message != null && n.phase !== "Succeeded") small(phase, null, n.message);
         if (n.status != null) small(phase, "onepanel-status", n.status, true);
+        if (n.reusedFrom != null) small(phase, "onepanel-reused", table.dataset.reused + " " + n.reusedFrom);
         cell(row, n.durationString);
         cell(row, n.depends, "code");
         cell(row, n.podName, "code");

@@ -96,9 +96,13 @@ class RetryFailedTasksTest {
         String log = second.getLog();
         assertThat(log, containsString("[A] Succeeded in " + firstRun + ": taken over, not run again"));
         assertThat(log, containsString("[B] Succeeded in " + firstRun + ": taken over, not run again"));
-        assertThat(log, not(containsString("ran A")));
-        assertThat(log, not(containsString("ran B")));
-        assertThat(log, containsString("ran C"));
+        assertThat(log, not(containsString("[A] ran A")));
+        assertThat(log, not(containsString("[B] ran B")));
+        assertThat(log, containsString("[C] ran C"));
         assertThat(log, containsString("ran D after ran B")); // B's output, from the first build's run
+        String pageText = r.createWebClient().login("reader")
+                .goTo(second.getUrl() + second.getAction(OnepanelRunAction.class).getUrlName())
+                .asNormalizedText();
+        assertThat(pageText, containsString("taken over from " + firstRun));
     }
 }
