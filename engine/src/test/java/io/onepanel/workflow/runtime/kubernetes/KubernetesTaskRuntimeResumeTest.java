@@ -107,10 +107,12 @@ class KubernetesTaskRuntimeResumeTest {
                 terminated("stager", 0, "Completed", new StagerReport(TaskPhase.FAILED, 4, "exit code 4", "",
                         Map.of(), List.of(), false).toJson()))));
 
-        TaskResult r = await(runtime.resume(req, TaskListener.NONE));
+        KubernetesTaskRuntimeTest.Recorder listener = new KubernetesTaskRuntimeTest.Recorder();
+        TaskResult r = await(runtime.resume(req, listener));
 
         assertThat(r.phase()).isEqualTo(TaskPhase.FAILED);
         assertThat(r.exitCode()).isEqualTo(4);
+        assertThat(listener.statuses).as("what the runtime said").noneMatch(s -> s.contains("left behind"));
         cluster.awaitGone(req.podName()); // deleted once read
     }
 
