@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -59,7 +58,6 @@ class WorkflowEngineFacadeTest {
                 "start(TaskRequest,TaskListener) -> TaskExecution", "resume(TaskRequest,TaskListener) -> TaskExecution",
                 "finish(RunInfo,boolean) -> void",
                 "close() -> void");
-        assertThat(signatures(ExternalTaskRuntime.class)).contains("next() -> CompletableFuture", "queued() -> int");
         assertThat(ExternalTaskRuntime.class.getConstructor(java.util.function.Consumer.class)).isNotNull();
         assertThat(signatures(RunListener.class)).contains("planned(NodeStatus,List) -> void", "settled(NodeStatus) -> void");
         assertThat(components(PlannedNode.class)).isEqualTo("id,name");
@@ -144,28 +142,19 @@ class WorkflowEngineFacadeTest {
 
     @Test
     void jenkinsWorkersTakeAttemptsFromTheExternalRuntimeAndReportBack() throws Exception {
-        ExternalTaskRuntime runtime = new ExternalTaskRuntime();
+        List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
+        // One worker thread, as Jenkins runs each attempt elsewhere: "run", report, as each is handed out.
+        java.util.concurrent.ExecutorService worker = java.util.concurrent.Executors.newSingleThreadExecutor();
+        ExternalTaskRuntime runtime = new ExternalTaskRuntime(task -> worker.submit(() -> {
+            order.add(task.request().taskName());
+            task.listener().log("hello from " + task.request().taskName());
+            task.complete(TaskResult.succeeded(null, Map.of(), List.of()));
+        }));
         WorkflowEngine engine = WorkflowEngine.builder().runtime(runtime).artifacts(new MemoryArtifactStore()).build();
         LoadResult loaded = engine.load("diamond.yaml", SchedulerTest.DIAMOND);
         WorkflowRun run = engine.start(loaded.workflow(), RunOptions.withParameters(Map.of()), RunListener.NONE);
-        List<String> order = new ArrayList<>();
-        // One worker, as a Jenkins Pipeline branch would be: take, "run", report, until the run is over.
-        CompletableFuture<Void> worker = CompletableFuture.runAsync(() -> {
-            while (true) {
-                Optional<ExternalTaskRuntime.ExternalTask> task = runtime.next().join();
-                if (task.isEmpty() || run.completion().isDone()) {
-                    return;
-                }
-                order.add(task.get().request().taskName());
-                task.get().listener().log("hello from " + task.get().request().taskName());
-                task.get().complete(TaskResult.succeeded(null, Map.of(), List.of()));
-                if (order.size() == 4) {
-                    return;
-                }
-            }
-        });
         RunResult result = run.completion().get(30, TimeUnit.SECONDS);
-        worker.get(5, TimeUnit.SECONDS);
+        worker.shutdown();
         runtime.close();
         assertThat(result.phase()).isEqualTo(NodePhase.SUCCEEDED);
         assertThat(order.get(0)).isEqualTo("A");

@@ -12,6 +12,7 @@ import io.jenkins.plugins.onepanel.OnepanelWorkflowConfiguration;
 import io.onepanel.workflow.diagnostics.Diagnostic;
 import io.onepanel.workflow.engine.LoadResult;
 import io.onepanel.workflow.engine.WorkflowEngine;
+import io.onepanel.workflow.runtime.TaskResult;
 import io.onepanel.workflow.runtime.external.ExternalTaskRuntime;
 import io.onepanel.workflow.template.InstallValues;
 import io.onepanel.workflow.template.Workflow;
@@ -139,7 +140,7 @@ public final class WorkflowSource {
     public static Checked check(
             @NonNull Text text, @CheckForNull Map<String, String> parameters, @NonNull AdminLimits limits) {
         WorkflowEngine engine = WorkflowEngine.builder()
-                .runtime(new ExternalTaskRuntime())
+                .runtime(new ExternalTaskRuntime(task -> task.complete(TaskResult.error("a template check runs no task"))))
                 .artifacts(TaskStaging.noRepository())
                 .installValues(installValues(OnepanelWorkflowConfiguration.get()))
                 .build();

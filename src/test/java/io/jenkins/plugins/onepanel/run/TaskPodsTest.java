@@ -28,6 +28,7 @@ import io.onepanel.workflow.pod.TaskPod;
 import io.onepanel.workflow.pod.TaskPodTranslator;
 import io.onepanel.workflow.runtime.RunInfo;
 import io.onepanel.workflow.runtime.TaskRequest;
+import io.onepanel.workflow.runtime.TaskResult;
 import io.onepanel.workflow.runtime.external.ExternalTaskRuntime;
 import io.onepanel.workflow.template.Workflow;
 import java.time.Instant;
@@ -59,7 +60,7 @@ class TaskPodsTest {
 
     private static TaskRequest firstTaskOfTheDiamond(RunInfo run) {
         WorkflowEngine engine = WorkflowEngine.builder()
-                .runtime(new ExternalTaskRuntime())
+                .runtime(new ExternalTaskRuntime(task -> task.complete(TaskResult.error("this test runs no task"))))
                 .artifacts(TaskStaging.noRepository())
                 .build();
         LoadResult loaded = engine.load("dag-diamond.yaml", Templates.diamond());
