@@ -270,7 +270,7 @@ public class OnepanelRunAction implements RunAction2 {
     @NonNull
     public synchronized Map<String, Integer> getTaskCounts() {
         Map<String, Integer> counts = new TreeMap<>();
-        for (TaskRecord record : nodes) {
+        for (TaskRecord record : nodes()) {
             if ("POD".equals(record.getType()) || "SKIPPED".equals(record.getType())) {
                 counts.merge(record.getPhase(), 1, Integer::sum);
             }

@@ -53,6 +53,8 @@ class RunRecordOnDiskTest {
 
         b.reload();
         assertPods(b.getAction(OnepanelRunAction.class).getNodes());
+        assertEquals(java.util.Map.of("Succeeded", 4), b.getAction(OnepanelRunAction.class).getTaskCounts(),
+                "the status page's counts, from the nodes read back");
 
         Files.delete(new File(dir, "nodes.xml").toPath());
         b.reload();
