@@ -7,6 +7,7 @@ import hudson.model.Api;
 import hudson.model.Item;
 import hudson.model.Run;
 import hudson.util.CopyOnWriteMap;
+import io.onepanel.workflow.engine.NodePhase;
 import io.onepanel.workflow.engine.NodeStatus;
 import io.onepanel.workflow.engine.RunResult;
 import io.onepanel.workflow.journal.RecordedRun;
@@ -173,6 +174,12 @@ public class OnepanelRunAction implements RunAction2 {
         return finishedAt == 0;
     }
 
+    /** The run is over and did not succeed (Failed or Error, lost runs included). */
+    public synchronized boolean isFailed() {
+        return finishedAt != 0
+                && (NodePhase.FAILED.argoName().equals(phase) || NodePhase.ERROR.argoName().equals(phase));
+    }
+
     @Exported
     @NonNull
     public synchronized List<TaskRecord> getNodes() {
@@ -304,7 +311,7 @@ public class OnepanelRunAction implements RunAction2 {
         if (planned == null || finishedAt != 0) {
             return List.of();
         }
-        return planned.values().stream().filter(p -> !index().containsKey(p.getId())).toList();
+        return List.copyOf(planned.values()); // update() drops a task once its node is reported
     }
 
     /** The number of the node with this id, or -1 while the run has not reported it. */

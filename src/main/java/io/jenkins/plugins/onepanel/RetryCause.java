@@ -5,8 +5,8 @@ import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.model.Cause;
 import hudson.model.Run;
 import io.onepanel.workflow.engine.NodePhase;
+import io.onepanel.workflow.journal.JournalException;
 import io.onepanel.workflow.journal.RecordedRun;
-import java.io.File;
 
 /**
  * Why a build started: to retry the failed tasks of an earlier build's workflow runs
@@ -45,12 +45,17 @@ public final class RetryCause extends Cause {
             return null;
         }
         for (OnepanelRunAction run : earlier.getActions(OnepanelRunAction.class)) {
-            if (run.getIndex() != index || !new File(run.directory(), "journal.jsonl").isFile()) {
+            if (run.getIndex() != index || !run.isFailed()) {
                 continue;
             }
-            RecordedRun recorded = RecordedRun.read(run.directory().toPath());
-            boolean failed = recorded.result().map(r -> r.phase() != NodePhase.SUCCEEDED).orElse(false);
-            return failed ? recorded : null;
+            RecordedRun recorded;
+            try {
+                recorded = RecordedRun.read(run.directory().toPath());
+            } catch (JournalException e) {
+                return null; // a run from before runs had journals
+            }
+            // Only a run whose journal has its end can be retried; a lost one never wrote it.
+            return recorded.result().map(r -> r.phase() != NodePhase.SUCCEEDED).orElse(false) ? recorded : null;
         }
         return null;
     }

@@ -101,7 +101,7 @@ public final class RetryFailedTasks implements Action {
             }
             for (Object o : target.getActions(OnepanelRunAction.class)) {
                 OnepanelRunAction run = (OnepanelRunAction) o;
-                if (!run.isRunning() && ("Failed".equals(run.getPhase()) || "Error".equals(run.getPhase()))) {
+                if (run.isFailed()) {
                     return List.of(new RetryFailedTasks(target));
                 }
             }

@@ -176,11 +176,9 @@ final class AwaitTaskStep extends DriverStep {
                         TagsAction tags = block.getPersistentAction(TagsAction.class);
                         if (tags == null) {
                             tags = new TagsAction();
-                            tags.addTag(STAGE_STATUS, SKIPPED_FOR_CONDITIONAL);
                             block.addAction(tags);
-                        } else {
-                            tags.addTag(STAGE_STATUS, SKIPPED_FOR_CONDITIONAL);
                         }
+                        tags.addTag(STAGE_STATUS, SKIPPED_FOR_CONDITIONAL);
                         block.save();
                         return;
                     }

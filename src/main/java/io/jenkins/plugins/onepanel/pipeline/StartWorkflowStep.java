@@ -66,29 +66,23 @@ final class StartWorkflowStep extends DriverStep {
             RunSettings settings = RunSettings.resolve(step, config, build);
             RetryCause retry = build.getCause(RetryCause.class);
             RecordedRun earlier = retry == null ? null : retry.runToRetry(OnepanelRunAction.nextIndex(build));
+            // A retry runs the earlier run's own template and parameters, as Argo's retry keeps the workflow's.
+            WorkflowSource.Text text = earlier != null
+                    ? new WorkflowSource.Text(earlier.header().template().name(), earlier.header().template().text())
+                    : WorkflowSource.read(step.getTemplate(), step.getText(), workspace, build, log);
+            WorkflowSource.Checked checked = WorkflowSource.check(
+                    text, earlier != null ? earlier.header().parameters() : settings.parameters(), AdminLimits.of(config));
+            checked.print(log);
+            Workflow workflow = checked.orFail();
             ActiveRun run;
-            String sourceName;
             if (earlier != null) {
-                // The earlier run's own template and parameters, as Argo's retry keeps the workflow's.
-                WorkflowSource.Text text = new WorkflowSource.Text(
-                        earlier.header().template().name(), earlier.header().template().text());
-                WorkflowSource.Checked checked =
-                        WorkflowSource.check(text, earlier.header().parameters(), AdminLimits.of(config));
-                checked.print(log);
-                run = RunLaunch.retryForBranches(build, earlier, checked.orFail(), settings);
-                sourceName = text.sourceName();
+                run = RunLaunch.retryForBranches(build, earlier, workflow, settings);
                 log.println("Retrying the failed tasks of " + earlier.header().name() + " ("
                         + retry.getShortDescription() + "): the tasks that succeeded there are taken over");
             } else {
-                WorkflowSource.Text text = WorkflowSource.read(step.getTemplate(), step.getText(), workspace, build, log);
-                WorkflowSource.Checked checked =
-                        WorkflowSource.check(text, settings.parameters(), AdminLimits.of(config));
-                checked.print(log);
-                Workflow workflow = checked.orFail();
                 run = RunLaunch.forBranches(build, workflow, text, settings);
-                sourceName = text.sourceName();
             }
-            log.println("Workflow " + run.name() + " from " + sourceName + ": up to " + settings.workers()
+            log.println("Workflow " + run.name() + " from " + text.sourceName() + ": up to " + settings.workers()
                     + " task pods at a time"
                     + (settings.builtInNode()
                             ? ", on the built-in node (test switch)"
